@@ -1,0 +1,82 @@
+"""Writes for agencies, users and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from misper.accounts.models import Agency, ApiToken, Role, User
+
+TOKEN_PREFIX = "msp_"
+
+
+def token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user: User, label: str = "") -> str:
+    """Create a bearer token for ``user`` and return it. Only its digest is kept."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, digest=token_digest(raw), label=label)
+    return raw
+
+
+def api_token_user(raw: str) -> User | None:
+    """The active user a bearer token belongs to, or None."""
+    token = (
+        ApiToken.objects.select_related("user", "user__agency")
+        .filter(digest=token_digest(raw), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user
+
+
+@dataclass(frozen=True)
+class DemoPersona:
+    username: str
+    role: str
+    agency: str  # "force" or "local_authority"
+    first_name: str
+    last_name: str
+    team: str = ""
+
+
+DEMO_PERSONAS: tuple[DemoPersona, ...] = (
+    DemoPersona("demo-calltaker", Role.CALL_HANDLER, "force", "Casey", "Calltaker", "Control room, B shift"),
+    DemoPersona("demo-officer", Role.INVESTIGATING_OFFICER, "force", "Owen", "Officer", "Response team 2"),
+    DemoPersona("demo-coordinator", Role.COORDINATOR, "force", "Cora", "Coordinator", "Missing persons unit"),
+    DemoPersona("demo-supervisor", Role.SUPERVISOR, "force", "Sam", "Supervisor", "Control room, B shift"),
+    DemoPersona("demo-analyst", Role.ANALYST, "force", "Ana", "Analyst", "Performance and analysis"),
+    DemoPersona(
+        "demo-socialcare", Role.PARTNER_PRACTITIONER, "local_authority", "Sol", "Socialworker", "Children in care"
+    ),
+)
+
+
+@transaction.atomic
+def demo_users_ensure(*, force: Agency, local_authority: Agency) -> list[User]:
+    """Create (or reset) the demo personas with the demo password. Demo mode only."""
+    if not settings.DEMO_MODE:
+        raise RuntimeError("Demo users can only be created in demo mode (MISPER_ENV is not 'production').")
+    agencies = {"force": force, "local_authority": local_authority}
+    users = []
+    for persona in DEMO_PERSONAS:
+        user, _ = User.objects.get_or_create(username=persona.username)
+        user.first_name, user.last_name = persona.first_name, persona.last_name
+        user.role, user.team = persona.role, persona.team
+        user.agency = agencies[persona.agency]
+        user.is_demo = True
+        user.is_active = True
+        user.set_password(settings.MISPER_DEMO_PASSWORD)
+        user.save()
+        users.append(user)
+    return users

@@ -1,0 +1,26 @@
+"""The access log: who consulted, changed or disclosed which records, and why."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class AccessEvent(models.Model):
+    """Append-only. Holds record ids, never record content."""
+
+    at = models.DateTimeField(db_index=True)
+    user = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT)
+    username = models.CharField(max_length=150, blank=True)
+    agency_code = models.CharField(max_length=40, blank=True)
+    role = models.CharField(max_length=40, blank=True)
+    action = models.CharField(max_length=30, help_text="view, list, search, export, create, change, disclose…")
+    record_type = models.CharField(max_length=40)
+    record_ids = models.JSONField(default=list)
+    purpose = models.CharField(max_length=200, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["record_type", "at"])]

@@ -1,0 +1,24 @@
+"""Errors that services raise and every interface (API, pages, CLI) maps to a clear message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+
+class InvalidInput(Exception):  # noqa: N818 - reads better at call sites than InvalidInputError
+    """Input that fails validation. Nothing has been saved."""
+
+    def __init__(self, errors: list[FieldError] | FieldError) -> None:
+        self.errors = errors if isinstance(errors, list) else [errors]
+        super().__init__("; ".join(f"{e.field}: {e.message}" for e in self.errors))
+
+
+class ConflictError(Exception):  # noqa: N818
+    """The request cannot be done in the record's current state (e.g. closing without a safe-and-well check,
+    or a stale write under optimistic locking). Nothing has been saved."""

@@ -1,0 +1,49 @@
+"""Small factories for tests and the demo: each makes one valid record with sensible defaults."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from misper.accounts.models import Agency, AgencyKind, Role, User
+from misper.episodes.models import Episode
+from misper.people.models import Child
+
+_seq = itertools.count(1)
+
+
+def agency_make(kind: str = AgencyKind.POLICE_FORCE, **kw: Any) -> Agency:
+    n = next(_seq)
+    kw.setdefault("code", f"{kind[:6]}-{n}")
+    kw.setdefault("name", f"Test {kind.replace('_', ' ')} {n}")
+    return Agency.objects.create(kind=kind, **kw)
+
+
+def user_make(agency: Agency, role: str = Role.CALL_HANDLER, **kw: Any) -> User:
+    n = next(_seq)
+    kw.setdefault("username", f"user-{role}-{n}")
+    user = User(agency=agency, role=role, first_name="Test", last_name=f"User{n}", **kw)
+    user.set_password("a-long-test-password-1")
+    user.save()
+    return user
+
+
+def child_make(force: Agency, **kw: Any) -> Child:
+    n = next(_seq)
+    kw.setdefault("ref", f"C-T{n}")
+    kw.setdefault("given_name", "Testchild")
+    kw.setdefault("family_name", f"Number{n}")
+    kw.setdefault("date_of_birth", date(2011, 5, 17))
+    kw.setdefault("sex", "female")
+    return Child.objects.create(force=force, **kw)
+
+
+def episode_make(child: Child, reported_at: datetime | None = None, **kw: Any) -> Episode:
+    n = next(_seq)
+    reported_at = reported_at or timezone.now() - timedelta(hours=2)
+    kw.setdefault("reference", f"TST-{n:06d}")
+    kw.setdefault("last_seen_at", reported_at - timedelta(hours=1))
+    return Episode.objects.create(force=child.force, child=child, reported_at=reported_at, **kw)

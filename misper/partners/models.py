@@ -1,0 +1,147 @@
+"""What police share with partner agencies: trigger plans, return interviews, alerts, placement notices."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+
+class TriggerPlan(models.Model):
+    """A multi-agency plan for a child who goes missing again. Versioned: a change is a new row."""
+
+    child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="trigger_plans")
+    version = models.PositiveIntegerField(default=1)
+    minimum_risk = models.CharField(max_length=20)
+    actions = models.JSONField(default=list, help_text="Specific actions: numbers to call, places to check")
+    agreed_by = models.CharField(max_length=300, help_text="Who agreed it, with their agencies")
+    agencies = models.ManyToManyField("accounts.Agency", blank=True, related_name="trigger_plans")
+    agreed_on = models.DateField()
+    review_on = models.DateField(null=True, blank=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["child", "-version"]
+        constraints = [models.UniqueConstraint(fields=["child", "version"], name="trigger_plan_version_unique")]
+
+
+class InterviewStatus(models.TextChoices):
+    REFERRED = "referred", "Referred"
+    OFFERED = "offered", "Offered"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    COMPLETED = "completed", "Completed"
+    NOT_POSSIBLE = "not_possible", "Not possible"
+
+
+class ReturnInterview(models.Model):
+    """An independent return home interview: a local-authority duty, due within 72 hours of return."""
+
+    episode = models.OneToOneField("episodes.Episode", on_delete=models.CASCADE, related_name="return_interview")
+    responsible_agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="return_interviews"
+    )
+    provider = models.ForeignKey(
+        "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="provided_interviews"
+    )
+    referred_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=20, choices=InterviewStatus.choices, default=InterviewStatus.REFERRED)
+    offered_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    interviewer_name = models.CharField(max_length=100, blank=True)
+    child_account = models.TextField(blank=True)
+    push_factors = models.TextField(blank=True)
+    pull_factors = models.TextField(blank=True)
+    risks_found = models.TextField(blank=True)
+    what_should_change = models.TextField(blank=True)
+    child_wishes = models.TextField(blank=True)
+    proposed_trigger_plan_change = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "due_at"])]
+
+
+class PlacementNotice(models.Model):
+    """A placing authority tells the host force and authority that a child is placed on their patch."""
+
+    child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="placement_notices")
+    placing_authority = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    host_authority = models.ForeignKey(
+        "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    host_force = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="placement_notices")
+    placement_type = models.CharField(max_length=20)
+    placement = models.ForeignKey("people.Location", null=True, blank=True, on_delete=models.SET_NULL)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    known_risks = models.TextField(blank=True)
+    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+
+class Subscription(models.Model):
+    """A partner system's webhook: signed deliveries of the events it asked for."""
+
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.CASCADE, related_name="subscriptions")
+    url = models.URLField(max_length=500)
+    secret = models.CharField(max_length=200)
+    events = models.JSONField(default=list)
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class AlertChannel(models.TextChoices):
+    INBOX = "inbox", "In-app inbox"
+    EMAIL = "email", "E-mail"
+    WEBHOOK = "webhook", "Webhook"
+
+
+class AlertStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to send"
+    DELIVERED = "delivered", "Delivered"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    FAILED = "failed", "Failed, will retry"
+    DEAD = "dead", "Gave up"
+
+
+class Alert(models.Model):
+    """An outbox row, written in the same transaction as the change that caused it."""
+
+    delivery_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    event = models.CharField(max_length=60)
+    event_key = models.CharField(max_length=120, help_text="Identifies the event, for de-duplication")
+    episode = models.ForeignKey("episodes.Episode", null=True, blank=True, on_delete=models.CASCADE)
+    child = models.ForeignKey("people.Child", null=True, blank=True, on_delete=models.CASCADE)
+    recipient_agency = models.ForeignKey("accounts.Agency", on_delete=models.CASCADE, related_name="alerts")
+    recipient_user = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.CASCADE)
+    channel = models.CharField(max_length=10, choices=AlertChannel.choices)
+    subscription = models.ForeignKey(Subscription, null=True, blank=True, on_delete=models.CASCADE)
+    target = models.CharField(
+        max_length=300, blank=True, help_text="Channel address: webhook subscription id, e-mail address or user id"
+    )
+    payload = models.JSONField()
+    status = models.CharField(max_length=14, choices=AlertStatus.choices, default=AlertStatus.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="acknowledged_alerts"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_key", "recipient_agency", "channel", "target"],
+                name="alert_once_per_event_recipient",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]

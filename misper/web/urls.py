@@ -1,0 +1,9 @@
+from django.urls import path
+
+from misper.web import views
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("sign-in", views.SignInView.as_view(), name="sign-in"),
+    path("sign-out", views.SignOutView.as_view(), name="sign-out"),
+]

@@ -1,0 +1,48 @@
+"""Pages that belong to no single domain app: sign-in and home."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import transaction
+from django.views.generic import TemplateView
+
+from misper.audit.services import access_record
+from misper.episodes.models import Status
+from misper.episodes.selectors import visible_episodes
+from misper.web.forms import SignInForm
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "web/sign_in.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    next_page = "/sign-in"
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "web/home.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        with transaction.atomic():
+            episodes = list(
+                visible_episodes(self.request.user)  # type: ignore[arg-type]
+                .filter(status__in=[Status.REPORTED, Status.ACTIVE])
+                .select_related("child")
+                .order_by("-reported_at")[:100]
+            )
+            access_record(
+                user=self.request.user,
+                action="list",
+                record_type="episode",
+                record_ids=[e.pk for e in episodes],
+                request=self.request,
+            )
+        ctx["open_episodes"] = episodes
+        return ctx
