@@ -5,8 +5,10 @@ Every error body is ``{"detail": "…", "errors": [{"field": "…", "message": "
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -15,6 +17,8 @@ from ninja.security import HttpBearer
 
 from misper.accounts.services import api_token_user
 from misper.core.errors import ConflictError, FieldError, InvalidInput
+
+logger = logging.getLogger("misper.api")
 
 
 class BearerToken(HttpBearer):
@@ -35,7 +39,9 @@ api = NinjaAPI(
 )
 
 
-def _error(request: HttpRequest, status: int, detail: str, errors: list[dict[str, str]] | None = None) -> HttpResponse:
+def _error(
+    request: HttpRequest, status: int, detail: str, errors: list[dict[str, str]] | None = None
+) -> HttpResponse:
     return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
 
 
@@ -49,7 +55,10 @@ def _loc_to_field(loc: list[Any] | tuple[Any, ...]) -> str:
 
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    errors = [{"field": _loc_to_field(e.get("loc", ())), "message": e.get("msg", "is not valid")} for e in exc.errors]
+    errors = [
+        {"field": _loc_to_field(e.get("loc", ())), "message": e.get("msg", "is not valid")}
+        for e in exc.errors
+    ]
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "The request is not valid."
     return _error(request, 422, detail, errors)
 
@@ -65,6 +74,11 @@ def on_conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
     return _error(request, 409, str(exc))
 
 
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _error(request, 403, str(exc) or "You do not have permission to do this.")
+
+
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, 404, "Not found.")
@@ -78,6 +92,16 @@ def on_unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Never a stack trace to a user: log it with the request id and say so plainly."""
+    request_id = getattr(request, "request_id", "")
+    logger.exception("Unhandled error in %s %s (request %s)", request.method, request.path, request_id)
+    return _error(
+        request, 500, f"Something went wrong on our side. Quote request id {request_id} to support."
+    )
 
 
 @api.get("/health", auth=None, tags=["service"])

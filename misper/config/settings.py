@@ -27,7 +27,9 @@ if DEMO_MODE:
 else:  # pragma: no cover - exercised by deployment checks
     SECRET_KEY = os.environ["MISPER_SECRET_KEY"]
 
-ALLOWED_HOSTS = [h for h in os.environ.get("MISPER_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("MISPER_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
+]
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from typing import Any, Literal
 
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from misper.audit.services import access_record
+from misper.core.errors import FieldError, InvalidInput
+from misper.episodes import services
 from misper.episodes.models import Episode
-from misper.episodes.selectors import episode_list
+from misper.episodes.selectors import access_episode_by_id, episode_detail, episode_list
+from misper.risk import load_schema
 
 router = Router(tags=["episodes"])
+MAX_DOCUMENT_BYTES = 1_000_000
+
+
+class Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
 
 
 class ChildSummaryOut(Schema):
@@ -29,10 +39,12 @@ class EpisodeSummaryOut(Schema):
     status: str
     category: str
     risk: str
+    version: int
     reported_at: datetime
     last_seen_at: datetime | None
     found_at: datetime | None
     closed_at: datetime | None
+    next_review_at: datetime | None
     child: ChildSummaryOut
 
     @staticmethod
@@ -44,10 +56,12 @@ class EpisodeSummaryOut(Schema):
             status=e.status,
             category=e.category,
             risk=e.risk,
+            version=e.version,
             reported_at=e.reported_at,
             last_seen_at=e.last_seen_at,
             found_at=e.found_at,
             closed_at=e.closed_at,
+            next_review_at=e.next_review_at,
             child=ChildSummaryOut(id=c.pk, ref=c.ref, given_name=c.given_name, family_name=c.family_name),
         )
 
@@ -57,17 +71,228 @@ class EpisodeListOut(Schema):
     items: list[EpisodeSummaryOut]
 
 
-class Page(Schema):
-    model_config = ConfigDict(extra="forbid")
+class Page(Strict):
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0)
+
+
+class AssessmentOut(Schema):
+    id: int
+    kind: str
+    created_at: datetime
+    created_by: str | None
+    policy: dict[str, str]
+    category: str
+    risk: str
+    immediacy: str
+    seriousness: str
+    graded_category: str
+    graded_risk: str
+    under_graded: bool
+    rationale: str
+    approval_status: str
+    reasons: list[dict[str, Any]]
+    actions: list[str]
+    suggestions: list[dict[str, Any]]
+
+
+class ReportOut(Schema):
+    id: int
+    reference: str
+    status: str
+    category: str
+    risk: str
+    version: int
+    child: ChildSummaryOut
+    assessment: AssessmentOut
+    replayed: bool = False
+
+
+class GradingIn(Strict):
+    category: Literal["missing", "absent"]
+    risk: Literal["no_apparent_risk", "very_low", "low", "medium", "high"]
+    rationale: str = Field("", max_length=5000)
+    version: int | None = Field(None, description="The episode version you read; a stale one gets 409")
+
+
+class GradingOut(Schema):
+    status: Literal["applied", "pending_approval"]
+    assessment: AssessmentOut
+
+
+class FoundIn(Strict):
+    found_at: datetime
+    place: str = Field("", max_length=200)
+    town: str = Field("", max_length=100)
+    postcode: str = Field("", max_length=10)
+    found_with: str = Field("", max_length=200)
+    return_method: Literal["self_returned", "found_by_police", "found_by_carer", "other", ""] = ""
+    version: int | None = None
+
+
+class SafeAndWellIn(Strict):
+    conducted_at: datetime | None = None
+    conducted_by_name: str = Field("", max_length=100)
+    child_account: str = Field("", max_length=20000)
+    harm_disclosed: bool = False
+    harm_details: str = Field("", max_length=20000)
+    offences_to_investigate: str = Field("", max_length=5000)
+    push_factors: str = Field("", max_length=5000)
+    pull_factors: str = Field("", max_length=5000)
+    child_wishes: str = Field("", max_length=5000)
+    returned_to: Literal["same_place", "elsewhere", ""] = ""
+    safe_to_return: bool | None = None
+    safety_decision: str = Field("", max_length=5000)
+
+
+class CloseIn(Strict):
+    reason_no_check: str = Field("", max_length=5000, description="Why no safe-and-well check was done")
+    summary: str = Field("", max_length=20000)
+    version: int | None = None
+
+
+def assessment_out(a: Any) -> AssessmentOut:
+    r = a.result
+    return AssessmentOut(
+        id=a.pk,
+        kind=a.kind,
+        created_at=a.created_at,
+        created_by=a.created_by.username if a.created_by_id else None,
+        policy={"name": a.policy_name, "version": a.policy_version},
+        category=a.recommended_category,
+        risk=a.recommended_risk,
+        immediacy=a.immediacy,
+        seriousness=a.seriousness,
+        graded_category=a.graded_category,
+        graded_risk=a.graded_risk,
+        under_graded=a.under_graded,
+        rationale=a.rationale,
+        approval_status=a.approval_status,
+        reasons=r.get("reasons", []),
+        actions=r.get("actions", []),
+        suggestions=r.get("suggestions", []),
+    )
+
+
+def _json_body(request: HttpRequest) -> Any:
+    if len(request.body) > MAX_DOCUMENT_BYTES:
+        raise InvalidInput(FieldError("body", f"The document is larger than {MAX_DOCUMENT_BYTES} bytes"))
+    try:
+        return json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise InvalidInput(
+            FieldError("body", f"The body is not valid UTF-8 JSON ({exc.__class__.__name__})")
+        ) from exc
 
 
 @router.get("", response=EpisodeListOut)
 def list_episodes(request: HttpRequest, page: Query[Page]) -> EpisodeListOut:
     with transaction.atomic():
         count, items = episode_list(request.user, limit=page.limit, offset=page.offset)  # type: ignore[arg-type]
+        ids = [e.pk for e in items]
         access_record(
-            user=request.user, action="list", record_type="episode", record_ids=[e.pk for e in items], request=request
+            user=request.user, action="list", record_type="episode", record_ids=ids, request=request
         )
     return EpisodeListOut(count=count, items=[EpisodeSummaryOut.from_model(e) for e in items])
+
+
+@router.post(
+    "",
+    response={201: ReportOut, 200: ReportOut},
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": load_schema()}}},
+        "parameters": [
+            {"name": "Idempotency-Key", "in": "header", "required": False, "schema": {"type": "string"}}
+        ],
+    },
+)
+def report_episode(request: HttpRequest) -> Status[ReportOut]:
+    """Record a missing report from a misper/1 document. Matches the child by ``child.ref`` or creates it."""
+    key = request.headers.get("Idempotency-Key", "")[:100] or None
+    outcome = services.episode_report(doc=_json_body(request), acting_user=request.user, idempotency_key=key)  # type: ignore[arg-type]
+    e = outcome.episode
+    c = e.child
+    body = ReportOut(
+        id=e.pk,
+        reference=e.reference,
+        status=e.status,
+        category=e.category,
+        risk=e.risk,
+        version=e.version,
+        child=ChildSummaryOut(id=c.pk, ref=c.ref, given_name=c.given_name, family_name=c.family_name),
+        assessment=assessment_out(outcome.assessment),
+        replayed=outcome.replayed,
+    )
+    return Status(200 if outcome.replayed else 201, body)
+
+
+@router.get("/{episode_id}")
+def get_episode(request: HttpRequest, episode_id: int) -> dict[str, Any]:
+    with transaction.atomic():
+        episode = access_episode_by_id(request.user, episode_id)  # type: ignore[arg-type]
+        access_record(
+            user=request.user, action="view", record_type="episode", record_ids=[episode.pk], request=request
+        )
+        return episode_detail(episode)
+
+
+@router.post("/{episode_id}/grading", response={200: GradingOut, 202: GradingOut})
+def grade_episode(request: HttpRequest, episode_id: int, body: GradingIn) -> Status[GradingOut]:
+    outcome = services.episode_regrade(
+        episode_id=episode_id,
+        category=body.category,
+        risk_grade=body.risk,
+        rationale=body.rationale,
+        acting_user=request.user,  # type: ignore[arg-type]
+        expected_version=body.version,
+    )
+    status = "pending_approval" if outcome.pending_approval else "applied"
+    return Status(
+        202 if outcome.pending_approval else 200,
+        GradingOut(status=status, assessment=assessment_out(outcome.assessment)),
+    )
+
+
+@router.post("/{episode_id}/found", response=EpisodeSummaryOut)
+def found(request: HttpRequest, episode_id: int, body: FoundIn) -> EpisodeSummaryOut:
+    episode = services.episode_found(
+        episode_id=episode_id,
+        acting_user=request.user,  # type: ignore[arg-type]
+        **body.model_dump(exclude={"version"}),
+        expected_version=body.version,
+    )
+    return EpisodeSummaryOut.from_model(episode)
+
+
+@router.post("/{episode_id}/safe-and-well", response={201: dict[str, Any]})
+def safe_and_well(request: HttpRequest, episode_id: int, body: SafeAndWellIn) -> Status[dict[str, Any]]:
+    data = body.model_dump()
+    if data["conducted_at"] is None:
+        data.pop("conducted_at")
+    check = services.safe_and_well_record(episode_id=episode_id, acting_user=request.user, data=data)  # type: ignore[arg-type]
+    return Status(
+        201, {"id": check.pk, "episode_id": episode_id, "conducted_at": check.conducted_at.isoformat()}
+    )
+
+
+@router.post("/{episode_id}/close")
+def close(request: HttpRequest, episode_id: int, body: CloseIn) -> dict[str, Any]:
+    outcome = services.episode_close(
+        episode_id=episode_id,
+        acting_user=request.user,  # type: ignore[arg-type]
+        reason_no_check=body.reason_no_check,
+        summary=body.summary,
+        expected_version=body.version,
+    )
+    ri = outcome.return_interview
+    return {
+        "id": outcome.episode.pk,
+        "status": outcome.episode.status,
+        "return_interview": {
+            "id": ri.pk,
+            "responsible_agency": ri.responsible_agency.code,
+            "status": ri.status,
+            "due_at": ri.due_at.isoformat(),
+        },
+        "prompts": outcome.prompts,
+    }

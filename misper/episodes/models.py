@@ -72,7 +72,11 @@ class Episode(models.Model):
     )
     found_with = models.CharField(max_length=200, blank=True)
     found_with_associate = models.ForeignKey(
-        "people.Associate", null=True, blank=True, on_delete=models.SET_NULL, related_name="found_with_episodes"
+        "people.Associate",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="found_with_episodes",
     )
     return_method = models.CharField(max_length=20, choices=ReturnMethod.choices, blank=True)
     harm_disclosed = models.BooleanField(null=True, blank=True)
@@ -193,7 +197,9 @@ class Action(models.Model):
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="actions")
     code = models.CharField(max_length=60)
     title = models.CharField(max_length=200)
-    source = models.CharField(max_length=20, default="standard", help_text="engine, standard, trigger_plan, manual")
+    source = models.CharField(
+        max_length=20, default="standard", help_text="engine, standard, trigger_plan, manual"
+    )
     assigned_to = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
     )
@@ -225,6 +231,29 @@ class SafeAndWellCheck(models.Model):
     push_factors = models.TextField(blank=True, help_text="What the child was running from")
     pull_factors = models.TextField(blank=True, help_text="What the child was running to")
     child_wishes = models.TextField(blank=True, help_text="What the child wants to happen")
+    returned_to = models.CharField(
+        max_length=20,
+        choices=[
+            ("same_place", "Where they went missing from"),
+            ("elsewhere", "Somewhere else"),
+            ("", "Not yet"),
+        ],
+        blank=True,
+    )
     safe_to_return = models.BooleanField(null=True)
     safety_decision = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class IdempotencyKey(models.Model):
+    """A client's Idempotency-Key for POST /api/v1/episodes: a retried report returns the first episode."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE)
+    key = models.CharField(max_length=100)
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")
+        ]

@@ -44,14 +44,21 @@ def test_partner_sees_only_children_their_agency_is_responsible_for(world, api_a
     unrelated = child_make(world.force)
     for c in (placed, hosted, unrelated):
         episode_make(c)
-    refs = {i["child"]["ref"] for i in api_as(world.socialworker).get_json("/api/v1/episodes").json()["items"]}
+    refs = {
+        i["child"]["ref"] for i in api_as(world.socialworker).get_json("/api/v1/episodes").json()["items"]
+    }
     assert refs == {placed.ref, hosted.ref}
     assert api_as(world.other_socialworker).get_json("/api/v1/episodes").json()["count"] == 0
 
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"limit": "many"}, "limit"), ({"limit": 0}, "limit"), ({"offset": -1}, "offset"), ({"limit": 501}, "limit")],
+    [
+        ({"limit": "many"}, "limit"),
+        ({"limit": 0}, "limit"),
+        ({"offset": -1}, "offset"),
+        ({"limit": 501}, "limit"),
+    ],
 )
 def test_bad_paging_is_a_field_level_422(world, api_as, params, field):
     resp = api_as(world.supervisor).get_json("/api/v1/episodes", **params)

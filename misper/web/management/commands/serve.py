@@ -34,5 +34,9 @@ class Command(BaseCommand):
             names = ", ".join(p.username for p in DEMO_PERSONAS)
             self.stdout.write(f"Sign in as one of: {names}")
             self.stdout.write(f"Demo password: {settings.MISPER_DEMO_PASSWORD}")
-            self.stdout.write(f"API token: .venv/bin/misper token demo-supervisor\nAPI docs: {url}api/v1/docs\n")
-        serve(application, host=options["host"], port=options["port"], threads=options["threads"], _quiet=True)
+            self.stdout.write(
+                f"API token: .venv/bin/misper token demo-supervisor\nAPI docs: {url}api/v1/docs\n"
+            )
+        serve(
+            application, host=options["host"], port=options["port"], threads=options["threads"], _quiet=True
+        )

@@ -1,0 +1,553 @@
+"""Writes for episodes. Each service is one transaction: the change, its status-change row, its access-log
+event (and, from the partners app, its alerts) commit together or not at all. Nothing else saves episode
+state. Services take keyword-only arguments and raise InvalidInput (field-level, nothing saved),
+ConflictError (not allowed in the current state, or a stale write) or PermissionDenied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from misper import risk
+from misper.accounts.models import Agency, AgencyKind, User
+from misper.audit.services import access_record
+from misper.core.errors import ConflictError, FieldError, InvalidInput
+from misper.episodes import schedules
+from misper.episodes.actions import STANDARD_ENQUIRIES, action_title
+from misper.episodes.documents import child_on_file_document, episode_document, merge_on_file
+from misper.episodes.models import (
+    Action,
+    ApprovalStatus,
+    AssessmentKind,
+    Episode,
+    IdempotencyKey,
+    RiskAssessment,
+    SafeAndWellCheck,
+    Status,
+    StatusChange,
+)
+from misper.episodes.transitions import episode_transition
+from misper.partners.models import ReturnInterview
+from misper.people.models import Child, Location, LocationKind, VulnerabilityFlag
+
+CLOCK_SKEW = timedelta(minutes=5)
+REPEAT_WINDOW = timedelta(days=90)
+
+
+def _policy() -> str:
+    return str(settings.MISPER_RISK_POLICY)
+
+
+def _parse_time(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def _require_police(user: User) -> None:
+    if not user.is_police:
+        raise PermissionDenied("Only police users can do this.")
+
+
+def _check_version(episode: Episode, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != episode.version:
+        raise ConflictError(
+            "Someone else changed this episode after you opened it "
+            f"(you had version {expected_version}, it is now {episode.version}). "
+            "Reload it, check what changed, and make your change again."
+        )
+
+
+def _save(episode: Episode) -> None:
+    episode.version += 1
+    episode.save()
+
+
+def _lock(episode_id: int, user: User) -> Episode:
+    from misper.episodes.selectors import visible_episodes
+
+    episode = visible_episodes(user).select_for_update().filter(pk=episode_id).first()
+    if episode is None:
+        from django.http import Http404
+
+        raise Http404("No such episode")
+    return episode
+
+
+# --- report -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReportOutcome:
+    episode: Episode
+    assessment: RiskAssessment
+    replayed: bool = False
+    prompts: list[str] = field(default_factory=list)
+
+
+def _validate_document(doc: Any) -> None:
+    try:
+        risk.validate(doc)
+    except risk.InvalidDocument as exc:
+        raise InvalidInput(FieldError(exc.field, exc.message)) from exc
+
+
+def _agency_by_code(code: str | None) -> Agency | None:
+    return Agency.objects.filter(code=code).first() if code else None
+
+
+def _child_from_document(force: Agency, section: dict[str, Any], at: datetime, user: User) -> Child:
+    child = Child.objects.filter(force=force, ref=section["ref"]).first()
+    if child is None:
+        placement = section.get("placement") or {}
+        child = Child.objects.create(
+            force=force,
+            ref=section["ref"],
+            given_name=section.get("given_name", "") or "Not known",
+            family_name=section.get("family_name", "") or "Not known",
+            date_of_birth=date.fromisoformat(section["date_of_birth"])
+            if section.get("date_of_birth")
+            else None,
+            sex=section.get("sex", "unknown"),
+            looked_after=bool(section.get("looked_after", False)),
+            placement_type=placement.get("type", "home"),
+            placing_authority=_agency_by_code(placement.get("placing_authority")),
+            host_authority=_agency_by_code(placement.get("host_authority")),
+            out_of_area=bool(placement.get("out_of_area", False)),
+        )
+    on_file = {f.code for f in child.flags.all() if f.is_current(at.date())}
+    VulnerabilityFlag.objects.bulk_create(
+        VulnerabilityFlag(
+            child=child, code=c, source="Reported at intake", noted_on=at.date(), created_by=user
+        )
+        for c in sorted(set(section.get("vulnerabilities", [])) - on_file)
+    )
+    return child
+
+
+def _assessment_from_result(
+    *,
+    episode: Episode,
+    result: dict[str, Any],
+    doc: dict[str, Any],
+    user: User | None,
+    kind: str,
+    graded: dict[str, str] | None,
+    rationale: str = "",
+) -> RiskAssessment:
+    graded = graded or {"category": result["category"], "risk": result["risk"]}
+    under = bool(result.get("under_graded"))
+    return RiskAssessment.objects.create(
+        episode=episode,
+        kind=kind,
+        created_at=timezone.now(),
+        created_by=user,
+        policy_name=result["policy"]["name"],
+        policy_version=str(result["policy"]["version"]),
+        inputs=doc,
+        result=result,
+        recommended_category=result["category"],
+        recommended_risk=result["risk"],
+        immediacy=result["immediacy"],
+        seriousness=result["seriousness"],
+        graded_category=graded["category"],
+        graded_risk=graded["risk"],
+        rationale=rationale,
+        under_graded=under,
+        approval_status=ApprovalStatus.PENDING if under else ApprovalStatus.NOT_NEEDED,
+    )
+
+
+def _create_actions(
+    episode: Episode, result: dict[str, Any], trigger_actions: list[str], at: datetime
+) -> None:
+    due = schedules.action_due_at(episode.risk, at)
+    rows = [
+        Action(episode=episode, code=c, title=action_title(c), source="engine", due_at=due)
+        for c in result["actions"]
+    ]
+    rows += [
+        Action(episode=episode, code=c, title=t, source="standard", due_at=due) for c, t in STANDARD_ENQUIRIES
+    ]
+    rows += [
+        Action(episode=episode, code="trigger_plan", title=t[:200], source="trigger_plan", due_at=at)
+        for t in trigger_actions
+    ]
+    Action.objects.bulk_create(rows)
+
+
+def episode_report(
+    *, doc: dict[str, Any], acting_user: User, idempotency_key: str | None = None, rationale: str = ""
+) -> ReportOutcome:
+    """Record a missing report from a misper/1 document: match or create the child by ``child.ref`` in the
+    user's force, create the episode, run the engine on the document merged with everything on file, and
+    store the first assessment with the actions it recommends.
+
+    An ``operator_grading`` below the recommendation is recorded and sent for a supervisor's approval; the
+    episode is worked at the recommended grade until a supervisor agrees to the lower one.
+    """
+    _require_police(acting_user)
+    _validate_document(doc)
+    force = acting_user.agency
+    assert force is not None
+    try:
+        with transaction.atomic():
+            if idempotency_key:
+                done = (
+                    IdempotencyKey.objects.filter(user=acting_user, key=idempotency_key)
+                    .select_related("episode")
+                    .first()
+                )
+                if done is not None:
+                    return ReportOutcome(
+                        done.episode, done.episode.assessments.order_by("pk").first(), replayed=True
+                    )  # type: ignore[arg-type]
+            outcome = _report(doc=doc, force=force, user=acting_user, rationale=rationale)
+            if idempotency_key:
+                IdempotencyKey.objects.create(user=acting_user, key=idempotency_key, episode=outcome.episode)
+            return outcome
+    except IntegrityError:
+        if idempotency_key:  # a concurrent retry with the same key won the race: return its episode
+            done = IdempotencyKey.objects.select_related("episode").get(user=acting_user, key=idempotency_key)
+            return ReportOutcome(done.episode, done.episode.assessments.order_by("pk").first(), replayed=True)  # type: ignore[arg-type]
+        raise
+
+
+def _report(*, doc: dict[str, Any], force: Agency, user: User, rationale: str) -> ReportOutcome:
+    report = doc["report"]
+    reported_at = _parse_time(report["reported_at"])
+    child = _child_from_document(force, doc["child"], reported_at, user)
+    merged = merge_on_file(doc, child_on_file_document(child, reported_at))
+    result = risk.assess(merged, _policy())
+    under = bool(result.get("under_graded"))
+    graded = doc.get("operator_grading")
+    working = {"category": result["category"], "risk": result["risk"]} if (under or not graded) else graded
+    episode = Episode.objects.create(
+        force=force,
+        child=child,
+        reference=f"tmp-{timezone.now().timestamp()}-{child.pk}",
+        category=working["category"],
+        risk=working["risk"],
+        reported_at=reported_at,
+        last_seen_at=_parse_time(report["last_seen_at"]) if report.get("last_seen_at") else None,
+        missing_from_care=bool(child.looked_after),
+        reporter_type=report.get("reported_by", "other"),
+        circumstances=report.get("circumstances", ""),
+        indicators=list(report.get("indicators", [])),
+        created_by=user,
+        next_review_at=schedules.next_review_at(working["risk"], timezone.now()),
+    )
+    episode.reference = f"{force.code[:3].upper()}-{reported_at:%Y}-{episode.pk:06d}"
+    episode.save(update_fields=["reference"])
+    episode_transition(
+        episode=episode, to=Status.REPORTED, acting_user=user, at=timezone.now()
+    ) if False else None
+    from misper.episodes.models import StatusChange
+
+    StatusChange.objects.create(
+        episode=episode, from_status="", to_status=Status.REPORTED, at=timezone.now(), by=user
+    )
+    assessment = _assessment_from_result(
+        episode=episode,
+        result=result,
+        doc=merged,
+        user=user,
+        kind=AssessmentKind.INITIAL,
+        graded=graded,
+        rationale=rationale,
+    )
+    trigger = merged["child"].get("trigger_plan") or {}
+    _create_actions(episode, result, list(trigger.get("actions", [])), timezone.now())
+    access_record(user=user, action="create", record_type="episode", record_ids=[episode.pk, child.pk])
+    _emit(event="episode.reported", episode=episode)
+    return ReportOutcome(episode, assessment)
+
+
+def _emit(*, event: str, episode: Episode, **extra: Any) -> None:
+    """Hand an event to the alerts outbox, inside the caller's transaction (see misper.partners.alerts)."""
+    try:
+        from misper.partners.alerts import alerts_for_event
+    except ImportError:  # the alerts outbox arrives with the partners work
+        return
+    alerts_for_event(event=event, episode=episode, **extra)
+
+
+# --- grading ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class GradingOutcome:
+    assessment: RiskAssessment
+    pending_approval: bool
+
+
+def episode_regrade(
+    *,
+    episode_id: int,
+    category: str,
+    risk_grade: str,
+    rationale: str,
+    acting_user: User,
+    expected_version: int | None = None,
+    kind: str = AssessmentKind.NEW_INFORMATION,
+) -> GradingOutcome:
+    """Re-run the engine on what is on file now and record the operator's grade beside it.
+
+    A grade below the recommendation (or ``absent`` where the engine says ``missing``) needs a written
+    rationale and waits for a supervisor; the episode keeps its current grade meanwhile. An equal or
+    higher grade applies at once."""
+    _require_police(acting_user)
+    errors = []
+    if category not in risk.CATEGORIES:
+        errors.append(FieldError("category", f"Choose one of: {', '.join(risk.CATEGORIES)}"))
+    if risk_grade not in risk.RISKS:
+        errors.append(FieldError("risk", f"Choose one of: {', '.join(risk.RISKS)}"))
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        episode = _lock(episode_id, acting_user)
+        _check_version(episode, expected_version)
+        if not episode.is_open:
+            raise ConflictError("This episode is no longer open, so it cannot be re-graded.")
+        doc = episode_document(episode)
+        doc["operator_grading"] = {"category": category, "risk": risk_grade}
+        result = risk.assess(doc, _policy(), now=timezone.now())
+        under = bool(result.get("under_graded"))
+        if under and not rationale.strip():
+            raise InvalidInput(
+                FieldError(
+                    "rationale",
+                    f"Explain why you are grading below the recommendation ({result['category']}, "
+                    f"{result['risk'].replace('_', ' ')}). A supervisor will review it.",
+                )
+            )
+        assessment = _assessment_from_result(
+            episode=episode,
+            result=result,
+            doc=doc,
+            user=acting_user,
+            kind=kind,
+            graded={"category": category, "risk": risk_grade},
+            rationale=rationale,
+        )
+        if not under:
+            _apply_grade(episode, category, risk_grade)
+        _save(episode)
+        access_record(user=acting_user, action="change", record_type="episode", record_ids=[episode.pk])
+        if not under:
+            _emit(event="episode.regraded", episode=episode)
+        return GradingOutcome(assessment, pending_approval=under)
+
+
+def _apply_grade(episode: Episode, category: str, risk_grade: str) -> None:
+    episode.category, episode.risk = category, risk_grade
+    episode.next_review_at = schedules.next_review_at(risk_grade, timezone.now())
+
+
+def assessment_decide(*, assessment_id: int, approve: bool, note: str, acting_user: User) -> RiskAssessment:
+    """A supervisor approves or rejects a grading below the engine's recommendation."""
+    if not acting_user.can_supervise:
+        raise PermissionDenied("Only a supervisor or coordinator can decide on a grading.")
+    if not approve and not note.strip():
+        raise InvalidInput(FieldError("note", "Say why you are rejecting this grading"))
+    with transaction.atomic():
+        assessment = RiskAssessment.objects.select_for_update().get(pk=assessment_id)
+        episode = _lock(assessment.episode_id, acting_user)
+        if assessment.approval_status != ApprovalStatus.PENDING:
+            raise ConflictError("This grading has already been decided.")
+        assessment.approval_status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
+        assessment.decided_by, assessment.decided_at, assessment.decision_note = (
+            acting_user,
+            timezone.now(),
+            note,
+        )
+        assessment.save()
+        if approve and episode.is_open:
+            _apply_grade(episode, assessment.graded_category, assessment.graded_risk)
+        _save(episode)
+        access_record(user=acting_user, action="change", record_type="episode", record_ids=[episode.pk])
+        return assessment
+
+
+# --- found, safe and well, close ----------------------------------------------------------------------
+
+
+def episode_found(
+    *,
+    episode_id: int,
+    acting_user: User,
+    found_at: datetime,
+    place: str = "",
+    town: str = "",
+    postcode: str = "",
+    found_with: str = "",
+    return_method: str = "",
+    expected_version: int | None = None,
+) -> Episode:
+    """Record that the child has been found or has returned."""
+    _require_police(acting_user)
+    with transaction.atomic():
+        episode = _lock(episode_id, acting_user)
+        _check_version(episode, expected_version)
+        errors = []
+        if found_at < episode.reported_at:
+            errors.append(
+                FieldError("found_at", "The time found must be after the time the child was reported missing")
+            )
+        if found_at > timezone.now() + CLOCK_SKEW:
+            errors.append(FieldError("found_at", "The time found cannot be in the future"))
+        if errors:
+            raise InvalidInput(errors)
+        episode_transition(episode=episode, to=Status.FOUND, acting_user=acting_user, at=timezone.now())
+        episode.found_at, episode.found_with, episode.return_method = found_at, found_with, return_method
+        if place or town or postcode:
+            episode.found_location = Location.objects.create(
+                force=episode.force, kind=LocationKind.FOUND, name=place, town=town, postcode=postcode
+            )
+        episode.next_review_at = None
+        _save(episode)
+        access_record(user=acting_user, action="change", record_type="episode", record_ids=[episode.pk])
+        _emit(event="episode.found", episode=episode)
+        return episode
+
+
+HARM_AT_HOME_FLAGS = frozenset({"domestic_abuse_at_home", "honour_based_abuse_risk", "child_protection_plan"})
+
+
+def harm_at_home_suspected(episode: Episode) -> bool:
+    if "harm_at_home_suspected" in (episode.indicators or []):
+        return True
+    day = episode.reported_at.date()
+    return any(f.code in HARM_AT_HOME_FLAGS and f.is_current(day) for f in episode.child.flags.all())
+
+
+def safe_and_well_record(*, episode_id: int, acting_user: User, data: dict[str, Any]) -> SafeAndWellCheck:
+    """Record the safe-and-well check. Refuses 'returned to where they went missing from' without a recorded
+    safety decision when harm at home is suspected or the child is not safe to return."""
+    _require_police(acting_user)
+    with transaction.atomic():
+        episode = _lock(episode_id, acting_user)
+        if episode.status != Status.FOUND:
+            raise ConflictError(
+                "A safe-and-well check is recorded after the child is found and before closure."
+            )
+        if SafeAndWellCheck.objects.filter(episode=episode).exists():
+            raise ConflictError("A safe-and-well check is already recorded for this episode.")
+        errors = []
+        conducted_at = data.get("conducted_at") or timezone.now()
+        if episode.found_at and conducted_at < episode.found_at:
+            errors.append(FieldError("conducted_at", "The check must be after the child was found"))
+        if conducted_at > timezone.now() + CLOCK_SKEW:
+            errors.append(FieldError("conducted_at", "The time of the check cannot be in the future"))
+        risky = harm_at_home_suspected(episode) or data.get("safe_to_return") is False
+        if (
+            data.get("returned_to") == "same_place"
+            and risky
+            and not (data.get("safety_decision") or "").strip()
+        ):
+            errors.append(
+                FieldError(
+                    "safety_decision",
+                    "Harm at home is suspected or the child is not safe to return: record the safety decision "
+                    "(who decided, and why it is safe) before recording that the child returned there",
+                )
+            )
+        if errors:
+            raise InvalidInput(errors)
+        check = SafeAndWellCheck.objects.create(
+            episode=episode,
+            conducted_by=acting_user,
+            conducted_at=conducted_at,
+            **{k: v for k, v in data.items() if k != "conducted_at"},
+        )
+        episode.harm_disclosed = check.harm_disclosed
+        if check.offences_to_investigate:
+            episode.offences_identified = check.offences_to_investigate
+        _save(episode)
+        access_record(user=acting_user, action="create", record_type="safe_and_well", record_ids=[episode.pk])
+        return check
+
+
+@dataclass
+class CloseOutcome:
+    episode: Episode
+    return_interview: ReturnInterview
+    prompts: list[str]
+
+
+def responsible_authority(child: Child) -> Agency | None:
+    """The local authority responsible for a return interview: placing, then host, then the force's own."""
+    if child.placing_authority_id:
+        return child.placing_authority
+    if child.host_authority_id:
+        return child.host_authority
+    return (
+        Agency.objects.filter(kind=AgencyKind.LOCAL_AUTHORITY, police_area=child.force_id)
+        .order_by("pk")
+        .first()
+    )
+
+
+def episode_close(
+    *,
+    episode_id: int,
+    acting_user: User,
+    reason_no_check: str = "",
+    summary: str = "",
+    expected_version: int | None = None,
+) -> CloseOutcome:
+    """Close a found episode. Refused without a safe-and-well check or a reason why not. Creates the return
+    home interview referral, due 72 hours after the child's return."""
+    _require_police(acting_user)
+    with transaction.atomic():
+        episode = _lock(episode_id, acting_user)
+        _check_version(episode, expected_version)
+        if episode.status != Status.FOUND:
+            raise ConflictError("Only an episode whose child has been found or returned can be closed.")
+        has_check = SafeAndWellCheck.objects.filter(episode=episode).exists()
+        if not has_check and not reason_no_check.strip():
+            raise ConflictError(
+                "This episode cannot be closed yet: record a safe-and-well check, "
+                "or give the reason it was not done."
+            )
+        authority = responsible_authority(episode.child)
+        if authority is None:
+            raise ConflictError(
+                "No local authority is set up for this child, so no return interview can be referred."
+            )
+        now = timezone.now()
+        interview = ReturnInterview.objects.create(
+            episode=episode,
+            responsible_agency=authority,
+            provider=authority.commissioned_providers.filter(
+                kind=AgencyKind.RETURN_INTERVIEW_PROVIDER
+            ).first(),
+            referred_at=now,
+            due_at=schedules.return_interview_due_at(episode.found_at or now),
+        )
+        episode_transition(episode=episode, to=Status.CLOSED, acting_user=acting_user, at=now)
+        episode.closed_at, episode.closure_summary = now, summary
+        episode.safe_and_well_not_done_reason = "" if has_check else reason_no_check
+        _save(episode)
+        access_record(
+            user=acting_user, action="disclose", record_type="return_interview", record_ids=[episode.pk]
+        )
+        return CloseOutcome(episode, interview, _closure_prompts(episode))
+
+
+def _closure_prompts(episode: Episode) -> list[str]:
+    since = episode.reported_at - REPEAT_WINDOW
+    recent = Episode.objects.filter(
+        child=episode.child, reported_at__gte=since, reported_at__lte=episode.reported_at
+    ).count()
+    if recent >= 3:
+        return [
+            f"{episode.child.given_name} has been missing {recent} times in 90 days: request a strategy meeting "
+            "and review or create a trigger plan."
+        ]
+    return []
