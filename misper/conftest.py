@@ -30,7 +30,9 @@ class World:
 def world(db: None) -> World:
     force = agency_make(AgencyKind.POLICE_FORCE, code="test-force", name="Testshire Police")
     other_force = agency_make(AgencyKind.POLICE_FORCE, code="other-force", name="Otherton Police")
-    la = agency_make(AgencyKind.LOCAL_AUTHORITY, code="test-la", name="Testshire Children's Services", police_area=force)
+    la = agency_make(
+        AgencyKind.LOCAL_AUTHORITY, code="test-la", name="Testshire Children's Services", police_area=force
+    )
     other_la = agency_make(AgencyKind.LOCAL_AUTHORITY, code="other-la", name="Otherton Children's Services")
     return World(
         force=force,

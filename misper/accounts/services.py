@@ -57,7 +57,12 @@ DEMO_PERSONAS: tuple[DemoPersona, ...] = (
     DemoPersona("demo-supervisor", Role.SUPERVISOR, "force", "Sam", "Supervisor", "Control room, B shift"),
     DemoPersona("demo-analyst", Role.ANALYST, "force", "Ana", "Analyst", "Performance and analysis"),
     DemoPersona(
-        "demo-socialcare", Role.PARTNER_PRACTITIONER, "local_authority", "Sol", "Socialworker", "Children in care"
+        "demo-socialcare",
+        Role.PARTNER_PRACTITIONER,
+        "local_authority",
+        "Sol",
+        "Socialworker",
+        "Children in care",
     ),
 )
 

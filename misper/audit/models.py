@@ -13,7 +13,9 @@ class AccessEvent(models.Model):
     username = models.CharField(max_length=150, blank=True)
     agency_code = models.CharField(max_length=40, blank=True)
     role = models.CharField(max_length=40, blank=True)
-    action = models.CharField(max_length=30, help_text="view, list, search, export, create, change, disclose…")
+    action = models.CharField(
+        max_length=30, help_text="view, list, search, export, create, change, disclose…"
+    )
     record_type = models.CharField(max_length=40)
     record_ids = models.JSONField(default=list)
     purpose = models.CharField(max_length=200, blank=True)

@@ -84,7 +84,9 @@ def audit_chain_verify() -> list[str]:
     prev = GENESIS
     for event in AccessEvent.objects.order_by("pk").iterator(chunk_size=2000):
         if event.prev_hash != prev:
-            problems.append(f"event {event.pk}: previous hash does not match (an event before it was removed)")
+            problems.append(
+                f"event {event.pk}: previous hash does not match (an event before it was removed)"
+            )
         if event_hash(event) != event.hash:
             problems.append(f"event {event.pk}: contents do not match its hash (it was edited)")
         prev = event.hash

@@ -19,6 +19,6 @@ class InvalidInput(Exception):  # noqa: N818 - reads better at call sites than I
         super().__init__("; ".join(f"{e.field}: {e.message}" for e in self.errors))
 
 
-class ConflictError(Exception):  # noqa: N818
+class ConflictError(Exception):
     """The request cannot be done in the record's current state (e.g. closing without a safe-and-well check,
     or a stale write under optimistic locking). Nothing has been saved."""

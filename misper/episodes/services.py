@@ -244,11 +244,6 @@ def _report(*, doc: dict[str, Any], force: Agency, user: User, rationale: str) -
     )
     episode.reference = f"{force.code[:3].upper()}-{reported_at:%Y}-{episode.pk:06d}"
     episode.save(update_fields=["reference"])
-    episode_transition(
-        episode=episode, to=Status.REPORTED, acting_user=user, at=timezone.now()
-    ) if False else None
-    from misper.episodes.models import StatusChange
-
     StatusChange.objects.create(
         episode=episode, from_status="", to_status=Status.REPORTED, at=timezone.now(), by=user
     )

@@ -24,7 +24,9 @@ class TriggerPlan(models.Model):
 
     class Meta:
         ordering = ["child", "-version"]
-        constraints = [models.UniqueConstraint(fields=["child", "version"], name="trigger_plan_version_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "version"], name="trigger_plan_version_unique")
+        ]
 
 
 class InterviewStatus(models.TextChoices):
@@ -39,7 +41,9 @@ class InterviewStatus(models.TextChoices):
 class ReturnInterview(models.Model):
     """An independent return home interview: a local-authority duty, due within 72 hours of return."""
 
-    episode = models.OneToOneField("episodes.Episode", on_delete=models.CASCADE, related_name="return_interview")
+    episode = models.OneToOneField(
+        "episodes.Episode", on_delete=models.CASCADE, related_name="return_interview"
+    )
     responsible_agency = models.ForeignKey(
         "accounts.Agency", on_delete=models.PROTECT, related_name="return_interviews"
     )
@@ -48,7 +52,9 @@ class ReturnInterview(models.Model):
     )
     referred_at = models.DateTimeField()
     due_at = models.DateTimeField()
-    status = models.CharField(max_length=20, choices=InterviewStatus.choices, default=InterviewStatus.REFERRED)
+    status = models.CharField(
+        max_length=20, choices=InterviewStatus.choices, default=InterviewStatus.REFERRED
+    )
     offered_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     interviewer_name = models.CharField(max_length=100, blank=True)
@@ -73,7 +79,9 @@ class PlacementNotice(models.Model):
     host_authority = models.ForeignKey(
         "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    host_force = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="placement_notices")
+    host_force = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="placement_notices"
+    )
     placement_type = models.CharField(max_length=20)
     placement = models.ForeignKey("people.Location", null=True, blank=True, on_delete=models.SET_NULL)
     starts_on = models.DateField()
@@ -123,7 +131,9 @@ class Alert(models.Model):
     channel = models.CharField(max_length=10, choices=AlertChannel.choices)
     subscription = models.ForeignKey(Subscription, null=True, blank=True, on_delete=models.CASCADE)
     target = models.CharField(
-        max_length=300, blank=True, help_text="Channel address: webhook subscription id, e-mail address or user id"
+        max_length=300,
+        blank=True,
+        help_text="Channel address: webhook subscription id, e-mail address or user id",
     )
     payload = models.JSONField()
     status = models.CharField(max_length=14, choices=AlertStatus.choices, default=AlertStatus.PENDING)

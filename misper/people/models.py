@@ -81,7 +81,9 @@ class Location(models.Model):
 
 class Child(models.Model):
     force = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="children")
-    ref = models.CharField(max_length=40, help_text="The force's reference for the child (misper/1 child.ref)")
+    ref = models.CharField(
+        max_length=40, help_text="The force's reference for the child (misper/1 child.ref)"
+    )
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
     preferred_name = models.CharField(max_length=100, blank=True)
@@ -98,7 +100,9 @@ class Child(models.Model):
     medical_needs = models.TextField(blank=True)
     # Care status
     looked_after = models.BooleanField(default=False)
-    placement_type = models.CharField(max_length=20, choices=PlacementType.choices, default=PlacementType.HOME)
+    placement_type = models.CharField(
+        max_length=20, choices=PlacementType.choices, default=PlacementType.HOME
+    )
     placing_authority = models.ForeignKey(
         "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="children_placed"
     )
