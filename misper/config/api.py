@@ -111,8 +111,10 @@ def health(request: HttpRequest) -> dict[str, str]:
 
 def _register_routers() -> None:
     from misper.episodes.api import router as episodes_router
+    from misper.episodes.api_assessments import router as assessments_router
 
     api.add_router("/episodes", episodes_router)
+    api.add_router("/assessments", assessments_router)
 
 
 _register_routers()
