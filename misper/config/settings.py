@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",
     "misper.accounts",
     "misper.people",
     "misper.episodes",
@@ -139,3 +140,21 @@ LOGGING = {
 MISPER_SERVICE_NAME = "misper"
 MISPER_RISK_POLICY = os.environ.get("MISPER_RISK_POLICY", "national")
 MISPER_DEMO_PASSWORD = "demo-misper-2026"
+
+# Alerts (misper.partners): e-mail by SMTP, signed webhooks, escalation -------
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("MISPER_SMTP_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("MISPER_SMTP_PORT", "25"))
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("MISPER_ALERT_FROM", "misper alerts <alerts@misper.invalid>")
+# Webhook hosts that may resolve to private, loopback or link-local addresses (names, IPs or networks).
+MISPER_WEBHOOK_ALLOWLIST = [
+    h.strip()
+    for h in os.environ.get(
+        "MISPER_WEBHOOK_ALLOWLIST", "127.0.0.1,localhost,::1" if DEMO_MODE else ""
+    ).split(",")
+    if h.strip()
+]
+MISPER_ESCALATE_AFTER_MINUTES = int(os.environ.get("MISPER_ESCALATE_AFTER_MINUTES", "30"))
+# How long a worker's claim on an alert lasts: a killed worker's alerts are retried after this.
+MISPER_ALERT_LEASE_SECONDS = int(os.environ.get("MISPER_ALERT_LEASE_SECONDS", "60"))
