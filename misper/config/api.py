@@ -112,9 +112,11 @@ def health(request: HttpRequest) -> dict[str, str]:
 def _register_routers() -> None:
     from misper.episodes.api import router as episodes_router
     from misper.episodes.api_assessments import router as assessments_router
+    from misper.partners.api import router as partners_router
 
     api.add_router("/episodes", episodes_router)
     api.add_router("/assessments", assessments_router)
+    api.add_router("", partners_router)  # /agencies, /subscriptions, /alerts
 
 
 _register_routers()

@@ -4,6 +4,7 @@ return interview is due. Force policy may change the intervals; these are the de
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 REVIEW_INTERVAL = {
     "high": timedelta(hours=2),
@@ -30,3 +31,12 @@ def action_due_at(risk: str, after: datetime) -> datetime:
 
 def return_interview_due_at(returned_at: datetime) -> datetime:
     return returned_at + RETURN_INTERVIEW_DUE
+
+
+def review_due_at(episode: Any, after: datetime) -> datetime:
+    """When an open episode is next reviewed: by its grade, and an ``absent`` case no later than its
+    escalation time (it is then reviewed and escalated to missing if the child is still not back)."""
+    due = next_review_at(episode.risk, after)
+    if episode.category == "absent":
+        due = min(due, max(after, episode.reported_at + ABSENT_ESCALATION_AFTER))
+    return due

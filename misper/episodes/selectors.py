@@ -6,11 +6,28 @@ every list, detail, search, count, export, board and API route goes through ``vi
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Exists, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from misper.accounts.models import User
-from misper.episodes.models import Episode
+from misper.episodes import schedules
+from misper.episodes.models import (
+    RISK_ORDER,
+    Action,
+    ApprovalStatus,
+    Episode,
+    Review,
+    RiskAssessment,
+    Status,
+    StatusChange,
+)
+from misper.people.models import Child
 from misper.people.selectors import visible_children
 
 
@@ -128,3 +145,278 @@ def episode_detail(episode: Episode) -> dict[str, object]:
             else None
         ),
     }
+
+
+# --- the episode page ---------------------------------------------------------------------------------
+
+
+def episode_page(user: User, episode_id: int) -> Episode:
+    """One visible episode with everything its page shows, in a fixed number of queries (404 if not
+    visible)."""
+    episode = (
+        visible_episodes(user)
+        .select_related(
+            "child",
+            "child__placing_authority",
+            "owner",
+            "found_location",
+            "missing_from",
+            "created_by",
+            "safe_and_well",
+            "safe_and_well__conducted_by",
+            "return_interview",
+            "return_interview__responsible_agency",
+        )
+        .prefetch_related(
+            Prefetch(
+                "assessments", queryset=RiskAssessment.objects.select_related("created_by", "decided_by")
+            ),
+            Prefetch("reviews", queryset=Review.objects.select_related("reviewer")),
+            Prefetch(
+                "actions",
+                queryset=Action.objects.select_related("assigned_to", "completed_by").order_by(
+                    "status", "due_at", "pk"
+                ),
+            ),
+            Prefetch("status_changes", queryset=StatusChange.objects.select_related("by")),
+        )
+        .filter(pk=episode_id)
+        .first()
+    )
+    if episode is None:
+        raise Http404("No such episode")
+    return episode
+
+
+def pending_assessment(episode: Episode) -> RiskAssessment | None:
+    return next((a for a in episode.assessments.all() if a.approval_status == ApprovalStatus.PENDING), None)
+
+
+@dataclass(frozen=True)
+class Change:
+    at: datetime
+    text: str
+
+
+def changes_since(episode: Episode, since: datetime | None) -> list[Change]:
+    """What others recorded on ``episode`` after ``since``: shown when a form meets a stale version."""
+    if since is None:
+        return []
+    out = [
+        Change(s.at, f"Status changed to {s.get_to_status_display().lower()}")
+        for s in episode.status_changes.filter(at__gt=since)
+    ]
+    out += [
+        Change(a.created_at, f"Graded {a.graded_category}, {a.get_graded_risk_display().lower()} risk")
+        for a in episode.assessments.filter(created_at__gt=since)
+    ]
+    out += [
+        Change(a.decided_at, f"Grading {a.get_approval_status_display().lower()} by a supervisor")
+        for a in episode.assessments.filter(decided_at__gt=since)
+        if a.decided_at
+    ]
+    out += [
+        Change(r.reviewed_at, "Reviewed by a supervisor")
+        for r in episode.reviews.filter(reviewed_at__gt=since)
+    ]
+    out += [
+        Change(a.completed_at, a.title if a.source == "handover" else f"Action finished: {a.title}")
+        for a in episode.actions.filter(completed_at__gt=since)
+        if a.completed_at
+    ]
+    return sorted(out, key=lambda c: c.at)
+
+
+# --- the daily management board -----------------------------------------------------------------------
+
+OPEN = (Status.REPORTED, Status.ACTIVE)
+REPEAT_THRESHOLD = 3
+REPEAT_WINDOW = timedelta(days=90)
+REPEAT_RECENT = timedelta(days=7)
+BOARD_LIMIT = 500
+
+
+@dataclass
+class BoardRow:
+    episode: Episode
+    hours_missing: float
+    overdue_review: bool
+    overdue_actions: int
+    recent_episodes: int
+    ukmpu_due: bool
+    long_term: bool
+    pending: bool
+
+
+@dataclass
+class Board:
+    rows: list[BoardRow]
+    approvals: list[RiskAssessment]
+    repeat_children: list[Any]
+    now: datetime
+    ukmpu: list[BoardRow] = field(default_factory=list)
+    long_term: list[BoardRow] = field(default_factory=list)
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for r in self.rows if r.overdue_review or r.overdue_actions)
+
+
+def _count(qs: QuerySet[Any]) -> Subquery:
+    """A correlated COUNT(*) subquery (a Func, not an aggregate, so Django adds no GROUP BY)."""
+    return Subquery(qs.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1])
+
+
+def board(user: User, now: datetime | None = None) -> Board:
+    """The supervisors' board: open episodes by risk then time missing, gradings waiting for approval,
+    children who crossed the repeat threshold recently, episodes past the UKMPU and long-term thresholds.
+    Three queries, whatever the size of each child's history."""
+    now = now or timezone.now()
+    overdue_actions = Action.objects.filter(episode=OuterRef("pk"), status="open", due_at__lt=now)
+    recent = Episode.objects.filter(child=OuterRef("child"), reported_at__gte=now - REPEAT_WINDOW)
+    pending = RiskAssessment.objects.filter(episode=OuterRef("pk"), approval_status=ApprovalStatus.PENDING)
+    episodes = (
+        visible_episodes(user)
+        .filter(status__in=OPEN)
+        .select_related("child", "owner")
+        .annotate(
+            n_overdue_actions=Coalesce(_count(overdue_actions), 0),
+            n_recent=Coalesce(_count(recent), 0),
+            has_pending=Exists(pending),
+        )
+        .order_by("reported_at")[:BOARD_LIMIT]
+    )
+    rows = sorted(
+        (_row(e, now) for e in episodes), key=lambda r: (-RISK_ORDER[r.episode.risk], -r.hours_missing)
+    )
+    approvals = list(
+        RiskAssessment.objects.filter(
+            episode__in=visible_episodes(user), approval_status=ApprovalStatus.PENDING
+        )
+        .select_related("episode", "episode__child", "created_by")
+        .order_by("created_at")
+    )
+    b = Board(rows=rows, approvals=approvals, repeat_children=_repeat_children(user, now), now=now)
+    b.ukmpu = [r for r in rows if r.ukmpu_due and not r.long_term]
+    b.long_term = [r for r in rows if r.long_term]
+    return b
+
+
+def _row(e: Any, now: datetime) -> BoardRow:
+    since = e.last_seen_at or e.reported_at
+    missing = now - since
+    return BoardRow(
+        episode=e,
+        hours_missing=missing.total_seconds() / 3600,
+        overdue_review=bool(e.next_review_at and e.next_review_at < now),
+        overdue_actions=e.n_overdue_actions,
+        recent_episodes=e.n_recent,
+        ukmpu_due=missing >= schedules.UKMPU_NOTIFICATION_AFTER,
+        long_term=missing >= schedules.LONG_TERM_AFTER,
+        pending=e.has_pending,
+    )
+
+
+def _repeat_children(user: User, now: datetime) -> list[Any]:
+    """Children with at least three episodes in 90 days, one of them in the last seven days."""
+    recent = Episode.objects.filter(child=OuterRef("pk"), reported_at__gte=now - REPEAT_WINDOW)
+    return list(
+        Child.objects.filter(pk__in=visible_children(user).values("pk"))
+        .annotate(
+            n_recent=Coalesce(_count(recent), 0),
+            last_reported=Subquery(
+                Episode.objects.filter(child=OuterRef("pk"))
+                .order_by("-reported_at")
+                .values("reported_at")[:1]
+            ),
+        )
+        .filter(n_recent__gte=REPEAT_THRESHOLD, last_reported__gte=now - REPEAT_RECENT)
+        .order_by("-last_reported")[:50]
+    )
+
+
+# --- the briefing sheet -------------------------------------------------------------------------------
+
+
+def briefing(user: User, *, area: str) -> list[Episode]:
+    """Open episodes whose child went missing from, lives or is placed in ``area`` (a beat code or a
+    town), with what a patrol needs: photo, description, places frequented, associates, trigger plan."""
+    from misper.partners.models import TriggerPlan
+    from misper.people.models import ChildAssociate, ChildLocation
+
+    a = area.strip()
+    if not a:
+        return []
+    where = Q(beat__iexact=a) | Q(missing_from__beat__iexact=a) | Q(missing_from__town__iexact=a)
+    for rel in ("child__home_address", "child__placement_address"):
+        where |= Q(**{f"{rel}__beat__iexact": a}) | Q(**{f"{rel}__town__iexact": a})
+    prefetch = [
+        Prefetch("child__places", queryset=ChildLocation.objects.select_related("location")),
+        Prefetch(
+            "child__trigger_plans",
+            queryset=TriggerPlan.objects.filter(superseded_at__isnull=True).order_by("-version"),
+        ),
+        "child__flags",
+    ]
+    if user.is_police:
+        prefetch.append(
+            Prefetch(
+                "child__associate_links",
+                queryset=ChildAssociate.objects.filter(of_concern=True).select_related("associate"),
+            )
+        )
+    episodes = (
+        visible_episodes(user)
+        .filter(status__in=OPEN)
+        .filter(where)
+        .select_related("child", "missing_from")
+        .prefetch_related(*prefetch)
+        .distinct()
+    )
+    return sorted(episodes, key=lambda e: (-RISK_ORDER[e.risk], e.reported_at))
+
+
+# --- what the engine says now -------------------------------------------------------------------------
+
+
+@dataclass
+class EngineComparison:
+    """The engine's recommendation on what is on file now, beside the last recorded assessment."""
+
+    result: dict[str, Any]
+    previous: RiskAssessment | None
+    added: list[dict[str, Any]]
+    removed: list[dict[str, Any]]
+
+    @property
+    def changed(self) -> bool:
+        p = self.previous
+        return bool(
+            self.added
+            or self.removed
+            or (
+                p
+                and (p.recommended_category, p.recommended_risk)
+                != (self.result["category"], self.result["risk"])
+            )
+        )
+
+
+def engine_now(episode: Episode) -> EngineComparison:
+    """Re-run the engine on the episode as it stands (history, flags, time missing) and show what changed
+    since the last assessment. Reads only: nothing is recorded until a review or re-grade."""
+    from django.conf import settings
+
+    from misper import risk
+    from misper.episodes.documents import episode_document
+
+    result = risk.assess(episode_document(episode), str(settings.MISPER_RISK_POLICY), now=timezone.now())
+    previous = episode.assessments.order_by("-created_at", "-pk").first()
+    before = {r["code"]: r for r in (previous.result.get("reasons", []) if previous else [])}
+    after = {r["code"]: r for r in result["reasons"]}
+    return EngineComparison(
+        result=result,
+        previous=previous,
+        added=[r for c, r in after.items() if c not in before],
+        removed=[r for c, r in before.items() if c not in after],
+    )

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import jellyfish
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from misper.accounts.models import User
-from misper.people.models import Child
+from misper.people.models import Child, ChildAlias, ChildAssociate
 
 
 def child_access_q(user: User, prefix: str = "") -> Q:
@@ -47,3 +53,179 @@ def access_child_by_id(user: User, child_id: int) -> Child:
     if child is None:
         raise Http404("No such child")
     return child
+
+
+# --- finding a child ----------------------------------------------------------------------------------
+
+SEARCH_LIMIT = 50
+_NAME_SPLIT = re.compile(r"[^a-z']+")
+
+
+@dataclass(frozen=True)
+class ChildMatch:
+    child: Child
+    score: float
+    matched_on: str
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in _NAME_SPLIT.split(text.lower().replace("'", "")) if t]
+
+
+def _token_score(query: str, name: str) -> float:
+    """How well one typed name part matches one name on file: exact, prefix, sound-alike, or spelling."""
+    if query == name:
+        return 4.0
+    if len(query) >= 2 and name.startswith(query):
+        return 3.0
+    if jellyfish.metaphone(query) == jellyfish.metaphone(name) or (
+        jellyfish.soundex(query) == jellyfish.soundex(name) and query[0] == name[0]
+    ):
+        return 2.5
+    if len(query) >= 4 and jellyfish.jaro_winkler_similarity(query, name) >= 0.88:
+        return 2.0
+    if len(query) >= 5 and jellyfish.damerau_levenshtein_distance(query, name) <= 2:
+        return 1.5
+    return 0.0
+
+
+def name_score(query: str, names: list[str]) -> float:
+    """Score of a typed name against one child's names: every typed part must match some name part."""
+    parts = _tokens(query)
+    on_file = [t for n in names for t in _tokens(n)]
+    if not parts or not on_file:
+        return 0.0
+    total = 0.0
+    for part in parts:
+        best = max(_token_score(part, name) for name in on_file)
+        if best == 0.0:
+            return 0.0
+        total += best
+    return total / len(parts)
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year - years, day=28)
+
+
+def _prefilter(user: User, dob: date | None, age: int | None, place: str, today: date) -> QuerySet[Child]:
+    qs = visible_children(user)
+    if dob is not None:
+        qs = qs.filter(date_of_birth=dob)
+    if age is not None:
+        # Born between (age + 1) years and age years before today, or estimated at that age.
+        earliest = _years_before(today, age + 1) + timedelta(days=1)
+        latest = _years_before(today, age)
+        qs = qs.filter(Q(date_of_birth__range=(earliest, latest)) | Q(estimated_age=age))
+    if place.strip():
+        p = place.strip()
+        postcode = p.replace(" ", "").upper()
+        where = Q()
+        for rel in ("home_address", "placement_address"):
+            where |= Q(**{f"{rel}__town__iexact": p}) | Q(**{f"{rel}__postcode__iexact": p})
+            where |= Q(**{f"{rel}__postcode__istartswith": postcode[:4]}) if len(postcode) >= 5 else Q()
+            where |= Q(**{f"{rel}__name__icontains": p})
+        qs = qs.filter(where)
+    return qs
+
+
+def child_search(
+    user: User,
+    *,
+    name: str = "",
+    dob: date | None = None,
+    age: int | None = None,
+    place: str = "",
+    today: date | None = None,
+) -> list[ChildMatch]:
+    """Visible children matching every criterion given, best name match first (at most 50).
+
+    Names match on given, family, preferred names and aliases, allowing prefixes, sound-alikes (Metaphone,
+    Soundex) and small misspellings. The database narrows by date of birth, age and place; names are
+    scored in Python over the names of the children left (one query for names, one for the children)."""
+    today = today or date.today()
+    qs = _prefilter(user, dob, age, place, today)
+    if not name.strip():
+        children = list(qs.order_by("family_name", "given_name")[:SEARCH_LIMIT])
+        return [ChildMatch(c, 1.0, "") for c in children]
+    names: dict[int, list[str]] = {}
+    rows = qs.values_list("pk", "given_name", "family_name", "preferred_name")
+    for pk, given, family, preferred in rows:
+        names[pk] = [given, family, preferred]
+    aliases = ChildAlias.objects.filter(child_id__in=qs.values("pk")).values_list(
+        "child_id", "given_name", "family_name"
+    )
+    alias_of: dict[int, list[str]] = {}
+    for pk, given, family in aliases:
+        alias_of.setdefault(pk, []).append(f"{given} {family}".strip())
+    scored: dict[int, tuple[float, str]] = {}
+    for pk, own in names.items():
+        best = (name_score(name, own), "")
+        for alias in alias_of.get(pk, []):
+            s = name_score(name, [alias])
+            if s > best[0]:
+                best = (s, alias)
+        if best[0] > 0:
+            scored[pk] = best
+    top = sorted(scored, key=lambda pk: -scored[pk][0])[:SEARCH_LIMIT]
+    by_pk = Child.objects.in_bulk(top)
+    return [ChildMatch(by_pk[pk], scored[pk][0], scored[pk][1]) for pk in top if pk in by_pk]
+
+
+# --- the child page -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ChildProfile:
+    child: Child
+    flags: list[Any]
+    trigger_plan: Any
+    episodes_90d: int
+    episodes_total: int
+    open_episode: Any
+    found_before: list[Any]
+    associates: list[Any] = field(default_factory=list)
+    places: list[Any] = field(default_factory=list)
+    latest_wishes: Any = None
+
+
+def child_profile(user: User, child: Child, now: datetime) -> ChildProfile:
+    """What a call handler needs to see when a child is reported: flags, the trigger plan, history,
+    where and with whom found before, associates of concern (police only), placement contacts."""
+    from misper.episodes.models import Episode, SafeAndWellCheck
+    from misper.partners.models import TriggerPlan
+
+    child = Child.objects.select_related(
+        "placing_authority", "host_authority", "care_provider", "placement_address", "home_address"
+    ).get(pk=child.pk)
+    episodes = Episode.objects.filter(child=child)
+    since = now - timedelta(days=90)
+    found = list(
+        episodes.filter(found_at__isnull=False)
+        .select_related("found_location", "found_with_associate")
+        .order_by("-found_at")[:10]
+    )
+    profile = ChildProfile(
+        child=child,
+        flags=[f for f in child.flags.order_by("code") if f.is_current(now.date())],
+        trigger_plan=TriggerPlan.objects.filter(child=child, superseded_at__isnull=True)
+        .order_by("-version")
+        .first(),
+        episodes_90d=episodes.filter(reported_at__gte=since).count(),
+        episodes_total=episodes.count(),
+        open_episode=episodes.filter(status__in=["reported", "active"]).order_by("-reported_at").first(),
+        found_before=found,
+        places=list(child.places.select_related("location").order_by("kind")),
+        latest_wishes=SafeAndWellCheck.objects.filter(episode__child=child)
+        .exclude(child_wishes="")
+        .order_by("-conducted_at")
+        .first(),
+    )
+    if user.is_police:
+        profile.associates = list(
+            ChildAssociate.objects.filter(child=child, of_concern=True).select_related("associate")
+        )
+    return profile

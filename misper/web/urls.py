@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from misper.web import views
 
@@ -6,4 +6,6 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("sign-in", views.SignInView.as_view(), name="sign-in"),
     path("sign-out", views.SignOutView.as_view(), name="sign-out"),
+    path("", include("misper.people.urls")),
+    path("", include("misper.episodes.urls")),
 ]

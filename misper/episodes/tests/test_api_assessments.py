@@ -9,7 +9,9 @@ import pytest
 
 pytestmark = pytest.mark.django_db
 
-VIGNETTES = json.loads(Path(__file__).resolve().parents[2] / "risk" / "tests" / "vignettes" / "public.json".read_text())
+VIGNETTES = json.loads(
+    Path(__file__).resolve().parents[2] / "risk" / "tests" / "vignettes" / "public.json".read_text()
+)
 
 
 @pytest.mark.parametrize("vignette", VIGNETTES, ids=lambda v: v["id"])

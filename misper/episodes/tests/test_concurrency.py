@@ -26,7 +26,9 @@ def test_concurrent_found_requests_make_exactly_one_transition(world):
     def found() -> None:
         barrier.wait()
         try:
-            services.episode_found(episode_id=episode.pk, acting_user=world.calltaker, found_at=timezone.now())
+            services.episode_found(
+                episode_id=episode.pk, acting_user=world.calltaker, found_at=timezone.now()
+            )
             outcomes.append("ok")
         except ConflictError:
             outcomes.append("conflict")
