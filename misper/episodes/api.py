@@ -246,7 +246,9 @@ def grade_episode(request: HttpRequest, episode_id: int, body: GradingIn) -> Sta
         acting_user=request.user,  # type: ignore[arg-type]
         expected_version=body.version,
     )
-    status = "pending_approval" if outcome.pending_approval else "applied"
+    status: Literal["applied", "pending_approval"] = (
+        "pending_approval" if outcome.pending_approval else "applied"
+    )
     return Status(
         202 if outcome.pending_approval else 200,
         GradingOut(status=status, assessment=assessment_out(outcome.assessment)),

@@ -197,25 +197,28 @@ def episode_report(
     assert force is not None
     try:
         with transaction.atomic():
-            if idempotency_key:
-                done = (
-                    IdempotencyKey.objects.filter(user=acting_user, key=idempotency_key)
-                    .select_related("episode")
-                    .first()
-                )
-                if done is not None:
-                    return ReportOutcome(
-                        done.episode, done.episode.assessments.order_by("pk").first(), replayed=True
-                    )  # type: ignore[arg-type]
+            replay = _replay(acting_user, idempotency_key)
+            if replay is not None:
+                return replay
             outcome = _report(doc=doc, force=force, user=acting_user, rationale=rationale)
             if idempotency_key:
                 IdempotencyKey.objects.create(user=acting_user, key=idempotency_key, episode=outcome.episode)
             return outcome
     except IntegrityError:
-        if idempotency_key:  # a concurrent retry with the same key won the race: return its episode
-            done = IdempotencyKey.objects.select_related("episode").get(user=acting_user, key=idempotency_key)
-            return ReportOutcome(done.episode, done.episode.assessments.order_by("pk").first(), replayed=True)  # type: ignore[arg-type]
-        raise
+        # A concurrent retry with the same key won the race: answer with its episode.
+        replay = _replay(acting_user, idempotency_key)
+        if replay is None:
+            raise
+        return replay
+
+
+def _replay(user: User, key: str | None) -> ReportOutcome | None:
+    done = (
+        IdempotencyKey.objects.filter(user=user, key=key).select_related("episode").first() if key else None
+    )
+    if done is None:
+        return None
+    return ReportOutcome(done.episode, done.episode.assessments.order_by("pk")[0], replayed=True)
 
 
 def _report(*, doc: dict[str, Any], force: Agency, user: User, rationale: str) -> ReportOutcome:

@@ -15,7 +15,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.CLOSED: frozenset(),
 }
 
-REFUSALS = {
+REFUSALS: dict[str, str] = {
     Status.FOUND: "This episode is not open, so the child cannot be recorded as found.",
     Status.CLOSED: "Only an episode whose child has been found or returned can be closed.",
     Status.ACTIVE: "Only a newly reported episode can become an active investigation.",
