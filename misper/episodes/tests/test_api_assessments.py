@@ -9,9 +9,8 @@ import pytest
 
 pytestmark = pytest.mark.django_db
 
-VIGNETTES = json.loads(
-    Path(__file__).resolve().parents[2] / "risk" / "tests" / "vignettes" / "public.json".read_text()
-)
+VIGNETTE_FILE = Path(__file__).resolve().parents[2] / "risk" / "tests" / "vignettes" / "public.json"
+VIGNETTES = json.loads(VIGNETTE_FILE.read_text())
 
 
 @pytest.mark.parametrize("vignette", VIGNETTES, ids=lambda v: v["id"])

@@ -1,0 +1,37 @@
+from django.urls import path
+
+from misper.episodes import views
+
+urlpatterns = [
+    path("children/<int:child_id>/report", views.EpisodeReportView.as_view(), name="episode-report"),
+    path("episodes/<int:episode_id>", views.EpisodeDetailView.as_view(), name="episode"),
+    path("episodes/<int:episode_id>/grade", views.EpisodeGradeView.as_view(), name="episode-grade"),
+    path("episodes/<int:episode_id>/review", views.EpisodeReviewView.as_view(), name="episode-review"),
+    path("episodes/<int:episode_id>/handover", views.EpisodeHandoverView.as_view(), name="episode-handover"),
+    path("episodes/<int:episode_id>/found", views.EpisodeFoundView.as_view(), name="episode-found"),
+    path(
+        "episodes/<int:episode_id>/safe-and-well",
+        views.SafeAndWellView.as_view(),
+        name="episode-safe-and-well",
+    ),
+    path("episodes/<int:episode_id>/close", views.EpisodeCloseView.as_view(), name="episode-close"),
+    path("episodes/<int:episode_id>/closed", views.EpisodeClosedView.as_view(), name="episode-closed"),
+    path(
+        "episodes/<int:episode_id>/actions/<int:action_id>/assign",
+        views.ActionAssignView.as_view(),
+        name="action-assign",
+    ),
+    path(
+        "episodes/<int:episode_id>/actions/<int:action_id>/done",
+        views.ActionDoneView.as_view(),
+        name="action-done",
+    ),
+    path(
+        "assessments/<int:assessment_id>/decide",
+        views.AssessmentDecideView.as_view(),
+        name="assessment-decide",
+    ),
+    path("board", views.BoardView.as_view(), name="board"),
+    path("board/fragment", views.BoardFragmentView.as_view(), name="board-fragment"),
+    path("briefing", views.BriefingView.as_view(), name="briefing"),
+]

@@ -1,0 +1,573 @@
+"""Pages for an episode: report, grade, work, review, found, safe and well, close; the board; briefing.
+
+Views are thin: parse the form, call one service or selector, render. Service errors map to the page
+in one place (``EpisodeFormView``): InvalidInput → field errors in the error summary with the values
+kept; a stale version → "Someone else changed this episode" with what changed; any other
+ConflictError → an error on the form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from misper import risk
+from misper.accounts.models import User
+from misper.audit.services import access_record
+from misper.core.errors import ConflictError, InvalidInput
+from misper.episodes import selectors, services, services_work
+from misper.episodes.documents import FORMAT, child_section
+from misper.episodes.forms import (
+    INDICATOR_QUESTIONS,
+    ActionDoneForm,
+    CloseForm,
+    DecideForm,
+    FoundForm,
+    GradeForm,
+    HandoverForm,
+    ReportForm,
+    ReviewForm,
+    SafeAndWellForm,
+    indicator_groups,
+    local_now,
+)
+from misper.episodes.models import Action, ApprovalStatus, Episode, RiskAssessment, Status
+from misper.people.selectors import access_child_by_id
+
+STALE = "Someone else changed this episode after you opened this page"
+SENT_FOR_APPROVAL = (
+    "Your grading is below the recommendation, so it has been sent to a supervisor for approval"
+)
+POLICE_ONLY = "Only police users can do this."
+BOARD_FORBIDDEN = "Only supervisors and missing person coordinators can see the board."
+
+
+def form_errors_from(form: forms.Form, exc: InvalidInput) -> None:
+    """Put a service's field errors on the form (errors for fields the form lacks go on the form)."""
+    for error in exc.errors:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+class EpisodeFormView(LoginRequiredMixin, View):
+    """A form that changes one visible episode. Subclasses set ``form_class``, ``template_name`` and
+    ``perform`` (which calls exactly one service and returns where to go next)."""
+
+    form_class: type[forms.Form]
+    template_name: str
+    title: str
+
+    def initial(self, episode: Episode) -> dict[str, Any]:
+        return {}
+
+    def perform(self, form: Any, episode: Episode) -> str:
+        raise NotImplementedError
+
+    def extra_context(self, episode: Episode, form: Any) -> dict[str, Any]:
+        return {}
+
+    def make_form(self, data: Any = None, **kw: Any) -> Any:
+        return self.form_class(data, **kw)
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated and not _user(request).is_police:
+            raise PermissionDenied(POLICE_ONLY)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest, episode_id: int) -> HttpResponse:
+        episode = selectors.access_episode_by_id(_user(request), episode_id)
+        initial = {"version": episode.version, "opened_at": timezone.now(), **self.initial(episode)}
+        return self.render(episode, self.make_form(initial=initial))
+
+    def post(self, request: HttpRequest, episode_id: int) -> HttpResponse:
+        user = _user(request)
+        episode = selectors.access_episode_by_id(user, episode_id)
+        form = self.make_form(request.POST)
+        if not form.is_valid():
+            return self.render(episode, form)
+        try:
+            return HttpResponseRedirect(self.perform(form, episode))
+        except InvalidInput as exc:
+            form_errors_from(form, exc)
+        except ConflictError as exc:
+            current = selectors.access_episode_by_id(user, episode_id)
+            if current.version != form.cleaned_data.get("version", current.version):
+                return self.render_stale(current, form)
+            form.add_error(None, str(exc))
+        return self.render(episode, form)
+
+    def render_stale(self, episode: Episode, form: Any) -> HttpResponse:
+        """The form again, with the values entered, the current version, and what others changed."""
+        changes = selectors.changes_since(episode, form.cleaned_data.get("opened_at"))
+        data = form.data.copy()
+        data["version"], data["opened_at"] = episode.version, timezone.now().isoformat()
+        fresh = self.make_form(data)
+        fresh.is_valid()
+        return self.render(episode, fresh, stale=True, changes=changes)
+
+    def render(self, episode: Episode, form: Any, **ctx: Any) -> HttpResponse:
+        context = {
+            "episode": episode,
+            "form": form,
+            "page_title": self.title,
+            "errors": ctx.get("stale", False),
+            "stale_message": STALE,
+            **self.extra_context(episode, form),
+            **ctx,
+        }
+        return render(self.request, self.template_name, context)
+
+
+def episode_url(episode: Episode | int) -> str:
+    return reverse("episode", args=[episode if isinstance(episode, int) else episode.pk])
+
+
+# --- report and grade ---------------------------------------------------------------------------------
+
+
+class EpisodeReportView(LoginRequiredMixin, View):
+    """Record the report for a child on file; then the recommendation page."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated and not _user(request).is_police:
+            raise PermissionDenied(POLICE_ONLY)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest, child_id: int) -> HttpResponse:
+        child = access_child_by_id(_user(request), child_id)
+        form = ReportForm(initial={"reported_at": local_now()})
+        return self.render(child, form)
+
+    def post(self, request: HttpRequest, child_id: int) -> HttpResponse:
+        user = _user(request)
+        child = access_child_by_id(user, child_id)
+        form = ReportForm(request.POST)
+        if form.is_valid():
+            reported_at = form.cleaned_data["reported_at"]
+            doc = {
+                "format": FORMAT,
+                "child": child_section(child, reported_at),
+                "report": form.report_section(),
+            }
+            try:
+                outcome = services_work.episode_report_with_place(
+                    doc=doc,
+                    acting_user=user,
+                    missing_from=form.missing_from(),
+                    reporter_name=form.cleaned_data["reporter_name"],
+                    reporter_phone=form.cleaned_data["reporter_phone"],
+                )
+                return HttpResponseRedirect(reverse("episode-grade", args=[outcome.episode.pk]))
+            except InvalidInput as exc:
+                form_errors_from(form, exc)
+        return self.render(child, form)
+
+    def render(self, child: Any, form: ReportForm) -> HttpResponse:
+        selected = set(form["indicators"].value() or [])
+        groups = [
+            (title, [(code, q, code in selected) for code, q in questions])
+            for title, questions in indicator_groups()
+        ]
+        ctx = {"child": child, "form": form, "groups": groups, "page_title": "Report a missing child"}
+        return render(self.request, "episodes/report.html", ctx)
+
+
+class EpisodeGradeView(EpisodeFormView):
+    form_class = GradeForm
+    template_name = "episodes/grade.html"
+    title = "Confirm the risk grade"
+
+    def initial(self, episode: Episode) -> dict[str, Any]:
+        return {"category": episode.category, "risk": episode.risk}
+
+    def extra_context(self, episode: Episode, form: Any) -> dict[str, Any]:
+        latest = episode.assessments.order_by("-created_at", "-pk").first()
+        result = latest.result if latest else {}
+        return {
+            "assessment": latest,
+            "result": result,
+            "action_texts": [risk.ACTIONS.get(a, a) for a in result.get("actions", [])],
+            "suggestions": [
+                {**s, "question": INDICATOR_QUESTIONS.get(s["code"], "")}
+                for s in result.get("suggestions", [])
+            ],
+        }
+
+    def perform(self, form: Any, episode: Episode) -> str:
+        d = form.cleaned_data
+        if (d["category"], d["risk"]) == (episode.category, episode.risk) and not d["rationale"].strip():
+            messages.success(
+                self.request,
+                f"Grade confirmed: {episode.get_category_display()}, {episode.get_risk_display().lower()} risk",
+            )
+            return episode_url(episode)
+        outcome = services.episode_regrade(
+            episode_id=episode.pk,
+            category=d["category"],
+            risk_grade=d["risk"],
+            rationale=d["rationale"],
+            acting_user=_user(self.request),
+            expected_version=d["version"],
+        )
+        if outcome.pending_approval:
+            messages.success(self.request, SENT_FOR_APPROVAL)
+        else:
+            messages.success(self.request, "Grade recorded")
+        return episode_url(episode)
+
+
+# --- the episode page ---------------------------------------------------------------------------------
+
+
+class EpisodeDetailView(LoginRequiredMixin, View):
+    def get(self, request: HttpRequest, episode_id: int) -> HttpResponse:
+        user = _user(request)
+        with transaction.atomic():
+            episode = selectors.episode_page(user, episode_id)
+            access_record(
+                user=user, action="view", record_type="episode", record_ids=[episode.pk], request=request
+            )
+        now = timezone.now()
+        actions = list(episode.actions.all())
+        ctx = {
+            "episode": episode,
+            "page_title": f"{episode.child.full_name}, {episode.reference}",
+            "assessments": list(episode.assessments.all()),
+            "pending": selectors.pending_assessment(episode),
+            "open_actions": [a for a in actions if a.status == "open"],
+            "done_actions": [a for a in actions if a.status != "open"],
+            "now": now,
+            "review_overdue": bool(
+                episode.is_open and episode.next_review_at and episode.next_review_at < now
+            ),
+            "safe_and_well": getattr(episode, "safe_and_well", None)
+            if _has(episode, "safe_and_well")
+            else None,
+            "return_interview": getattr(episode, "return_interview", None)
+            if _has(episode, "return_interview")
+            else None,
+            "can_work": user.is_police,
+            "can_review": user.can_supervise and episode.is_open,
+        }
+        return render(request, "episodes/detail.html", ctx)
+
+
+def _has(obj: Any, name: str) -> bool:
+    try:
+        return getattr(obj, name) is not None
+    except Exception:  # the reverse one-to-one is absent
+        return False
+
+
+class ActionAssignView(LoginRequiredMixin, View):
+    def post(self, request: HttpRequest, episode_id: int, action_id: int) -> HttpResponse:
+        user = _user(request)
+        try:
+            services_work.action_assign(
+                action_id=action_id,
+                acting_user=user,
+                expected_version=_int(request.POST.get("action_version")),
+            )
+            messages.success(request, "Action assigned to you")
+        except ConflictError as exc:
+            messages.error(request, str(exc))
+        return HttpResponseRedirect(episode_url(episode_id) + "#actions")
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class ActionDoneView(LoginRequiredMixin, View):
+    def _action(self, request: HttpRequest, episode_id: int, action_id: int) -> Action:
+        episode = selectors.access_episode_by_id(_user(request), episode_id)
+        return get_object_or_404(Action, pk=action_id, episode=episode)
+
+    def get(self, request: HttpRequest, episode_id: int, action_id: int) -> HttpResponse:
+        action = self._action(request, episode_id, action_id)
+        form = ActionDoneForm(initial={"action_version": action.version, "status": "done"})
+        return self.render(action, form)
+
+    def post(self, request: HttpRequest, episode_id: int, action_id: int) -> HttpResponse:
+        action = self._action(request, episode_id, action_id)
+        form = ActionDoneForm(request.POST)
+        if form.is_valid():
+            try:
+                services_work.action_complete(
+                    action_id=action.pk,
+                    acting_user=_user(request),
+                    outcome=form.cleaned_data["outcome"],
+                    status=form.cleaned_data["status"],
+                    expected_version=form.cleaned_data["action_version"],
+                )
+                messages.success(request, f"Action finished: {action.title}")
+                return HttpResponseRedirect(episode_url(episode_id) + "#actions")
+            except InvalidInput as exc:
+                form_errors_from(form, exc)
+            except ConflictError as exc:
+                form.add_error(None, str(exc))
+        return self.render(action, form)
+
+    def render(self, action: Action, form: ActionDoneForm) -> HttpResponse:
+        ctx = {"action": action, "episode": action.episode, "form": form, "page_title": "Finish an action"}
+        return render(self.request, "episodes/action_done.html", ctx)
+
+
+class EpisodeHandoverView(EpisodeFormView):
+    form_class = HandoverForm
+    template_name = "episodes/handover.html"
+    title = "Hand over this episode"
+
+    def make_form(self, data: Any = None, **kw: Any) -> Any:
+        return HandoverForm(data, user=_user(self.request), **kw)
+
+    def perform(self, form: Any, episode: Episode) -> str:
+        d = form.cleaned_data
+        owner = services_work.episode_handover(
+            episode_id=episode.pk,
+            new_owner=d["new_owner"],
+            note=d["note"],
+            acting_user=_user(self.request),
+            expected_version=d["version"],
+        ).owner
+        messages.success(self.request, f"Handed over to {owner.get_full_name() if owner else ''}")
+        return episode_url(episode)
+
+
+class EpisodeReviewView(EpisodeFormView):
+    form_class = ReviewForm
+    template_name = "episodes/review.html"
+    title = "Review this episode"
+
+    def initial(self, episode: Episode) -> dict[str, Any]:
+        return {"category": episode.category, "risk": episode.risk, "regrade": "no"}
+
+    def extra_context(self, episode: Episode, form: Any) -> dict[str, Any]:
+        return {"comparison": selectors.engine_now(episode)}
+
+    def perform(self, form: Any, episode: Episode) -> str:
+        d = form.cleaned_data
+        regrade = (
+            {"category": d["category"], "risk": d["risk"], "rationale": d["rationale"]}
+            if d["regrade"] == "yes"
+            else None
+        )
+        outcome = services_work.episode_review(
+            episode_id=episode.pk,
+            notes=d["notes"],
+            regrade=regrade,
+            acting_user=_user(self.request),
+            expected_version=d["version"],
+        )
+        due = timezone.localtime(outcome.review.next_review_at) if outcome.review.next_review_at else None
+        text = "Review recorded" + (f". Next review due {due:%-d %b %Y %H:%M}" if due else "")
+        if outcome.grading and outcome.grading.pending_approval:
+            text += f". {SENT_FOR_APPROVAL}"
+        messages.success(self.request, text)
+        return episode_url(episode)
+
+    def get(self, request: HttpRequest, episode_id: int) -> HttpResponse:
+        if not _user(request).can_supervise:
+            raise PermissionDenied("Only a supervisor or coordinator can review an episode.")
+        return super().get(request, episode_id)
+
+
+# --- found, safe and well, close ----------------------------------------------------------------------
+
+
+class EpisodeFoundView(EpisodeFormView):
+    form_class = FoundForm
+    template_name = "episodes/found.html"
+    title = "Record that the child is found"
+
+    def initial(self, episode: Episode) -> dict[str, Any]:
+        return {"found_at": local_now()}
+
+    def perform(self, form: Any, episode: Episode) -> str:
+        d = form.cleaned_data
+        services.episode_found(
+            episode_id=episode.pk,
+            acting_user=_user(self.request),
+            found_at=d["found_at"],
+            place=d["place"],
+            town=d["town"],
+            postcode=d["postcode"].upper(),
+            found_with=d["found_with"],
+            return_method=d["return_method"],
+            expected_version=d["version"],
+        )
+        messages.success(self.request, "Recorded as found. Next: the safe-and-well check")
+        return episode_url(episode)
+
+
+class SafeAndWellView(EpisodeFormView):
+    form_class = SafeAndWellForm
+    template_name = "episodes/safe_and_well.html"
+    title = "Safe-and-well check"
+
+    def initial(self, episode: Episode) -> dict[str, Any]:
+        return {"conducted_at": local_now()}
+
+    def extra_context(self, episode: Episode, form: Any) -> dict[str, Any]:
+        return {"harm_at_home": services.harm_at_home_suspected(episode)}
+
+    def perform(self, form: Any, episode: Episode) -> str:
+        services_work.safe_and_well_record_checked(
+            episode_id=episode.pk,
+            acting_user=_user(self.request),
+            data=form.service_data(),
+            expected_version=form.cleaned_data["version"],
+        )
+        messages.success(self.request, "Safe-and-well check recorded. Next: close the episode")
+        return episode_url(episode)
+
+
+class EpisodeCloseView(EpisodeFormView):
+    form_class = CloseForm
+    template_name = "episodes/close.html"
+    title = "Close this episode"
+
+    def extra_context(self, episode: Episode, form: Any) -> dict[str, Any]:
+        return {"has_check": _has(episode, "safe_and_well")}
+
+    def perform(self, form: Any, episode: Episode) -> str:
+        d = form.cleaned_data
+        services.episode_close(
+            episode_id=episode.pk,
+            acting_user=_user(self.request),
+            reason_no_check=d["reason_no_check"],
+            summary=d["summary"],
+            expected_version=d["version"],
+        )
+        return reverse("episode-closed", args=[episode.pk])
+
+
+class EpisodeClosedView(LoginRequiredMixin, View):
+    def get(self, request: HttpRequest, episode_id: int) -> HttpResponse:
+        episode = selectors.episode_page(_user(request), episode_id)
+        if episode.status != Status.CLOSED or not _has(episode, "return_interview"):
+            return HttpResponseRedirect(episode_url(episode))
+        ctx = {
+            "episode": episode,
+            "interview": episode.return_interview,  # type: ignore[attr-defined]
+            "prompts": services._closure_prompts(episode),
+            "page_title": "Episode closed",
+        }
+        return render(request, "episodes/closed.html", ctx)
+
+
+# --- the board ----------------------------------------------------------------------------------------
+
+
+class SupervisorMixin(LoginRequiredMixin):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated and not _user(request).can_supervise:
+            raise PermissionDenied(BOARD_FORBIDDEN)
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _board_context(request: HttpRequest) -> dict[str, Any]:
+    user = _user(request)
+    with transaction.atomic():
+        b = selectors.board(user)
+        ids = [r.episode.pk for r in b.rows]
+        access_record(user=user, action="list", record_type="episode", record_ids=ids, request=request)
+    return {"board": b, "page_title": "Daily management board"}
+
+
+POLL_SECONDS = 15
+
+
+class BoardView(SupervisorMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        poll = _int(request.GET.get("poll")) or POLL_SECONDS
+        ctx = {**_board_context(request), "poll_seconds": min(max(poll, 2), 60)}
+        return render(request, "episodes/board.html", ctx)
+
+
+class BoardFragmentView(SupervisorMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "episodes/_board_live.html", _board_context(request))
+
+
+class AssessmentDecideView(SupervisorMixin, View):
+    def _assessment(self, request: HttpRequest, assessment_id: int) -> RiskAssessment:
+        visible = selectors.visible_episodes(_user(request))
+        return get_object_or_404(
+            RiskAssessment.objects.select_related("episode", "episode__child", "created_by"),
+            pk=assessment_id,
+            episode__in=visible,
+        )
+
+    def get(self, request: HttpRequest, assessment_id: int) -> HttpResponse:
+        assessment = self._assessment(request, assessment_id)
+        initial = {"decision": request.GET.get("decision", "")}
+        return self.render(assessment, DecideForm(initial=initial))
+
+    def post(self, request: HttpRequest, assessment_id: int) -> HttpResponse:
+        assessment = self._assessment(request, assessment_id)
+        form = DecideForm(request.POST)
+        if form.is_valid():
+            approve = form.cleaned_data["decision"] == "approve"
+            try:
+                services.assessment_decide(
+                    assessment_id=assessment.pk,
+                    approve=approve,
+                    note=form.cleaned_data["note"],
+                    acting_user=_user(request),
+                )
+                child = assessment.episode.child.full_name
+                messages.success(request, f"Grading for {child} {'approved' if approve else 'rejected'}")
+                back = request.POST.get("next") == "episode"
+                return HttpResponseRedirect(episode_url(assessment.episode) if back else reverse("board"))
+            except InvalidInput as exc:
+                form_errors_from(form, exc)
+            except ConflictError as exc:
+                form.add_error(None, str(exc))
+        return self.render(assessment, form)
+
+    def render(self, assessment: RiskAssessment, form: DecideForm) -> HttpResponse:
+        ctx = {
+            "assessment": assessment,
+            "episode": assessment.episode,
+            "form": form,
+            "decided": assessment.approval_status != ApprovalStatus.PENDING,
+            "page_title": "Decide on a grading",
+        }
+        return render(self.request, "episodes/decide.html", ctx)
+
+
+# --- briefing -----------------------------------------------------------------------------------------
+
+
+class BriefingView(LoginRequiredMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        user = _user(request)
+        if not user.is_police:
+            raise PermissionDenied("Briefing sheets are for police officers.")
+        area = request.GET.get("beat", "").strip()[:100]
+        with transaction.atomic():
+            episodes = selectors.briefing(user, area=area)
+            if episodes:
+                ids = [e.pk for e in episodes]
+                access_record(
+                    user=user, action="export", record_type="episode", record_ids=ids, request=request
+                )
+        ctx = {"area": area, "episodes": episodes, "page_title": "Briefing sheet", "now": timezone.now()}
+        return render(request, "episodes/briefing.html", ctx)
