@@ -171,7 +171,7 @@ class ReportForm(GovukFormMixin, forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         reported, seen = data.get("reported_at"), data.get("last_seen_at")
         if reported and reported > timezone.now() + NOT_FUTURE:
             self.add_error("reported_at", "The time of the report cannot be in the future")
@@ -326,7 +326,7 @@ class SafeAndWellForm(EpisodeEditForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         self._not_future("conducted_at", "The time of the check")
         if data.get("harm_disclosed") == "yes" and not data.get("harm_details", "").strip():
             self.add_error("harm_details", "Describe the harm the child disclosed")

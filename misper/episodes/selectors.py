@@ -350,7 +350,7 @@ def briefing(user: User, *, area: str) -> list[Episode]:
     where = Q(beat__iexact=a) | Q(missing_from__beat__iexact=a) | Q(missing_from__town__iexact=a)
     for rel in ("child__home_address", "child__placement_address"):
         where |= Q(**{f"{rel}__beat__iexact": a}) | Q(**{f"{rel}__town__iexact": a})
-    prefetch = [
+    prefetch: list[Any] = [
         Prefetch("child__places", queryset=ChildLocation.objects.select_related("location")),
         Prefetch(
             "child__trigger_plans",

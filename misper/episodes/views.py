@@ -465,7 +465,7 @@ class EpisodeClosedView(LoginRequiredMixin, View):
             return HttpResponseRedirect(episode_url(episode))
         ctx = {
             "episode": episode,
-            "interview": episode.return_interview,  # type: ignore[attr-defined]
+            "interview": episode.return_interview,
             "prompts": services._closure_prompts(episode),
             "page_title": "Episode closed",
         }
