@@ -1,0 +1,33 @@
+"""``make bench``: run every benchmark under bench/ in turn; each writes bench/results/NAME.json.
+
+Benchmarks are scripts with a ``__main__`` block; they are run as separate processes so that each
+one's peak memory is its own. Pass names to run a subset: ``python -m bench engine``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCHMARKS = ["engine"]  # in the order they run; later issues add find_child, intake, board, …
+
+
+def main(argv: list[str]) -> int:
+    names = argv or BENCHMARKS
+    failed = []
+    for name in names:
+        started = time.monotonic()
+        print(f"== bench {name}", flush=True)
+        if subprocess.run([sys.executable, str(HERE / f"{name}.py")], check=False).returncode != 0:
+            failed.append(name)
+        print(f"== bench {name} took {time.monotonic() - started:.1f} s", flush=True)
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
