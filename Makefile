@@ -36,7 +36,7 @@ run: install
 	@mkdir -p var
 	$(BIN)/misper migrate --no-input -v 0
 	$(BIN)/misper seed --if-empty
-	$(BIN)/misper serve --port $(PORT)
+	bash scripts/run.sh --port $(PORT)
 
 browser-deps:
 	@bash scripts/ensure-chromium.sh

@@ -110,13 +110,19 @@ def health(request: HttpRequest) -> dict[str, str]:
 
 
 def _register_routers() -> None:
+    from misper.analytics.api import router as analytics_router
     from misper.episodes.api import router as episodes_router
     from misper.episodes.api_assessments import router as assessments_router
+    from misper.learning.api import router as learning_router
+    from misper.national.api import router as national_router
     from misper.partners.api import router as partners_router
 
     api.add_router("/episodes", episodes_router)
     api.add_router("/assessments", assessments_router)
     api.add_router("", partners_router)  # /agencies, /subscriptions, /alerts
+    api.add_router("", analytics_router)  # /dashboard, /national
+    api.add_router("", learning_router)  # /feedback, /recommendations
+    api.add_router("/national", national_router)
 
 
 _register_routers()

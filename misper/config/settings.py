@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "misper.episodes",
     "misper.partners",
     "misper.audit",
+    "misper.analytics",
+    "misper.learning",
+    "misper.national",
     "misper.demo",
     "misper.web",
 ]
@@ -142,17 +145,32 @@ MISPER_RISK_POLICY = os.environ.get("MISPER_RISK_POLICY", "national")
 MISPER_DEMO_PASSWORD = "demo-misper-2026"
 
 # Alerts (misper.partners): e-mail by SMTP, signed webhooks, escalation -------
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-EMAIL_HOST = os.environ.get("MISPER_SMTP_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("MISPER_SMTP_PORT", "25"))
-EMAIL_TIMEOUT = 10
+# Django 6.1's MAILERS replaces EMAIL_BACKEND/EMAIL_HOST/EMAIL_PORT (deprecated); same SMTP backend.
+if DEMO_MODE and "MISPER_SMTP_HOST" not in os.environ:
+    # A demo has no mail server: alert e-mails are written as files under var/mail for people to read.
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+        }
+    }
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("MISPER_SMTP_HOST", "localhost"),
+                "port": int(os.environ.get("MISPER_SMTP_PORT", "25")),
+                "timeout": 10,
+            },
+        }
+    }
 DEFAULT_FROM_EMAIL = os.environ.get("MISPER_ALERT_FROM", "misper alerts <alerts@misper.invalid>")
 # Webhook hosts that may resolve to private, loopback or link-local addresses (names, IPs or networks).
+_WEBHOOK_ALLOWLIST_DEFAULT = "127.0.0.1,localhost,::1" if DEMO_MODE else ""
 MISPER_WEBHOOK_ALLOWLIST = [
     h.strip()
-    for h in os.environ.get(
-        "MISPER_WEBHOOK_ALLOWLIST", "127.0.0.1,localhost,::1" if DEMO_MODE else ""
-    ).split(",")
+    for h in os.environ.get("MISPER_WEBHOOK_ALLOWLIST", _WEBHOOK_ALLOWLIST_DEFAULT).split(",")
     if h.strip()
 ]
 MISPER_ESCALATE_AFTER_MINUTES = int(os.environ.get("MISPER_ESCALATE_AFTER_MINUTES", "30"))

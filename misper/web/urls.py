@@ -8,4 +8,10 @@ urlpatterns = [
     path("sign-out", views.SignOutView.as_view(), name="sign-out"),
     path("", include("misper.people.urls")),
     path("", include("misper.episodes.urls")),
+    path("", include("misper.partners.urls")),
+    path("", include("misper.analytics.urls")),
+    path("", include("misper.learning.urls")),
+    path("", include("misper.national.urls")),
+    path("", include("misper.audit.urls")),
+    path("", include("misper.accounts.urls")),
 ]

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Run misper for a demo or a small deployment: the alert worker in the background, the web server in the
+# foreground. When the server stops (Ctrl-C, SIGTERM, or a crash) the worker is stopped too.
+# Usage: scripts/run.sh [--port 8000] [other `misper serve` options]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN="${BIN:-.venv/bin}"
+
+"$BIN/misper" worker &
+worker=$!
+server=""
+
+stop() {
+	trap - EXIT INT TERM
+	[ -n "$server" ] && kill -TERM "$server" 2>/dev/null || true
+	kill -TERM "$worker" 2>/dev/null || true  # the worker finishes the alert in hand, then exits
+	wait 2>/dev/null || true
+}
+trap stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Started in the background and waited for, so that a signal to this script is handled at once.
+"$BIN/misper" serve "$@" &
+server=$!
+wait "$server"
