@@ -42,8 +42,8 @@ browser-deps:
 	@bash scripts/ensure-chromium.sh
 
 lint: install-dev
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff check misper bench tests
+	$(BIN)/ruff format --check misper bench tests
 	$(BIN)/mypy
 
 test-sqlite: install-dev browser-deps
