@@ -26,7 +26,7 @@ from faker import Faker
 from misper.demo import calibrate, figures, followup, partnering, people, stories, timeline, world
 from misper.demo.context import Gen
 from misper.demo.networks import build_networks
-from misper.demo.plan import ChildPlaceLink, ChildPlan, EpisodePlan, Plan, TriggerPlanPlan
+from misper.demo.plan import AssessmentPlan, ChildPlaceLink, ChildPlan, EpisodePlan, Plan, TriggerPlanPlan
 from misper.demo.reporting import Links, decide_outcomes, fill_reports, grade, history_entry, misper_document
 
 DEFAULT_SEED = 2016
@@ -199,10 +199,24 @@ def _supervise_open(gen: Gen) -> None:
         episode.owner = episode.owner or ("demo-officer" if n % 2 == 0 else None)
         if n % 3 == 1 and episode.next_review_at is not None:
             episode.next_review_at = gen.now - timedelta(minutes=gen.rng.randint(20, 180))
-        for assessment in episode.assessments:
-            if n < PENDING_APPROVALS:
-                assessment.approval_status, assessment.decided_at = "pending", None
-                assessment.decision_note = ""
+        if n < PENDING_APPROVALS and episode.assessments:
+            _await_supervisor(episode.assessments[-1])
+
+
+RISK_STEPS = ("very_low", "low", "medium", "high")
+PENDING_RATIONALE = "Carer says she is with a friend and will be back tonight; we think medium is enough."
+
+
+def _await_supervisor(assessment: AssessmentPlan) -> None:
+    """Make an assessment an operator's grade one step below the recommendation, waiting for a supervisor."""
+    step = RISK_STEPS.index(assessment.recommended_risk) if assessment.recommended_risk in RISK_STEPS else 0
+    if step == 0:
+        return
+    assessment.graded_category = assessment.recommended_category
+    assessment.graded_risk = RISK_STEPS[max(step - 1, 0)]
+    assessment.under_graded = True
+    assessment.rationale = PENDING_RATIONALE.replace("medium", assessment.graded_risk.replace("_", " "))
+    assessment.approval_status, assessment.decided_at, assessment.decision_note = "pending", None, ""
 
 
 def _number(episodes: list[EpisodePlan]) -> None:

@@ -15,7 +15,7 @@ from misper.demo import figures, stories
 from misper.demo.generator import generate_plan
 from misper.demo.loader import load_plan
 from misper.demo.measure import figures_achieved
-from misper.episodes.models import Episode, RiskAssessment, Status
+from misper.episodes.models import RISK_ORDER, Episode, RiskAssessment, Status
 from misper.partners.models import ReturnInterview, TriggerPlan
 from misper.people.models import Child
 
@@ -140,3 +140,13 @@ def test_seed_command_if_empty_does_nothing_the_second_time(capsys: pytest.Captu
     call_command("seed", "--scale", str(SMALL), "--if-empty")
     assert Episode.objects.count() == first > 0
     assert "nothing to do" in capsys.readouterr().out
+
+
+def test_gradings_waiting_for_a_supervisor_are_real_under_gradings() -> None:
+    plan = generate_plan(seed=2016, years=1, now=NOW)
+    pending = [a for e in plan.episodes for a in e.assessments if a.approval_status == "pending"]
+    assert pending
+    for a in pending:
+        assert a.under_graded
+        assert a.rationale
+        assert RISK_ORDER[a.graded_risk] < RISK_ORDER[a.recommended_risk]
