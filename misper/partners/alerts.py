@@ -22,6 +22,7 @@ from misper.accounts.models import Agency, Role, User
 from misper.audit.services import access_record
 from misper.episodes.models import Episode, Risk, Status
 from misper.partners.models import Alert, AlertChannel, AlertStatus, Subscription
+from misper.people.models import Child
 
 # Events a partner may subscribe to. ``alert.escalated`` goes only to the force's duty managers' inboxes.
 SUBSCRIBABLE_EVENTS = (
@@ -31,6 +32,8 @@ SUBSCRIBABLE_EVENTS = (
     "episode.missing_24h",
     "episode.missing_72h",
     "return_interview.overdue",
+    "placement.notice",
+    "missing_notification.received",
 )
 ESCALATED = "alert.escalated"
 EVENTS = (*SUBSCRIBABLE_EVENTS, ESCALATED)
@@ -104,14 +107,15 @@ def _unique(agencies: Iterable[Agency | None]) -> list[Agency]:
 
 
 def _row(
-    event: str, key: str, episode: Episode, r: Recipient, channel: str, at: datetime, **kw: Any
+    event: str, key: str, episode: Episode | None, r: Recipient, channel: str, at: datetime, **kw: Any
 ) -> Alert:
     delivery_id = uuid.uuid4()
+    child = kw.pop("about_child", None) or episode.child  # type: ignore[union-attr]
     payload = {
         "event": event,
-        "episode_id": episode.pk,
-        "child_ref": episode.child.ref,
-        "risk": episode.risk,
+        "episode_id": episode.pk if episode else None,
+        "child_ref": child.ref,
+        "risk": episode.risk if episode else "",
         "occurred_at": at.isoformat(),
         "delivery_id": str(delivery_id),
         **kw.pop("payload_extra", {}),
@@ -123,7 +127,7 @@ def _row(
         event=event,
         event_key=key,
         episode=episode,
-        child=episode.child,
+        child=child,
         recipient_agency=r.agency,
         recipient_user=r.user,
         channel=channel,
@@ -136,7 +140,9 @@ def _row(
     )
 
 
-def _rows_for(event: str, key: str, episode: Episode, r: Recipient, at: datetime, **kw: Any) -> list[Alert]:
+def _rows_for(
+    event: str, key: str, episode: Episode | None, r: Recipient, at: datetime, **kw: Any
+) -> list[Alert]:
     rows = [_row(event, key, episode, r, AlertChannel.INBOX, at, target=r.target, **kw)]
     if not r.external:
         return rows
@@ -185,6 +191,35 @@ def alerts_for_event(*, event: str, episode: Episode, **extra: Any) -> int:
     """Queue alerts about ``event`` on ``episode`` for everyone who should hear of it. Must run inside
     the transaction of the change that caused it. ``extra`` may give ``discriminator``, ``occurred_at``."""
     return alerts_write(event=event, episode=episode, recipients=recipients_for(episode), **extra)
+
+
+def child_alerts_write(
+    *,
+    event: str,
+    child: Child,
+    recipients: list[Recipient],
+    key: str,
+    occurred_at: datetime | None = None,
+    payload_extra: dict[str, Any] | None = None,
+) -> int:
+    """Queue ``event`` about a ``child`` with no episode (a placement notice, a care home's missing
+    notification) for ``recipients``, inside the caller's transaction. ``key`` makes the event unique
+    (e.g. ``placement.notice:<notice id>``), so a retry never makes a second alert."""
+    assert event in EVENTS, f"unknown alert event {event!r}"
+    at = occurred_at or timezone.now()
+    extra: dict[str, Any] = {"about_child": child}
+    if payload_extra:
+        extra["payload_extra"] = payload_extra
+    rows = [row for r in recipients for row in _rows_for(event, key, None, r, at, **dict(extra))]
+    Alert.objects.bulk_create(rows, ignore_conflicts=True)
+    access_record(
+        user=None,
+        action="disclose",
+        record_type="child",
+        record_ids=[child.pk],
+        purpose=f"alert {event} queued for {', '.join(sorted({r.agency.code for r in recipients}))}"[:200],
+    )
+    return len(rows)
 
 
 def duty_managers(force: Agency) -> list[Recipient]:

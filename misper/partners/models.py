@@ -56,6 +56,8 @@ class ReturnInterview(models.Model):
         max_length=20, choices=InterviewStatus.choices, default=InterviewStatus.REFERRED
     )
     offered_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     interviewer_name = models.CharField(max_length=100, blank=True)
     child_account = models.TextField(blank=True)
@@ -155,3 +157,107 @@ class Alert(models.Model):
             )
         ]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+
+# --- issue 5: working together -----------------------------------------------------------------------
+
+
+class CareProfile(models.Model):
+    """The care home's profile of a looked-after child (the "Philomena protocol"), kept ready so that a
+    missing report can be made without re-asking. Photo, description, phone, social media and medical
+    needs live on the child record itself; this holds what only the care home knows day to day."""
+
+    child = models.OneToOneField("people.Child", on_delete=models.CASCADE, related_name="care_profile")
+    care_home = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="care_profiles")
+    friends_and_associates = models.TextField(blank=True)
+    places_frequented = models.TextField(blank=True)
+    missing_history = models.TextField(blank=True, help_text="A summary of earlier times missing")
+    routines = models.TextField(blank=True, help_text="Routines, triggers and what usually helps")
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL)
+    version = models.PositiveIntegerField(default=1)
+
+
+class NotificationStatus(models.TextChoices):
+    NEW = "new", "New"
+    REPORTED = "reported", "Report recorded"
+
+
+class MissingNotification(models.Model):
+    """A care home tells the control room a child is missing, with the care profile attached. The call
+    handler opens it and the report form is filled in from it."""
+
+    child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="missing_notifications")
+    force = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    care_home = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    profile = models.JSONField(help_text="The care profile as it was when the report was sent")
+    last_seen_at = models.DateTimeField()
+    circumstances = models.TextField()
+    from_place = models.CharField(max_length=200, blank=True)
+    from_town = models.CharField(max_length=100, blank=True)
+    from_postcode = models.CharField(max_length=10, blank=True)
+    reporter_name = models.CharField(max_length=100)
+    reporter_phone = models.CharField(max_length=40)
+    status = models.CharField(
+        max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.NEW
+    )
+    episode = models.OneToOneField(
+        "episodes.Episode", null=True, blank=True, on_delete=models.SET_NULL, related_name="notification"
+    )
+    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+    reported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["force", "status", "created_at"])]
+
+
+class ProposalStatus(models.TextChoices):
+    OPEN = "open", "Waiting to be considered"
+    ADOPTED = "adopted", "Adopted in a new plan"
+    DISMISSED = "dismissed", "Not adopted"
+
+
+class TriggerPlanProposal(models.Model):
+    """A suggested change to a child's trigger plan, e.g. from a return interview's findings."""
+
+    child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="plan_proposals")
+    return_interview = models.ForeignKey(
+        ReturnInterview, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals"
+    )
+    text = models.TextField()
+    proposed_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.OPEN)
+    resolved_plan = models.ForeignKey(
+        TriggerPlan, null=True, blank=True, on_delete=models.SET_NULL, related_name="adopted_proposals"
+    )
+
+
+class MeetingKind(models.TextChoices):
+    PANEL = "panel", "Multi-agency missing panel"
+    STRATEGY = "strategy", "Strategy meeting"
+
+
+class Meeting(models.Model):
+    """A multi-agency panel or a strategy meeting about one child: who came, what was decided."""
+
+    force = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="meetings")
+    kind = models.CharField(max_length=10, choices=MeetingKind.choices)
+    held_on = models.DateField()
+    child = models.ForeignKey(
+        "people.Child", null=True, blank=True, on_delete=models.CASCADE, related_name="meetings"
+    )
+    attendees = models.JSONField(default=list, help_text='[{"name": …, "agency": …}]')
+    decisions = models.TextField()
+    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+
+
+class MeetingAction(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
+    text = models.CharField(max_length=300)
+    owner_agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField()
+    completed_on = models.DateField(null=True, blank=True)

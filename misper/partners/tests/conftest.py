@@ -172,3 +172,11 @@ def report_doc(ref: str, placing_authority: str = "", **child: Any) -> dict[str,
             "indicators": [],
         },
     }
+
+
+@pytest.fixture
+def pairs(db: None):  # type: ignore[no-untyped-def]
+    """Paired records for every partner role (see ``pairs.py``)."""
+    from misper.partners.tests.pairs import pairs_make
+
+    return pairs_make()

@@ -1,0 +1,105 @@
+"""What a user may see of a record, field by field: the one shaping function per record type.
+
+Partners see children and episodes their agency is responsible for (``people.selectors.child_access_q``
+decides *which* records); this module decides *which fields*. It works by allow-list: a field added to
+an episode's detail later is police-only until someone adds it here on purpose.
+
+Police-only intelligence: associates' records, intelligence notes, offences under investigation, who a
+child was found with, supervisors' reviews and the police's own actions, the officer's grading
+rationale, and any engine reason that comes from police-only inputs (associates, CAWNs, found with an
+adult of concern).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from misper.accounts.models import User
+
+# Engine reason codes whose evidence comes from police-only inputs (associates and CAWNs, and being
+# found with an adult of concern, which shares the code). See misper/risk/rules/derived.py.
+POLICE_ONLY_REASON_CODES = frozenset({"associate_of_concern"})
+
+PARTNER_EPISODE_FIELDS = frozenset(
+    {
+        "id",
+        "reference",
+        "status",
+        "category",
+        "risk",
+        "version",
+        "child",
+        "reported_at",
+        "last_seen_at",
+        "found_at",
+        "closed_at",
+        "next_review_at",
+        "reporter_type",
+        "circumstances",
+        "indicators",
+        "found_location",
+        "return_method",
+        "harm_disclosed",
+        "assessments",
+        "status_changes",
+        "safe_and_well",
+        "safe_and_well_not_done_reason",
+        "return_interview",
+    }
+)
+PARTNER_ASSESSMENT_FIELDS = frozenset(
+    {
+        "id",
+        "kind",
+        "created_at",
+        "policy",
+        "category",
+        "risk",
+        "immediacy",
+        "seriousness",
+        "graded_category",
+        "graded_risk",
+        "approval_status",
+        "reasons",
+    }
+)
+PARTNER_REASON_FIELDS = frozenset({"code", "text", "evidence", "source"})
+FLOOR_FROM_POLICE_ONLY = "The grade was raised to a minimum set by information held by the police."
+
+
+def sees_police_only(user: User) -> bool:
+    """True for police roles: they see every field; everyone else sees the partner projection."""
+    return bool(user.is_police)
+
+
+def reasons_for(user: User, reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The engine's reasons ``user`` may see: partners get no reason built on police-only inputs, and
+    only the words of each reason (code, text, evidence, source)."""
+    if sees_police_only(user):
+        return list(reasons)
+    return [_partner_reason(r) for r in reasons if r.get("code") not in POLICE_ONLY_REASON_CODES]
+
+
+def _partner_reason(reason: dict[str, Any]) -> dict[str, Any]:
+    shaped = {k: v for k, v in reason.items() if k in PARTNER_REASON_FIELDS}
+    evidence = str(shaped.get("evidence", ""))
+    if any(code in evidence for code in POLICE_ONLY_REASON_CODES):  # a floor naming a police-only rule
+        shaped["evidence"] = FLOOR_FROM_POLICE_ONLY
+    return shaped
+
+
+def assessment_view_for(user: User, assessment: dict[str, Any]) -> dict[str, Any]:
+    if sees_police_only(user):
+        return assessment
+    shaped = {k: v for k, v in assessment.items() if k in PARTNER_ASSESSMENT_FIELDS}
+    shaped["reasons"] = reasons_for(user, assessment.get("reasons", []))
+    return shaped
+
+
+def episode_view_for(user: User, detail: dict[str, Any]) -> dict[str, Any]:
+    """An episode's detail (``episodes.selectors.episode_detail``) as ``user`` may see it."""
+    if sees_police_only(user):
+        return detail
+    shaped = {k: v for k, v in detail.items() if k in PARTNER_EPISODE_FIELDS}
+    shaped["assessments"] = [assessment_view_for(user, a) for a in detail.get("assessments", [])]
+    return shaped

@@ -1,0 +1,410 @@
+"""Pages for working together: trigger plans, return interviews, care-home profiles and the reports
+sent from them, and the alert inbox. Thin: parse the form, call one service or selector, render.
+Service refusals map to the page in one place (``_run``): field errors onto the form, a conflict as
+an error on the form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import fields as dc_fields
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from misper.accounts.models import Agency, User
+from misper.audit.services import access_record
+from misper.core.errors import ConflictError, InvalidInput
+from misper.episodes.documents import FORMAT, child_section
+from misper.episodes.forms import ReportForm, indicator_groups, local_now
+from misper.episodes.views import form_errors_from
+from misper.partners import care, interviews, plans, selectors
+from misper.partners.alerts import alert_acknowledge
+from misper.partners.forms import CareProfileForm, InterviewForm, NotificationForm, TriggerPlanForm
+from misper.partners.models import CareProfile
+from misper.people.selectors import access_child_by_id
+
+PLAN_SAVED = "The new trigger plan is in place"
+INTERVIEW_SAVED = "The return interview has been recorded"
+PROFILE_SAVED = "The profile has been saved"
+NOTIFICATION_SENT = "The police control room has your report. Keep your phone with you: they may call."
+ACKNOWLEDGED = "Alert acknowledged"
+POLICE_ONLY = "Only police users can do this."
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _run(form: forms.Form, action: Callable[[], Any]) -> Any:
+    """Call a service; put its refusals on ``form``. Returns the service's result, or None if refused."""
+    try:
+        return action()
+    except InvalidInput as exc:
+        form_errors_from(form, exc)
+    except ConflictError as exc:
+        form.add_error(None, str(exc))
+    return None
+
+
+# --- trigger plans -----------------------------------------------------------------------------------
+
+
+class TriggerPlanView(LoginRequiredMixin, View):
+    def get(self, request: HttpRequest, child_id: int) -> HttpResponse:
+        user = _user(request)
+        with transaction.atomic():
+            child = access_child_by_id(user, child_id)
+            history = selectors.trigger_plan_history(child)
+            access_record(
+                user=user, action="view", record_type="trigger_plan", record_ids=[child.pk], request=request
+            )
+        current = history[0] if history and history[0].superseded_at is None else None
+        ctx = {
+            "child": child,
+            "current": current,
+            "history": [p for p in history if p is not current],
+            "proposals": selectors.open_proposals(child),
+            "can_change": plans.may_change_plan(user, child),
+            "page_title": f"Trigger plan for {child.full_name}",
+        }
+        return render(request, "partners/trigger_plan.html", ctx)
+
+
+class TriggerPlanCreateView(LoginRequiredMixin, View):
+    def _setup(self, request: HttpRequest, child_id: int) -> tuple[Any, list[Any], list[Any]]:
+        child = access_child_by_id(_user(request), child_id)
+        if not plans.may_change_plan(_user(request), child):
+            raise PermissionDenied(plans.NOT_ALLOWED)
+        ids = [child.force_id, child.placing_authority_id, child.host_authority_id, child.care_provider_id]
+        agencies = list(Agency.objects.filter(pk__in=[i for i in ids if i]).order_by("name"))
+        return child, agencies, selectors.open_proposals(child)
+
+    def get(self, request: HttpRequest, child_id: int) -> HttpResponse:
+        child, agencies, proposals = self._setup(request, child_id)
+        history = selectors.trigger_plan_history(child)
+        current = history[0] if history and history[0].superseded_at is None else None
+        initial: dict[str, Any] = {
+            "version": current.version if current else 0,
+            "agreed_on": timezone.localdate(),
+        }
+        if current:
+            initial.update(minimum_risk=current.minimum_risk, actions="\n".join(current.actions))
+        form = TriggerPlanForm(initial=initial, agencies=agencies, proposals=proposals)
+        return self.render(child, form)
+
+    def post(self, request: HttpRequest, child_id: int) -> HttpResponse:
+        child, agencies, proposals = self._setup(request, child_id)
+        form = TriggerPlanForm(request.POST, agencies=agencies, proposals=proposals)
+        if form.is_valid():
+            d = form.cleaned_data
+            data = plans.PlanInput(
+                minimum_risk=d["minimum_risk"],
+                actions=form.action_lines(),
+                agreed_by=d["agreed_by"],
+                agreed_on=d["agreed_on"],
+                review_on=d["review_on"],
+                agency_ids=[int(a) for a in d["agencies"]],
+            )
+            plan = _run(
+                form,
+                lambda: plans.trigger_plan_create(
+                    child_id=child.pk,
+                    data=data,
+                    acting_user=_user(request),
+                    expected_version=d["version"],
+                    proposal_ids=[int(p) for p in d["proposals"]],
+                ),
+            )
+            if plan is not None:
+                messages.success(request, PLAN_SAVED)
+                return HttpResponseRedirect(reverse("trigger-plan", args=[child.pk]))
+        return self.render(child, form)
+
+    def render(self, child: Any, form: TriggerPlanForm) -> HttpResponse:
+        ctx = {"child": child, "form": form, "page_title": "Write a new version of the trigger plan"}
+        return render(self.request, "partners/trigger_plan_form.html", ctx)
+
+
+# --- return interviews -------------------------------------------------------------------------------
+
+
+class InterviewQueueView(LoginRequiredMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        user = _user(request)
+        with transaction.atomic():
+            qs = selectors.interview_queue(user)
+            rows = list(qs[:500])
+            figures = selectors.interview_figures(qs)
+            access_record(
+                user=user,
+                action="list",
+                record_type="return_interview",
+                record_ids=[r.pk for r in rows],
+                request=request,
+            )
+        now = timezone.now()
+        ctx = {
+            "open": [r for r in rows if r.status not in interviews.FINISHED],
+            "finished": [r for r in rows if r.status in interviews.FINISHED][:50],
+            "figures": figures,
+            "now": now,
+            "page_title": "Return home interviews",
+        }
+        return render(request, "partners/interview_queue.html", ctx)
+
+
+class InterviewView(LoginRequiredMixin, View):
+    def _interview(self, request: HttpRequest, interview_id: int) -> Any:
+        from django.http import Http404
+
+        ri = (
+            selectors.visible_interviews(_user(request))
+            .select_related("episode", "episode__child", "responsible_agency", "provider")
+            .filter(pk=interview_id)
+            .first()
+        )
+        if ri is None:
+            raise Http404("No such interview")
+        return ri
+
+    def get(self, request: HttpRequest, interview_id: int) -> HttpResponse:
+        with transaction.atomic():
+            ri = self._interview(request, interview_id)
+            access_record(
+                user=request.user,
+                action="view",
+                record_type="return_interview",
+                record_ids=[ri.pk],
+                request=request,
+            )
+        form = InterviewForm(initial={"version": ri.version, "at": local_now()})
+        return self.render(ri, form)
+
+    def post(self, request: HttpRequest, interview_id: int) -> HttpResponse:
+        ri = self._interview(request, interview_id)
+        form = InterviewForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            names = {f.name for f in dc_fields(interviews.InterviewRecord)}
+            data = interviews.InterviewRecord(**{k: v for k, v in d.items() if k in names})
+            done = _run(
+                form,
+                lambda: interviews.return_interview_record(
+                    interview_id=ri.pk, data=data, acting_user=_user(request), expected_version=d["version"]
+                ),
+            )
+            if done is not None:
+                messages.success(request, INTERVIEW_SAVED)
+                return HttpResponseRedirect(reverse("return-interview", args=[ri.pk]))
+        return self.render(ri, form)
+
+    def render(self, ri: Any, form: InterviewForm) -> HttpResponse:
+        user = _user(self.request)
+        ctx = {
+            "ri": ri,
+            "form": form,
+            "can_record": not user.is_police
+            and user.agency_id in (ri.responsible_agency_id, ri.provider_id)
+            and ri.status not in interviews.FINISHED,
+            "can_read_account": not user.is_police,
+            "page_title": f"Return interview: {ri.episode.child.full_name}",
+        }
+        return render(self.request, "partners/interview.html", ctx)
+
+
+# --- care-home profiles and reports from them --------------------------------------------------------
+
+
+class CareProfileView(LoginRequiredMixin, View):
+    def get(self, request: HttpRequest, child_id: int) -> HttpResponse:
+        user = _user(request)
+        with transaction.atomic():
+            child = access_child_by_id(user, child_id)
+            access_record(
+                user=user, action="view", record_type="child", record_ids=[child.pk], request=request
+            )
+        profile = CareProfile.objects.filter(child=child).first()
+        initial = {n: getattr(child, n) for n in care.CHILD_FIELDS}
+        initial.update({n: getattr(profile, n) for n in care.PROFILE_FIELDS} if profile else {})
+        return self.render(child, profile, CareProfileForm(initial=initial))
+
+    def post(self, request: HttpRequest, child_id: int) -> HttpResponse:
+        child = access_child_by_id(_user(request), child_id)
+        form = CareProfileForm(request.POST)
+        if form.is_valid():
+            data = care.ProfileInput(**form.cleaned_data)
+            saved = _run(
+                form, lambda: care.care_profile_save(child_id=child.pk, data=data, acting_user=_user(request))
+            )
+            if saved is not None:
+                messages.success(request, PROFILE_SAVED)
+                return HttpResponseRedirect(reverse("care-profile", args=[child.pk]))
+        return self.render(child, CareProfile.objects.filter(child=child).first(), form)
+
+    def render(self, child: Any, profile: Any, form: CareProfileForm) -> HttpResponse:
+        user = _user(self.request)
+        is_home = selectors.CARE_PROVIDER in selectors.agency_relations(user, child)
+        ctx = {
+            "child": child,
+            "profile": profile,
+            "form": form,
+            "can_edit": is_home and child.looked_after,
+            "page_title": f"Care profile: {child.full_name}",
+        }
+        return render(self.request, "partners/care_profile.html", ctx)
+
+
+class ReportMissingView(LoginRequiredMixin, View):
+    """The care home reports the child missing, with the profile attached."""
+
+    def get(self, request: HttpRequest, child_id: int) -> HttpResponse:
+        user = _user(request)
+        child = care.care_home_child(user, child_id)
+        form = NotificationForm(initial={"last_seen_at": local_now(), "reporter_name": user.get_full_name()})
+        return self.render(child, form)
+
+    def post(self, request: HttpRequest, child_id: int) -> HttpResponse:
+        child = access_child_by_id(_user(request), child_id)
+        form = NotificationForm(request.POST)
+        if form.is_valid():
+            data = care.NotificationInput(**form.cleaned_data)
+            sent = _run(
+                form,
+                lambda: care.missing_notification_submit(
+                    child_id=child.pk, data=data, acting_user=_user(request)
+                ),
+            )
+            if sent is not None:
+                messages.success(request, NOTIFICATION_SENT)
+                return HttpResponseRedirect(reverse("care-profile", args=[child.pk]))
+        return self.render(child, form)
+
+    def render(self, child: Any, form: NotificationForm) -> HttpResponse:
+        ctx = {"child": child, "form": form, "page_title": f"Report {child.full_name} missing"}
+        return render(self.request, "partners/report_missing.html", ctx)
+
+
+class NotificationQueueView(LoginRequiredMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        user = _user(request)
+        if not user.is_police:
+            raise PermissionDenied(POLICE_ONLY)
+        with transaction.atomic():
+            queue = selectors.control_room_queue(user)
+            access_record(
+                user=user,
+                action="list",
+                record_type="missing_notification",
+                record_ids=[n.child_id for n in queue],
+                request=request,
+            )
+        ctx = {"queue": queue, "page_title": "Reports from care homes"}
+        return render(request, "partners/notifications.html", ctx)
+
+
+class NotificationReportView(LoginRequiredMixin, View):
+    """The police report form, filled in from a care home's notification; the profile is shown above."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated and not _user(request).is_police:
+            raise PermissionDenied(POLICE_ONLY)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest, notification_id: int) -> HttpResponse:
+        with transaction.atomic():
+            n = care.access_notification_by_id(_user(request), notification_id)
+            access_record(
+                user=request.user,
+                action="view",
+                record_type="missing_notification",
+                record_ids=[n.child_id],
+                request=request,
+            )
+        last_seen = timezone.localtime(n.last_seen_at).strftime("%Y-%m-%dT%H:%M")
+        initial = {
+            "reporter_type": "care_home",
+            "reporter_name": f"{n.reporter_name} ({n.care_home.name})",
+            "reporter_phone": n.reporter_phone,
+            "reported_at": timezone.localtime(n.created_at).strftime("%Y-%m-%dT%H:%M"),
+            "last_seen_at": last_seen,
+            "from_place": n.from_place or n.care_home.name,
+            "from_town": n.from_town,
+            "from_postcode": n.from_postcode,
+            "circumstances": n.circumstances,
+        }
+        return self.render(n, ReportForm(initial=initial))
+
+    def post(self, request: HttpRequest, notification_id: int) -> HttpResponse:
+        user = _user(request)
+        n = care.access_notification_by_id(user, notification_id)
+        form = ReportForm(request.POST)
+        if form.is_valid():
+            doc = {
+                "format": FORMAT,
+                "child": child_section(n.child, form.cleaned_data["reported_at"]),
+                "report": form.report_section(),
+            }
+            outcome = _run(
+                form,
+                lambda: care.notification_report(
+                    notification_id=n.pk,
+                    doc=doc,
+                    acting_user=user,
+                    missing_from=form.missing_from(),
+                    reporter_name=form.cleaned_data["reporter_name"],
+                    reporter_phone=form.cleaned_data["reporter_phone"],
+                ),
+            )
+            if outcome is not None:
+                return HttpResponseRedirect(reverse("episode-grade", args=[outcome.episode.pk]))
+        return self.render(n, form)
+
+    def render(self, n: Any, form: ReportForm) -> HttpResponse:
+        selected = set(form["indicators"].value() or [])
+        groups = [
+            (title, [(code, q, code in selected) for code, q in questions])
+            for title, questions in indicator_groups()
+        ]
+        ctx = {
+            "child": n.child,
+            "notification": n,
+            "form": form,
+            "groups": groups,
+            "page_title": "Report a missing child",
+        }
+        return render(self.request, "partners/notification_report.html", ctx)
+
+
+# --- the alert inbox ---------------------------------------------------------------------------------
+
+
+class AlertInboxView(LoginRequiredMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        user = _user(request)
+        with transaction.atomic():
+            count, items = selectors.alert_inbox(user, limit=100, offset=0)
+            access_record(
+                user=user,
+                action="list",
+                record_type="alert",
+                record_ids=sorted({a.episode_id for a in items if a.episode_id}),
+                request=request,
+            )
+        ctx = {"alerts": items, "count": count, "page_title": "Alerts"}
+        return render(request, "partners/alerts.html", ctx)
+
+
+class AlertAcknowledgeView(LoginRequiredMixin, View):
+    def post(self, request: HttpRequest, alert_id: int) -> HttpResponse:
+        alert_acknowledge(alert_id=alert_id, acting_user=_user(request))
+        messages.success(request, ACKNOWLEDGED)
+        return HttpResponseRedirect(reverse("alerts"))
