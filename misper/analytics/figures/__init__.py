@@ -1,0 +1,48 @@
+"""Every figure of the outcomes dashboard, as small named functions over the ORM.
+
+Each figure function takes a ``Context`` (the user, the ``Filters``, the moment "now") and returns a
+``Figure``: a table the page's chart and table, the CSV, the XLSX, the PDF pack and the API all show
+unchanged, so the numbers cannot differ between them. Every figure reads only ``visible_episodes(user)``
+(the one access rule): a partner sees figures about their own children only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from django.utils import timezone
+
+from misper.accounts.models import User
+from misper.analytics.figures import definitions, demand, now, outcomes, response, volume
+from misper.analytics.figures.base import SEGMENT_LABELS, Context, Figure
+from misper.analytics.filters import Filters
+
+FigureFunction = Callable[[Context], Figure]
+
+REGISTRY: dict[str, FigureFunction] = {
+    fn.__name__: fn
+    for module in (now, volume, response, outcomes, demand, definitions)
+    for fn in module.FIGURES
+}
+SECTIONS = [
+    now.SECTION,
+    volume.SECTION,
+    response.SECTION,
+    outcomes.SECTION,
+    demand.SECTION,
+    definitions.SECTION,
+]
+
+
+def dashboard_figures(
+    user: User, filters: Filters, *, now: datetime | None = None, codes: list[str] | None = None
+) -> list[Figure]:
+    """The figures named in ``codes`` (all, in dashboard order, when None) for what ``user`` may see.
+
+    Needs codes from ``REGISTRY`` (an unknown code raises KeyError; callers check first)."""
+    ctx = Context(user=user, filters=filters, now=now or timezone.now())
+    return [REGISTRY[code](ctx) for code in (codes or list(REGISTRY))]
+
+
+__all__ = ["REGISTRY", "SECTIONS", "SEGMENT_LABELS", "Context", "Figure", "dashboard_figures"]

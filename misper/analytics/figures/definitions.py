@@ -1,0 +1,64 @@
+"""Definitions side by side: repeat and long-term missing under the force's and the national definition."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import DateTimeField, F, Q, Value
+from django.db.models.functions import Coalesce
+
+from misper.analytics.definitions import (
+    force_long_term,
+    force_repeat,
+    national_long_term,
+    national_repeat,
+)
+from misper.analytics.figures.base import (
+    Context,
+    Figure,
+    Measure,
+    columns,
+    episodes_within,
+    measure_rows,
+    since_expression,
+)
+
+SECTION = "Definitions side by side"
+
+
+def definitions_side_by_side(ctx: Context) -> Figure:
+    """Repeat people and long-term episodes under both definitions, in two queries."""
+    reps, longs = (force_repeat(), national_repeat()), (force_long_term(), national_long_term())
+    ended = Coalesce("found_at", "closed_at", Value(ctx.now), output_field=DateTimeField())
+    qs = ctx.in_period().annotate(since=since_expression(), ended=ended)
+    qs = qs.annotate(**{f"window{i}": Coalesce(episodes_within(r.days), 0) for i, r in enumerate(reps)})
+    rows = measure_rows(
+        qs,
+        [
+            *[
+                Measure(f"{r.label} (people)", Q(**{f"window{i}__gte": r.episodes}), people=True)
+                for i, r in enumerate(reps)
+            ],
+            *[
+                Measure(f"{d.label} (episodes)", Q(ended__gte=F("since") + timedelta(days=d.days)))
+                for d in longs
+            ],
+        ],
+    )
+    return Figure(
+        code="definitions_side_by_side",
+        section=SECTION,
+        title="Repeat and long-term missing: force and national definitions",
+        description=(
+            "People who are repeat missing, and episodes that were long-term, in the period under the "
+            "force's own definitions and the national standard, so figures from different forces can be "
+            "compared. A repeat person has at least one episode in the period that is the n-th or later "
+            "within the window. A long-term episode lasted the given days or more (or is still open)."
+        ),
+        columns=columns("Definition"),
+        rows=rows,
+        chart="table",
+    )
+
+
+FIGURES = (definitions_side_by_side,)

@@ -1,0 +1,258 @@
+"""Outcomes: time to locate, where and with whom found, harm, offences, referrals, and re-missing after
+a return interview or a trigger plan (the measure of whether multi-agency work helps)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
+
+from misper.analytics.figures.base import (
+    Context,
+    Figure,
+    Measure,
+    age_expression,
+    columns,
+    labelled,
+    measure_rows,
+    segmented_rows,
+    since_expression,
+)
+from misper.episodes.models import Episode, ReturnMethod
+from misper.partners.models import InterviewStatus, ReturnInterview, TriggerPlan
+from misper.people.models import LocationKind
+
+SECTION = "Outcomes"
+FOLLOW_UP = timedelta(days=90)
+NOT_RECORDED = "Not recorded"
+
+LOCATE_BANDS = (
+    ("6h", "Under 6 hours"),
+    ("24h", "6 to 24 hours"),
+    ("72h", "1 to 3 days"),
+    ("7d", "3 to 7 days"),
+    ("28d", "7 to 28 days"),
+    ("more", "28 days or more"),
+)
+FOUND_WITH = (
+    ("associate", "An adult on the force's records"),
+    ("named", "Someone else, named"),
+    ("none", "Alone or not recorded"),
+)
+PANEL_NOTE = "Multi-agency panels are not recorded in misper yet, so they have no row."
+
+
+def outcome_time_to_locate(ctx: Context) -> Figure:
+    """Found episodes reported in the period, by time from last seen to found."""
+    s = F("since")
+    band = Case(
+        When(found_at__lt=s + timedelta(hours=6), then=Value("6h")),
+        When(found_at__lt=s + timedelta(hours=24), then=Value("24h")),
+        When(found_at__lt=s + timedelta(hours=72), then=Value("72h")),
+        When(found_at__lt=s + timedelta(days=7), then=Value("7d")),
+        When(found_at__lt=s + timedelta(days=28), then=Value("28d")),
+        default=Value("more"),
+        output_field=CharField(),
+    )
+    qs = ctx.in_period().filter(found_at__isnull=False).annotate(since=since_expression()).annotate(band=band)
+    return Figure(
+        code="outcome_time_to_locate",
+        section=SECTION,
+        title="Time to locate",
+        description="Episodes reported in the period that have ended, by time from last seen to found.",
+        columns=columns("Time to locate"),
+        rows=segmented_rows(qs, "band", LOCATE_BANDS),
+        chart="stacked",
+    )
+
+
+def outcome_where_found(ctx: Context) -> Figure:
+    qs = (
+        ctx.in_period()
+        .filter(found_at__isnull=False)
+        .annotate(where=Coalesce("found_location__kind", Value(""), output_field=CharField()))
+    )
+    labels = [*labelled(LocationKind.choices), ("", NOT_RECORDED)]
+    return Figure(
+        code="outcome_where_found",
+        section=SECTION,
+        title="Where found",
+        description="Episodes that ended, by the kind of place the person was found.",
+        columns=columns("Where found"),
+        rows=segmented_rows(qs, "where", labels),
+        chart="stacked",
+    )
+
+
+def outcome_found_with(ctx: Context) -> Figure:
+    who = Case(
+        When(found_with_associate__isnull=False, then=Value("associate")),
+        When(~Q(found_with=""), then=Value("named")),
+        default=Value("none"),
+        output_field=CharField(),
+    )
+    qs = ctx.in_period().filter(found_at__isnull=False).annotate(who=who)
+    return Figure(
+        code="outcome_found_with",
+        section=SECTION,
+        title="Who they were found with",
+        description="Episodes that ended, by who the person was with when found.",
+        columns=columns("Found with"),
+        rows=segmented_rows(qs, "who", FOUND_WITH),
+        chart="stacked",
+    )
+
+
+def outcome_summary(ctx: Context) -> Figure:
+    qs = ctx.in_period().annotate(referred=Exists(ReturnInterview.objects.filter(episode=OuterRef("pk"))))
+    ended = Q(found_at__isnull=False)
+    rows = measure_rows(
+        qs,
+        [
+            Measure("Returned or found", ended),
+            *[
+                Measure(f"How: {label.lower()}", ended & Q(return_method=m))
+                for m, label in labelled(ReturnMethod.choices)
+            ],
+            Measure("Harm disclosed", ended & Q(harm_disclosed=True)),
+            Measure("No harm disclosed", ended & Q(harm_disclosed=False)),
+            Measure("Harm not known", ended & Q(harm_disclosed__isnull=True)),
+            Measure("Offences identified", ended & ~Q(offences_identified="")),
+            Measure("Referred for a return home interview", Q(referred=True)),
+        ],
+    )
+    return Figure(
+        code="outcome_summary",
+        section=SECTION,
+        title="Returns, harm, offences and referrals",
+        description="Episodes reported in the period: how they ended, harm, offences and referrals made.",
+        columns=columns("Measure"),
+        rows=rows,
+        chart="table",
+    )
+
+
+def _count_between(child_path: str, when: str, before: bool) -> QuerySet[Any]:
+    """Episodes of the intervention's person in the 90 days before (or after) its date, by category."""
+    lo, hi = (
+        (OuterRef(when) - FOLLOW_UP, OuterRef(when))
+        if before
+        else (OuterRef(when), OuterRef(when) + FOLLOW_UP)
+    )
+    window = (
+        Q(reported_at__gte=lo, reported_at__lt=hi) if before else Q(reported_at__gt=lo, reported_at__lte=hi)
+    )
+    return Episode.objects.filter(window, child=OuterRef(child_path)).order_by().values("child")
+
+
+def _before_after(qs: QuerySet[Any], child_path: str, when: str) -> dict[str, int]:
+    """Sum over interventions ``qs`` of the person's missing and absent episodes in the 90 days before
+    and after each intervention's ``when``."""
+    sums: dict[str, Any] = {"n": Count("pk"), "people": Count(child_path, distinct=True)}
+    annotations = {}
+    for side, before in (("before", True), ("after", False)):
+        for cat in ("missing", "absent"):
+            sub = (
+                _count_between(child_path, when, before)
+                .filter(category=cat)
+                .annotate(c=Count("pk"))
+                .values("c")
+            )
+            annotations[f"{side}_{cat}"] = Coalesce(Subquery(sub, output_field=IntegerField()), 0)
+            # The aggregate's alias must differ from the annotation's, or Django drops the annotation.
+            sums[f"sum_{side}_{cat}"] = Sum(f"{side}_{cat}")
+    result = qs.annotate(**annotations).aggregate(**sums)
+    return {k.removeprefix("sum_"): v or 0 for k, v in result.items()}
+
+
+def _row(label: str, r: dict[str, int]) -> list[Any]:
+    before, after = r["before_missing"] + r["before_absent"], r["after_missing"] + r["after_absent"]
+    change = round(100.0 * (after - before) / before, 1) if before else None
+    return [
+        label,
+        r["n"],
+        r["people"],
+        r["before_missing"],
+        r["after_missing"],
+        r["before_absent"],
+        r["after_absent"],
+        "" if change is None else change,
+    ]
+
+
+def _children_only(qs: QuerySet[Any], at: str, child: str) -> QuerySet[Any]:
+    age = age_expression(at, f"{child}date_of_birth", f"{child}estimated_age")
+    return qs.annotate(age_then=age).filter(age_then__lt=18)
+
+
+def outcome_remissing(ctx: Context) -> Figure:
+    """Interventions in the period whose 90 days of follow-up have passed: the person's episodes in
+    the 90 days before against the 90 days after."""
+    f, latest = ctx.filters, ctx.now - FOLLOW_UP
+    children = ctx.episodes().filter(age_group="child").values("child_id")
+    end = min(f.end, latest)
+    interviews = ReturnInterview.objects.filter(
+        status=InterviewStatus.COMPLETED,
+        completed_at__gte=f.start,
+        completed_at__lt=end,
+        episode__in=ctx.episodes().filter(age_group="child").values("pk"),
+    )
+    plans = _children_only(
+        TriggerPlan.objects.filter(child_id__in=children, version=1, agreed_on__gte=f.period_from),
+        "agreed_on",
+        "child__",
+    ).annotate(start=Cast("agreed_on", output_field=DateTimeField()))
+    plans = plans.filter(start__lt=end)
+    rows = [
+        _row("Return home interview completed", _before_after(interviews, "episode__child", "completed_at")),
+        _row("Trigger plan first agreed", _before_after(plans, "child", "start")),
+    ]
+    return Figure(
+        code="outcome_remissing",
+        section=SECTION,
+        title="Re-missing after intervention",
+        description=(
+            "For each return home interview completed and each first trigger plan agreed in the period "
+            "(children only, at least 90 days ago so the follow-up is complete): the person's episodes in "
+            "the 90 days before against the 90 days after. " + PANEL_NOTE
+        ),
+        columns=[
+            "Intervention",
+            "Interventions",
+            "Children",
+            "Missing before",
+            "Missing after",
+            "Absent before",
+            "Absent after",
+            "Change in all episodes (%)",
+        ],
+        rows=rows,
+        chart="bar",
+        chart_columns=(3, 4, 5, 6),
+    )
+
+
+FIGURES = (
+    outcome_time_to_locate,
+    outcome_where_found,
+    outcome_found_with,
+    outcome_summary,
+    outcome_remissing,
+)

@@ -1,0 +1,195 @@
+"""Response quality: first review, overdue reviews, supervisors' changes, under-gradings and their
+rationales, safe-and-well checks (and reasons when not done), return interviews within 72 hours."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+
+from misper.analytics.figures.base import (
+    OPEN,
+    Context,
+    Figure,
+    Measure,
+    columns,
+    measure_rows,
+    segmented_rows,
+)
+from misper.episodes.models import ApprovalStatus, AssessmentKind, Review, RiskAssessment, SafeAndWellCheck
+from misper.partners.models import InterviewStatus, ReturnInterview
+
+SECTION = "Response quality"
+NOT_RECORDED = "No reason recorded"
+
+FIRST_REVIEW_BANDS = (
+    ("2h", "Within 2 hours"),
+    ("6h", "2 to 6 hours"),
+    ("24h", "6 to 24 hours"),
+    ("later", "After 24 hours"),
+    ("none", "No review recorded"),
+)
+OFFERED = (
+    InterviewStatus.OFFERED,
+    InterviewStatus.ACCEPTED,
+    InterviewStatus.DECLINED,
+    InterviewStatus.COMPLETED,
+)
+
+
+def response_first_review(ctx: Context) -> Figure:
+    """Episodes in the period by time from report to the first recorded review."""
+    first = Review.objects.filter(episode=OuterRef("pk")).order_by("reviewed_at").values("reviewed_at")[:1]
+    r = F("reported_at")
+    band = Case(
+        When(first_review__isnull=True, then=Value("none")),
+        When(first_review__lte=r + timedelta(hours=2), then=Value("2h")),
+        When(first_review__lte=r + timedelta(hours=6), then=Value("6h")),
+        When(first_review__lte=r + timedelta(hours=24), then=Value("24h")),
+        default=Value("later"),
+        output_field=CharField(),
+    )
+    qs = ctx.in_period().annotate(first_review=Subquery(first)).annotate(band=band)
+    return Figure(
+        code="response_first_review",
+        section=SECTION,
+        title="Time to first review",
+        description="Episodes reported in the period, by time from the report to the first review.",
+        columns=columns("Time to first review"),
+        rows=segmented_rows(qs, "band", FIRST_REVIEW_BANDS),
+        chart="stacked",
+    )
+
+
+def _exists(model: Any, q: Q | None = None, **kw: Any) -> Exists:
+    return Exists(model.objects.filter(q or Q(), episode=OuterRef("pk"), **kw))
+
+
+def response_summary(ctx: Context) -> Figure:
+    """Counts of episodes meeting each quality measure (see the row labels), in three queries."""
+    changed = Q(kind=AssessmentKind.SUPERVISOR) | Q(approval_status=ApprovalStatus.REJECTED)
+    completed = Q(status=InterviewStatus.COMPLETED)
+    in_72h = completed & Q(completed_at__isnull=False, completed_at__lte=F("due_at"))
+    qs = ctx.in_period().annotate(
+        changed=_exists(RiskAssessment, changed),
+        under=_exists(RiskAssessment, under_graded=True),
+        checked=_exists(SafeAndWellCheck),
+        referred=_exists(ReturnInterview),
+        offered=_exists(ReturnInterview, Q(status__in=OFFERED) | Q(offered_at__isnull=False)),
+        completed=_exists(ReturnInterview, completed),
+        in_72h=_exists(ReturnInterview, in_72h),
+    )
+    returned = Q(found_at__isnull=False)
+    no_check = returned & Q(checked=False)
+    overdue = measure_rows(
+        ctx.episodes().filter(status__in=OPEN, next_review_at__lt=ctx.now),
+        [Measure("Open now with a review overdue")],
+    )
+    rows = overdue + measure_rows(
+        qs,
+        [
+            Measure("Gradings changed by a supervisor", Q(changed=True)),
+            Measure("Graded below the engine's recommendation", Q(under=True)),
+            Measure("Returned or found", returned),
+            Measure("Safe and well check done", returned & Q(checked=True)),
+            Measure("No safe and well check, reason given", no_check & ~Q(safe_and_well_not_done_reason="")),
+            Measure("No safe and well check, no reason", no_check & Q(safe_and_well_not_done_reason="")),
+            Measure("Return interviews referred", Q(referred=True)),
+            Measure("Return interviews offered", Q(offered=True)),
+            Measure("Return interviews completed", Q(completed=True)),
+            Measure("Return interviews completed within 72 hours", Q(in_72h=True)),
+        ],
+    )
+    return Figure(
+        code="response_summary",
+        section=SECTION,
+        title="Response quality",
+        description=(
+            "Episodes reported in the period meeting each measure (overdue reviews: episodes open now). "
+            "A grading is changed by a supervisor when a supervisor re-graded it or rejected an operator's "
+            "grading. A return interview is within 72 hours when completed by its due time."
+        ),
+        columns=columns("Measure"),
+        rows=rows,
+        chart="table",
+    )
+
+
+def response_safe_and_well_reasons(ctx: Context) -> Figure:
+    """Returns without a safe-and-well check, by the reason given (most common first, top 10)."""
+    checked = Exists(SafeAndWellCheck.objects.filter(episode=OuterRef("pk")))
+    qs = ctx.in_period().filter(found_at__isnull=False).filter(~checked)
+    top = (
+        qs.order_by()
+        .values("safe_and_well_not_done_reason")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "safe_and_well_not_done_reason")[:10]
+    )
+    keys = [r["safe_and_well_not_done_reason"] for r in top]
+    labels = [(k, k or NOT_RECORDED) for k in keys]
+    return Figure(
+        code="response_safe_and_well_reasons",
+        section=SECTION,
+        title="Why no safe and well check was done",
+        description="Returns in the period without a safe and well check, by the reason recorded.",
+        columns=columns("Reason"),
+        rows=segmented_rows(qs, "safe_and_well_not_done_reason", labels),
+        chart="table",
+    )
+
+
+def response_under_graded_rationales(ctx: Context) -> Figure:
+    """Gradings below the engine's recommendation in the period, by the operator's rationale (top 10),
+    with what supervisors decided."""
+    qs = RiskAssessment.objects.filter(episode__in=ctx.in_period().values("pk"), under_graded=True)
+    child = Q(episode__in=ctx.in_period().filter(age_group="child").values("pk"))
+    rows = (
+        qs.order_by()
+        .values("rationale")
+        .annotate(
+            children=Count("pk", filter=child),
+            others=Count("pk", filter=~child),
+            approved=Count("pk", filter=Q(approval_status=ApprovalStatus.APPROVED)),
+            rejected=Count("pk", filter=Q(approval_status=ApprovalStatus.REJECTED)),
+            waiting=Count("pk", filter=Q(approval_status=ApprovalStatus.PENDING)),
+            n=Count("pk"),
+        )
+        .order_by("-n", "rationale")[:10]
+    )
+    return Figure(
+        code="response_under_graded_rationales",
+        section=SECTION,
+        title="Gradings below the recommendation: the reasons given",
+        description="The operator's rationale for grading below the engine, most common first.",
+        columns=[
+            "Rationale",
+            "Children",
+            "Adults or age not known",
+            "Approved",
+            "Rejected",
+            "Waiting",
+            "Total",
+        ],
+        rows=[
+            [
+                r["rationale"] or NOT_RECORDED,
+                r["children"],
+                r["others"],
+                r["approved"],
+                r["rejected"],
+                r["waiting"],
+                r["n"],
+            ]
+            for r in rows
+        ],
+        chart="table",
+    )
+
+
+FIGURES = (
+    response_first_review,
+    response_summary,
+    response_safe_and_well_reasons,
+    response_under_graded_rationales,
+)
