@@ -1,0 +1,150 @@
+"""Benchmark of national identity linkage (not a test). Run: ``.venv/bin/python bench/linkage.py [--records N]``.
+
+1. Writes about N (default 1,000,000) synthetic cross-force records (misper/1 JSONL) from a fixed seed,
+   with their truth.
+2. Splink: in a fresh child process, what ``misper link`` does -- read and check the lines, link with the
+   stored model (DuckDB), write the CSV.
+3. Baseline: in a fresh child process, exact-match deterministic linkage on the same file (same cleaned
+   given name, family name and date of birth = same child), CSV written the same way.
+
+``per_second`` is records per wall-clock second end to end; ``peak_rss_mib`` the child's peak resident
+memory. Pairwise precision, recall and F1 of both are recorded beside them. Writes
+bench/results/linkage.json and prints it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+SEED = 20160101
+RECORDS_PER_CHILD = 1.85
+
+
+def _setup() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "misper.config.settings")
+
+
+def write_input(records: int, folder: Path) -> tuple[Path, Path]:
+    _setup()
+    from misper.national.linkage.synthetic import generate
+
+    appearances = generate(int(records / RECORDS_PER_CHILD), seed=SEED)
+    data, truth = folder / "input.jsonl", folder / "truth.json"
+    with data.open("w") as out:
+        for a in appearances:
+            out.write(json.dumps(a.document()) + "\n")
+    truth.write_text(json.dumps({f"{a.source}\x1f{a.ref}": a.pid for a in appearances}))
+    return data, truth
+
+
+def run_splink(data: Path, out: Path) -> None:
+    _setup()
+    from misper.national.linkage import link, read_records
+
+    with data.open() as handle:
+        result = read_records(handle)
+    ids = link(result.records).person_ids
+    _write(out, ((r.source, r.ref) for r in result.records), ids)
+
+
+def run_exact(data: Path, out: Path) -> None:
+    _setup()
+    from misper.national.linkage import read_records
+
+    with data.open() as handle:
+        result = read_records(handle)
+    keys, ids = [], []
+    for r in result.records:
+        keys.append((r.source, r.ref))
+        name = ((r.given_name or "").lower(), (r.family_name or "").lower(), r.date_of_birth or "")
+        ids.append("|".join(name) if all(name) else f"{r.source}|{r.ref}")
+    _write(out, keys, ids)
+
+
+def _write(out: Path, keys, ids) -> None:  # type: ignore[no-untyped-def]
+    with out.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["source", "ref", "person_id"])
+        writer.writerows((s, r, p) for (s, r), p in zip(keys, ids, strict=True))
+
+
+def _child(step: str, data: Path, out: Path) -> dict[str, float]:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, __file__, "--step", step, str(data), str(out)], check=True)
+    wall = time.perf_counter() - start
+    rss_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {"seconds": round(wall, 1), "peak_rss_mib": round(rss_kib / 1024, 1)}
+
+
+def _accuracy(out: Path, truth_path: Path) -> dict[str, float]:
+    _setup()
+    from misper.national.linkage.evaluate import pairwise
+
+    truth = json.loads(truth_path.read_text())
+    with out.open() as handle:
+        rows = list(csv.reader(handle))[1:]
+    scores = pairwise([r[2] for r in rows], [truth[f"{r[0]}\x1f{r[1]}"] for r in rows])
+    return {
+        "precision": round(scores.precision, 4),
+        "recall": round(scores.recall, 4),
+        "f1": round(scores.f1, 4),
+    }
+
+
+def _commit() -> str:
+    done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return done.stdout.strip()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--step", nargs=3, metavar=("STEP", "DATA", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.step:
+        {"splink": run_splink, "exact": run_exact}[args.step[0]](Path(args.step[1]), Path(args.step[2]))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        data, truth = write_input(args.records, folder)
+        n = sum(1 for _ in data.open())
+        # The baseline runs first so the splink child's ru_maxrss (a maximum over children) is its own
+        # only if it is the larger; both are recorded as measured.
+        exact = _child("exact", data, folder / "exact.csv")
+        splink = _child("splink", data, folder / "splink.csv")
+        result = {
+            "benchmark": "linkage",
+            "commit": _commit(),
+            "machine": f"{platform.platform()} {platform.machine()} python {platform.python_version()}; cpus={os.cpu_count()}",
+            "scale": {"records": n},
+            "metrics": {
+                "per_second": round(n / splink["seconds"], 1),
+                "peak_rss_mib": splink["peak_rss_mib"],
+            },
+            "baseline": {"per_second": round(n / exact["seconds"], 1), "peak_rss_mib": exact["peak_rss_mib"]},
+            "seconds": {"splink": splink["seconds"], "exact": exact["seconds"]},
+            "accuracy": {
+                "splink": _accuracy(folder / "splink.csv", truth),
+                "exact": _accuracy(folder / "exact.csv", truth),
+            },
+        }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "linkage.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

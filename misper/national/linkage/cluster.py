@@ -1,0 +1,89 @@
+"""Clustering scored pairs into people, honouring reviewers' decisions.
+
+Pairs are joined strongest first (connected components at the match threshold). A reviewer's "same"
+joins a pair whatever its score; a reviewer's "different" is a cannot-link constraint: a join that would
+put two records decided different into one person is skipped, so a "different" decision splits a
+cluster even when a chain of other pairs connects them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+
+class _Components:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+        self.apart: dict[int, set[int]] = {}  # root -> roots it must never join
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def keep_apart(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        self.apart.setdefault(ra, set()).add(rb)
+        self.apart.setdefault(rb, set()).add(ra)
+
+    def join(self, a: int, b: int) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        apart_a = {self.find(x) for x in self.apart.get(ra, ())}
+        if rb in apart_a:
+            return False
+        self.parent[rb] = ra
+        merged = apart_a | {self.find(x) for x in self.apart.pop(rb, ())}
+        if merged:
+            self.apart[ra] = merged
+            for other in merged:
+                self.apart.setdefault(other, set()).add(ra)
+        return True
+
+
+def clusters(
+    n: int,
+    pairs: pd.DataFrame,
+    threshold: float,
+    same: Iterable[tuple[int, int]] = (),
+    different: Iterable[tuple[int, int]] = (),
+) -> np.ndarray:
+    """A cluster number for each of ``n`` records (the smallest record index in its cluster).
+
+    ``pairs`` has columns left, right, probability. ``same`` and ``different`` are reviewers' decisions
+    as record index pairs; they override the scores.
+    """
+    components = _Components(n)
+    for a, b in different:
+        components.keep_apart(a, b)
+    for a, b in same:
+        components.join(a, b)
+    strong = pairs[pairs["probability"] >= threshold].sort_values(
+        "probability", ascending=False, kind="stable"
+    )
+    for a, b in zip(strong["left"].to_numpy(), strong["right"].to_numpy(), strict=True):
+        components.join(int(a), int(b))
+    roots = np.fromiter((components.find(i) for i in range(n)), dtype=np.int64, count=n)
+    smallest = pd.Series(np.arange(n)).groupby(roots).transform("min")
+    return smallest.to_numpy()
+
+
+def person_ids(keys: Sequence[tuple[str, str]], cluster_of: np.ndarray) -> list[str]:
+    """Stable person ids: a short hash of the first (source, ref) in each cluster, sorted.
+
+    The same records linked the same way always get the same ids, so a re-run changes nothing.
+    """
+    first: dict[int, tuple[str, str]] = {}
+    for i, c in enumerate(cluster_of):
+        key = keys[i]
+        if c not in first or key < first[c]:
+            first[c] = key
+    ids = {c: "P-" + hashlib.sha256(f"{s}\x1f{r}".encode()).hexdigest()[:16] for c, (s, r) in first.items()}
+    return [ids[c] for c in cluster_of]

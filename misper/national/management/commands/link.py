@@ -1,0 +1,64 @@
+"""``misper link INPUT.jsonl --out OUT.csv``: which records in several forces' returns are the same child."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from misper.national.linkage import link, read_records
+from misper.national.linkage.model import MATCH_THRESHOLD, MODEL_PATH, train_on_synthetic
+from misper.national.services import write_rejects
+
+UNUSABLE = "No line of {path} could be linked."
+CANNOT_READ = "Cannot read {path}: {reason}"
+
+
+class Command(BaseCommand):
+    help = "Link children's records across forces' returns (misper/1 JSONL) and write source,ref,person_id."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("input", type=Path, help="JSONL: one misper/1 document with 'source' per line")
+        parser.add_argument("--out", type=Path, required=True, help="CSV to write (source,ref,person_id)")
+        parser.add_argument("--threshold", type=float, default=MATCH_THRESHOLD, help="match probability")
+        parser.add_argument("--model", type=Path, default=MODEL_PATH, help="trained model JSON")
+        parser.add_argument("--train", action="store_true", help="retrain the model on synthetic data first")
+        parser.add_argument(
+            "--no-twin-guard", action="store_true", help="link pairs whose given names clearly differ"
+        )
+
+    def handle(self, *args: object, **options: object) -> None:
+        source: Path = options["input"]  # type: ignore[assignment]
+        out: Path = options["out"]  # type: ignore[assignment]
+        if options["train"]:
+            train_on_synthetic(out=options["model"])  # type: ignore[arg-type]
+        try:
+            with source.open(encoding="utf-8", errors="replace") as handle:
+                result = read_records(handle)
+        except OSError as error:
+            raise CommandError(
+                CANNOT_READ.format(path=source, reason=error.strerror), returncode=2
+            ) from error
+        for reject in result.rejects:
+            sys.stderr.write(f"line {reject.line}: {' '.join(reject.errors)}\n")
+        write_rejects(out, result.rejects)
+        if not result.records:
+            raise CommandError(UNUSABLE.format(path=source), returncode=2)
+        outcome = link(
+            result.records,
+            model=options["model"],  # type: ignore[arg-type]
+            threshold=options["threshold"],  # type: ignore[arg-type]
+            twin_guard=not options["no_twin_guard"],
+        )
+        with out.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["source", "ref", "person_id"])
+            writer.writerows(
+                (r.source, r.ref, pid) for r, pid in zip(result.records, outcome.person_ids, strict=True)
+            )
+        self.stderr.write(
+            f"{len(result.records)} records linked into {len(set(outcome.person_ids))} children; "
+            f"{len(result.rejects)} lines rejected; {len(outcome.doubtful)} pairs for review"
+        )

@@ -1,0 +1,101 @@
+"""Reads for the national view, with the one access rule for national data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from misper.accounts.models import AgencyKind, Role, User
+from misper.national.models import Decision, NationalRecord, ReviewPair
+
+OPEN_STATUSES = ("", "reported", "active")
+
+
+def can_use_national(user: User) -> bool:
+    """The access rule: staff of a national body, or police analysts. Nobody else sees national data."""
+    if not user.is_authenticated or not user.is_active or user.agency is None:
+        return False
+    if user.agency.kind == AgencyKind.NATIONAL:
+        return True
+    return user.is_police and user.role == Role.ANALYST
+
+
+def national_user_required(user: User) -> None:
+    """Raise PermissionDenied unless ``user`` may use national data."""
+    if not can_use_national(user):
+        raise PermissionDenied("National data is only for national staff and police analysts.")
+
+
+def _missing_now_q() -> Q:
+    return Q(found_at__isnull=True, status__in=OPEN_STATUSES)
+
+
+@dataclass(frozen=True)
+class NationalCounts:
+    children: int
+    episodes: int
+    missing_now: int
+    in_more_than_one_force: int
+    forces: int
+
+
+def national_counts(user: User) -> NationalCounts:
+    """National figures: distinct children (by linkage), episodes, children missing now, cross-force children."""
+    national_user_required(user)
+    records = NationalRecord.objects.all()
+    linked = records.filter(link__isnull=False)
+    return NationalCounts(
+        children=linked.values("link__person_id").distinct().count(),
+        episodes=records.count(),
+        missing_now=linked.filter(_missing_now_q()).values("link__person_id").distinct().count(),
+        in_more_than_one_force=len(cross_force_person_ids(user)),
+        forces=records.values("source").distinct().count(),
+    )
+
+
+def cross_force_person_ids(user: User) -> list[str]:
+    national_user_required(user)
+    rows = (
+        NationalRecord.objects.filter(link__isnull=False)
+        .values("link__person_id")
+        .annotate(forces=Count("source", distinct=True))
+        .filter(forces__gt=1)
+        .order_by("link__person_id")
+    )
+    return [row["link__person_id"] for row in rows]
+
+
+def records_of_people(user: User, person_ids: list[str]) -> QuerySet[NationalRecord]:
+    national_user_required(user)
+    return (
+        NationalRecord.objects.filter(link__person_id__in=person_ids)
+        .select_related("link")
+        .order_by("link__person_id", "reported_at", "source")
+    )
+
+
+def missing_now(user: User) -> QuerySet[NationalRecord]:
+    """Episodes open now, across all forces, with their person ids."""
+    national_user_required(user)
+    return NationalRecord.objects.filter(_missing_now_q()).select_related("link").order_by("reported_at")
+
+
+def review_queue(user: User) -> QuerySet[ReviewPair]:
+    national_user_required(user)
+    return ReviewPair.objects.filter(decision=Decision.UNDECIDED).order_by("-probability", "pk")
+
+
+def latest_record(source: str, ref: str) -> NationalRecord | None:
+    return NationalRecord.objects.filter(source=source, ref=ref).order_by("-reported_at", "-pk").first()
+
+
+def access_review_pair_by_id(user: User, pk: int) -> ReviewPair:
+    """The review pair ``pk`` if ``user`` may use national data (PermissionDenied) and it exists (404)."""
+    national_user_required(user)
+    pair = ReviewPair.objects.filter(pk=pk).first()
+    if pair is None:
+        raise Http404("No such pair")
+    return pair
