@@ -1,0 +1,64 @@
+"""GET /api/v1/feedback/summary and /api/v1/language/summary: shape, suppression, who may ask."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.utils import timezone
+
+from misper.learning.models import Feedback, LanguageFlag
+
+pytestmark = pytest.mark.django_db
+
+
+def _feedback(force, n: int, area: str) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(n):
+        Feedback.objects.create(
+            force=force, area=area, team="North", period=date(2026, 3, 1), given_by="child",
+            listened="yes", respected="no", blamed="a_bit", felt_safe="rather_not_say",
+        )  # fmt: skip
+
+
+def test_feedback_summary_by_month_area_and_team_with_small_cells_hidden(world, api_as) -> None:  # type: ignore[no-untyped-def]
+    _feedback(world.force, 4, "DM01")
+    _feedback(world.force, 1, "DM02")
+    resp = api_as(world.analyst).get_json("/api/v1/feedback/summary")
+    assert resp.status_code == 200
+    body = resp.json()
+    assert body["small_number"] == 3
+    cells = {c["area"]: c for c in body["cells"]}
+    assert cells["DM01"]["period"] == "2026-03"
+    assert cells["DM01"]["responses"] == 4
+    answers = {a["question"]: a["counts"] for a in cells["DM01"]["answers"]}
+    assert answers == {
+        "listened": {"yes": 4},
+        "respected": {"no": 4},
+        "blamed": {"a_bit": 4},
+        "felt_safe": {"rather_not_say": 4},
+    }
+    assert cells["DM02"]["suppressed"]
+    assert all(a["counts"] is None for a in cells["DM02"]["answers"])
+    assert not any(k in c for c in body["cells"] for k in ("child", "episode", "episode_id", "child_ref"))
+
+
+def test_feedback_summary_is_for_analysts_and_supervisors_of_the_force(world, api_as) -> None:  # type: ignore[no-untyped-def]
+    _feedback(world.force, 4, "DM01")
+    assert api_as(world.calltaker).get_json("/api/v1/feedback/summary").status_code == 403
+    assert api_as(world.socialworker).get_json("/api/v1/feedback/summary").status_code == 403
+    assert api_as(None).get_json("/api/v1/feedback/summary").status_code == 401
+    assert api_as(world.other_force_officer).get_json("/api/v1/feedback/summary").status_code == 403
+
+
+def test_language_summary(world, api_as) -> None:  # type: ignore[no-untyped-def]
+    LanguageFlag.objects.create(
+        force=world.force,
+        record_type="review",
+        record_id=1,
+        field="notes",
+        term="runaway",
+        team="North",
+        saved_at=timezone.now(),
+    )
+    rows = api_as(world.supervisor).get_json("/api/v1/language/summary").json()
+    assert [(r["team"], r["term"], r["count"]) for r in rows] == [("North", "runaway", 1)]

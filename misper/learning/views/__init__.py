@@ -1,0 +1,1 @@
+"""Pages for misper.learning: feedback, language figures, the recommendations tracker."""
