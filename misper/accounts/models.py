@@ -89,3 +89,16 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"token {self.pk} for {self.user}"
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-in attempts for one username (whether or not such a user exists, so a lockout
+    does not reveal which usernames are real). See ``misper.accounts.signin``."""
+
+    username = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    first_failure_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"sign-in throttle for {self.username}"

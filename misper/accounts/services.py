@@ -27,6 +27,14 @@ def api_token_create(*, user: User, label: str = "") -> str:
     return raw
 
 
+def _may_use_api(user: User) -> bool:
+    """Disabled users, and users whose agency link was removed or whose agency is disabled, are refused
+    on their next request."""
+    if not user.is_active:
+        return False
+    return user.is_superuser or (user.agency is not None and user.agency.active)
+
+
 def api_token_user(raw: str) -> User | None:
     """The active user a bearer token belongs to, or None."""
     token = (
@@ -34,7 +42,7 @@ def api_token_user(raw: str) -> User | None:
         .filter(digest=token_digest(raw), revoked_at__isnull=True)
         .first()
     )
-    if token is None or not token.user.is_active:
+    if token is None or not _may_use_api(token.user):
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token.user

@@ -1,3 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from misper.accounts import views
+
+urlpatterns = [
+    path("sign-in/code", views.SecondFactorView.as_view(), name="sign-in-code"),
+    path("sign-in/enrol", views.EnrolView.as_view(), name="sign-in-enrol"),
+]

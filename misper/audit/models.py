@@ -26,3 +26,23 @@ class AccessEvent(models.Model):
     class Meta:
         ordering = ["pk"]
         indexes = [models.Index(fields=["record_type", "at"])]
+
+
+class ChangeRecord(models.Model):
+    """One change to one record: who, when, and each changed field's value before and after.
+
+    Written by ``misper.audit.history`` inside the transaction of the change. Holds content (it is the
+    record's history), so it is read through the same access rule as the record and disposed of with it."""
+
+    at = models.DateTimeField(db_index=True)
+    user = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL)
+    username = models.CharField(max_length=150, blank=True)
+    record_type = models.CharField(max_length=40)
+    record_id = models.CharField(max_length=40)
+    action = models.CharField(max_length=20, default="change")
+    changes = models.JSONField(default=dict, help_text='{"field": [before, after]}')
+    request_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["record_type", "record_id"])]

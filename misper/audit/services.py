@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import connection, transaction
@@ -19,6 +20,8 @@ from django.utils import timezone
 from misper.audit.models import AccessEvent
 
 GENESIS = "0" * 64
+# Set by ``access_record``; read by ``misper.audit.middleware`` to know whether a page logged itself.
+LOGGED_IN_REQUEST: ContextVar[bool] = ContextVar("misper_logged_in_request", default=False)
 _CHAIN_LOCK_KEY = 0x6D697370  # "misp": serialises appends to the chain on PostgreSQL
 
 
@@ -55,7 +58,11 @@ def access_record(
     purpose: str = "",
     request: HttpRequest | None = None,
 ) -> AccessEvent:
-    """Append one access event. Must be called inside the transaction of the action it records."""
+    """Append one access event. Must be called inside the transaction of the action it records.
+
+    With no ``purpose``, the purpose is taken from the request: a purpose the user gave (a ``purpose``
+    form field), else the case being worked on (the episode or child in the URL)."""
+    purpose = purpose or purpose_from_request(request)
     with transaction.atomic():
         _lock_chain()
         last = AccessEvent.objects.order_by("-pk").values_list("hash", flat=True).first()
@@ -75,7 +82,25 @@ def access_record(
         )
         event.hash = event_hash(event)
         event.save()
+        LOGGED_IN_REQUEST.set(True)
         return event
+
+
+_CASE_KWARGS = ("episode_id", "child_id", "interview_id", "notification_id")
+
+
+def purpose_from_request(request: HttpRequest | None) -> str:
+    """``"stated: …"`` for a purpose the user typed, ``"case: episode 12"`` for the case in the URL."""
+    if request is None:
+        return ""
+    stated = (request.POST.get("purpose") if request.method == "POST" else "") or request.GET.get("purpose")
+    if stated:
+        return f"stated: {stated.strip()}"[:200]
+    kwargs = getattr(getattr(request, "resolver_match", None), "kwargs", None) or {}
+    for name in _CASE_KWARGS:
+        if name in kwargs:
+            return f"case: {name.removesuffix('_id')} {kwargs[name]}"
+    return ""
 
 
 def audit_chain_verify() -> list[str]:

@@ -1,3 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from misper.audit import views
+
+urlpatterns = [
+    path("audit/log", views.AccessLogView.as_view(), name="audit-log"),
+    path("audit/log/export", views.AccessLogExportView.as_view(), name="audit-log-export"),
+]

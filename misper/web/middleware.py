@@ -1,10 +1,15 @@
-"""Security headers for every response, and no caching of pages that may hold child data."""
+"""Security headers for every response, no caching of pages that may hold child data, a request id,
+and the session policy (idle timeout, agency link)."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
 CSP = (
@@ -27,3 +32,40 @@ class SecurityHeadersMiddleware:
         if not request.path.startswith("/static/"):
             response["Cache-Control"] = "no-store"
         return response
+
+
+SESSION_SEEN_KEY = "misper_last_seen"
+SEEN_WRITE_EVERY = 60  # seconds: avoid a session write on every request
+
+
+def session_end_reason(request: HttpRequest, now: float) -> str:
+    """Why the signed-in session must end now ("" if it may go on): idle too long, or the user's
+    agency link was removed or its agency disabled. (A disabled user is already signed out by
+    Django's ModelBackend, which refuses inactive users.)"""
+    user = request.user
+    seen = request.session.get(SESSION_SEEN_KEY)
+    if seen is not None and now - seen > settings.MISPER_SESSION_IDLE_SECONDS:
+        return "idle"
+    if not user.is_superuser and (user.agency_id is None or not user.agency.active):  # type: ignore[union-attr]
+        return "no-agency"
+    return ""
+
+
+class SessionPolicyMiddleware:
+    """Ends a web session on the next request after it has been idle for ``MISPER_SESSION_IDLE_SECONDS``
+    or its user lost their agency. The absolute limit is ``SESSION_COOKIE_AGE`` (12 hours)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            now = time.time()
+            reason = session_end_reason(request, now)
+            if reason:
+                logout(request)
+                if not request.path.startswith("/api/"):
+                    return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+            elif now - request.session.get(SESSION_SEEN_KEY, 0) > SEEN_WRITE_EVERY:
+                request.session[SESSION_SEEN_KEY] = now
+        return self.get_response(request)

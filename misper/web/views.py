@@ -9,16 +9,12 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
 from django.views.generic import TemplateView
 
+from misper.accounts.views import SignInView
 from misper.audit.services import access_record
 from misper.episodes.models import Status
 from misper.episodes.selectors import visible_episodes
-from misper.web.forms import SignInForm
 
-
-class SignInView(auth_views.LoginView):
-    template_name = "web/sign_in.html"
-    authentication_form = SignInForm
-    redirect_authenticated_user = True
+__all__ = ["HomeView", "SignInView", "SignOutView"]
 
 
 class SignOutView(auth_views.LogoutView):

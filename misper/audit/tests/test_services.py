@@ -1,12 +1,30 @@
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
 
 from misper.audit.models import AccessEvent
 from misper.audit.services import access_record, audit_chain_verify
 
 pytestmark = pytest.mark.django_db
+
+
+@contextmanager
+def _trigger_off():
+    """Plant a tamper the way only a database superuser could: with the append-only trigger disabled."""
+    pg = connection.vendor == "postgresql"
+    if pg:
+        with connection.cursor() as c:
+            c.execute("SET session_replication_role = replica")  # superuser only: skips triggers
+    try:
+        yield
+    finally:
+        if pg:
+            with connection.cursor() as c:
+                c.execute("SET session_replication_role = DEFAULT")
 
 
 def _three_events(user):
@@ -22,7 +40,8 @@ def test_chain_verifies_when_untouched(world, capsys):
 
 def test_an_edited_event_is_detected(world):
     events = _three_events(world.calltaker)
-    AccessEvent.objects.filter(pk=events[1].pk).update(record_ids=["999"])
+    with _trigger_off():
+        AccessEvent.objects.filter(pk=events[1].pk).update(record_ids=["999"])
     problems = audit_chain_verify()
     assert len(problems) == 1
     assert "edited" in problems[0]
@@ -32,7 +51,8 @@ def test_an_edited_event_is_detected(world):
 
 def test_a_deleted_event_is_detected(world):
     events = _three_events(world.calltaker)
-    AccessEvent.objects.filter(pk=events[1].pk).delete()
+    with _trigger_off():
+        AccessEvent.objects.filter(pk=events[1].pk).delete()
     assert any("removed" in p for p in audit_chain_verify())
 
 
@@ -42,3 +62,43 @@ def test_events_hold_ids_and_who_not_content(world):
     )
     assert (event.username, event.agency_code, event.role) == ("calltaker", "test-force", "call_handler")
     assert event.record_ids == ["7"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the append-only trigger is PostgreSQL's")
+def test_the_database_refuses_to_edit_or_delete_events(world):
+    event = _three_events(world.calltaker)[1]
+    for change in (
+        lambda: AccessEvent.objects.filter(pk=event.pk).update(purpose="nothing to see"),
+        lambda: AccessEvent.objects.filter(pk=event.pk).delete(),
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            change()
+    assert audit_chain_verify() == []
+
+
+def test_purpose_is_taken_from_the_case_in_the_url(world, rf):
+    from django.urls import resolve
+
+    request = rf.get("/episodes/42")
+    request.resolver_match = resolve("/episodes/42")
+    event = access_record(user=world.calltaker, action="view", record_type="episode", request=request)
+    assert event.purpose == "case: episode 42"
+
+
+def test_a_stated_purpose_wins(world, rf):
+    request = rf.post("/children/search", {"purpose": "Call from care home"})
+    event = access_record(user=world.calltaker, action="search", record_type="child", request=request)
+    assert event.purpose == "stated: Call from care home"
+
+
+def test_export_command_writes_csv_and_logs_itself(world, capsys):
+    _three_events(world.calltaker)
+    with pytest.raises(CommandError):
+        call_command("audit", "export")
+    call_command("audit", "export", "--purpose", "Subject access request 12")
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("id,at,username")
+    assert len(lines) == 4
+    last = AccessEvent.objects.order_by("-pk").first()
+    assert (last.action, last.record_type, len(last.record_ids)) == ("export", "access_event", 3)
+    assert audit_chain_verify() == []

@@ -1,0 +1,156 @@
+"""The small seeded world the permission matrix requests every route in, and how each path parameter is
+filled from it. Add a ``PARAMS`` entry when a new route has a parameter name not listed here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.test import Client
+from django.utils import timezone
+
+from misper.accounts.models import Agency, AgencyKind, Role, User
+from misper.core.factories import agency_make, child_make, user_make
+from misper.episodes.models import Episode
+
+ROLES: tuple[str, ...] = (*(r.value for r in Role), "anonymous")
+
+
+@dataclass
+class MatrixWorld:
+    force: Agency
+    la: Agency
+    users: dict[str, User]
+    child: Any
+    episode: Episode
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _report(calltaker: User, child: Any) -> Episode:
+    now = timezone.now()
+    fmt = "%Y-%m-%dT%H:%M"
+    client = Client()
+    client.force_login(calltaker)
+    form = {
+        "reporter_type": "care_home",
+        "reporter_name": "Night manager",
+        "reporter_phone": "01632 960000",
+        "reported_at": timezone.localtime(now - timedelta(minutes=10)).strftime(fmt),
+        "last_seen_at": timezone.localtime(now - timedelta(hours=2)).strftime(fmt),
+        "from_place": "Oak House",
+        "from_town": "Demoton",
+        "from_postcode": "dm1 1aa",
+        "from_beat": "DM01",
+        "circumstances": "Left after tea.",
+        "indicators": ["out_of_character"],
+        "category": "missing",
+        "risk": "low",
+        "rationale": "Graded lower than the engine to leave an approval waiting.",
+    }
+    resp = client.post(f"/children/{child.pk}/report", form)
+    assert resp.status_code == 302, resp.content.decode()[:1500]
+    return Episode.objects.filter(child=child).latest("pk")
+
+
+def matrix_world_build() -> MatrixWorld:
+    """One force, its local authority (the child's placing authority), one user per role (the partner
+    practitioner in the local authority, everyone else in the force) and one reported episode."""
+    force = agency_make(AgencyKind.POLICE_FORCE, code="mx-force", name="Matrixshire Police")
+    la = agency_make(AgencyKind.LOCAL_AUTHORITY, code="mx-la", name="Matrixshire Council", police_area=force)
+    users = {
+        role: user_make(la if role == Role.PARTNER_PRACTITIONER else force, role, username=f"mx-{role}")
+        for role in Role
+    }
+    child = child_make(force, looked_after=True, placing_authority=la)
+    episode = _report(users[Role.CALL_HANDLER], child)
+    return MatrixWorld(
+        force=force, la=la, users={str(k): v for k, v in users.items()}, child=child, episode=episode
+    )
+
+
+def _first(qs: Any) -> int:
+    row = qs.order_by("pk").first()
+    return row.pk if row is not None else 999_999
+
+
+def _alert_id(w: MatrixWorld) -> int:
+    from misper.partners.models import Alert
+
+    return _first(Alert.objects.filter(recipient_agency=w.la))
+
+
+def _action_id(w: MatrixWorld) -> int:
+    return _first(w.episode.actions.all())
+
+
+def _assessment_id(w: MatrixWorld) -> int:
+    return _first(w.episode.assessments.all())
+
+
+def _interview_id(w: MatrixWorld) -> int:
+    """The episode's return interview, referred to the child's placing authority (made once)."""
+    from misper.partners.models import ReturnInterview
+
+    now = timezone.now()
+    ri, _ = ReturnInterview.objects.get_or_create(
+        episode=w.episode, defaults={"responsible_agency": w.la, "referred_at": now, "due_at": now}
+    )
+    return ri.pk
+
+
+def _notification_id(w: MatrixWorld) -> int:
+    """A report sent by the child's care home (here the council stands in for it), made once."""
+    from misper.partners.models import MissingNotification
+
+    now = timezone.now()
+    n, _ = MissingNotification.objects.get_or_create(
+        child=w.child,
+        defaults={
+            "force": w.force, "care_home": w.la, "profile": {}, "last_seen_at": now, "circumstances": "x",
+            "reporter_name": "x", "reporter_phone": "x", "created_at": now,
+        },
+    )  # fmt: skip
+    return n.pk
+
+
+def _rec_id(w: MatrixWorld) -> int:
+    """A recommendation on the force's improvement tracker (made once)."""
+    from misper.learning.models import Recommendation
+
+    rec, _ = Recommendation.objects.get_or_create(
+        force=w.force, reference="MX-1", defaults={"source": "Matrix", "kind": "recommendation", "text": "x"}
+    )
+    return rec.pk
+
+
+def _code(w: MatrixWorld) -> str:
+    """A path code: a dashboard figure's code and a feedback invitation code share the name. The figure
+    'now_by_risk' is a real figure; as a feedback code it is unknown (404), which the matrix records."""
+    return "now_by_risk"
+
+
+def _fmt(w: MatrixWorld) -> str:
+    return "csv"
+
+
+def _pk(w: MatrixWorld) -> int:
+    """A national clerical-review pair (none in the matrix world: 404 for those who may look)."""
+    return 999_999
+
+
+# Path parameter name → its value in the matrix world. Extend for new parameter names.
+PARAMS: dict[str, Callable[[MatrixWorld], Any]] = {
+    "child_id": lambda w: w.child.pk,
+    "episode_id": lambda w: w.episode.pk,
+    "action_id": _action_id,
+    "assessment_id": _assessment_id,
+    "alert_id": _alert_id,
+    "interview_id": _interview_id,
+    "notification_id": _notification_id,
+    "rec_id": _rec_id,
+    "code": _code,
+    "fmt": _fmt,
+    "pk": _pk,
+}

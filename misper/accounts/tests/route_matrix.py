@@ -1,0 +1,201 @@
+"""The permission matrix: what each role gets from every web page and API operation.
+
+``test_permission_matrix.py`` enumerates every URL pattern (``django.urls.get_resolver``) and every API
+operation (the OpenAPI document), requests each one as every role in a small seeded world
+(``matrix_world.py``), and FAILS for any route that has no entry here, or whose outcome differs.
+
+How to add an entry for a new route
+-----------------------------------
+- Web page: key is the URL pattern exactly as Django prints it, e.g. ``"children/<int:child_id>"``.
+  API operation: key is ``"METHOD /api/v1/path/{param}"`` as in the OpenAPI document.
+- Value: ``expect(default, **overrides)`` → ``Route``. ``default`` is the outcome for every role not named;
+  name roles to override (``anonymous`` included). ``method="POST"`` requests a POST-only page with an
+  empty form (a form's errors count as "ok": the access check was passed).
+- Outcomes: ``OK`` (2xx, 302 elsewhere, 400, 409 or 422: access was granted), ``FORBIDDEN`` (403),
+  ``NOT_FOUND`` (404: not visible, no existence leak), ``SIGN_IN`` (302 to /sign-in), ``UNAUTHORISED``
+  (401: API without a token). A 500 always fails.
+- Shorthands: ``web_signed_in()``, ``web_police()``, ``api_signed_in()``, ``api_police()``. A new path
+  parameter name needs a filler in ``matrix_world.PARAMS``.
+- Run ``MISPER_MATRIX_PRINT=1 pytest misper/accounts/tests/test_permission_matrix.py -s`` to print what
+  every role actually gets, then check each outcome is what the access rule promises before copying it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+OK, FORBIDDEN, NOT_FOUND, SIGN_IN, UNAUTHORISED = "ok", "403", "404", "sign-in", "401"
+POLICE = ("call_handler", "investigating_officer", "coordinator", "supervisor", "analyst")
+NON_POLICE = ("partner_practitioner", "auditor", "administrator")
+
+
+@dataclass(frozen=True)
+class Route:
+    outcomes: dict[str, str]
+    default: str
+    method: str = "GET"
+    note: str = ""
+
+    def outcome(self, role: str) -> str:
+        return self.outcomes.get(role, self.default)
+
+
+def expect(default: str, *, method: str = "GET", note: str = "", **by_role: str) -> Route:
+    return Route(outcomes=dict(by_role), default=default, method=method, note=note)
+
+
+def _roles(roles: tuple[str, ...], outcome: str) -> dict[str, str]:
+    return dict.fromkeys(roles, outcome)
+
+
+def web_signed_in(method: str = "GET", **by_role: str) -> Route:
+    return expect(OK, method=method, anonymous=SIGN_IN, **by_role)
+
+
+def web_police(method: str = "GET", other: str = FORBIDDEN, **by_role: str) -> Route:
+    """Police roles only; others get ``other`` (403, or 404 where the record is simply not visible)."""
+    return expect(OK, method=method, anonymous=SIGN_IN, **{**_roles(NON_POLICE, other), **by_role})
+
+
+def api_signed_in(**by_role: str) -> Route:
+    return expect(OK, anonymous=UNAUTHORISED, **by_role)
+
+
+def api_police(other: str = FORBIDDEN, **by_role: str) -> Route:
+    return expect(OK, anonymous=UNAUTHORISED, **{**_roles(NON_POLICE, other), **by_role})
+
+
+# The child (and so its episode) is visible to police in its force and to the partner practitioner at its
+# placing authority; the auditor and administrator have no access to child records.
+CHILD_VISIBLE = {"auditor": NOT_FOUND, "administrator": NOT_FOUND}
+
+SUPERVISING = dict.fromkeys(("call_handler", "investigating_officer", "analyst"), FORBIDDEN)
+# The outcomes dashboard: supervisors, coordinators, analysts and partner practitioners (their own children).
+DASHBOARD = dict.fromkeys(("supervisor", "coordinator", "analyst", "partner_practitioner"), OK)
+# Learning figures and the improvement tracker: supervisors, coordinators, analysts (read).
+LEARNING_READ = dict.fromkeys(("supervisor", "coordinator", "analyst"), OK)
+LEARNING_WRITE = dict.fromkeys(("supervisor", "coordinator"), OK)
+EVERYONE = expect(OK)
+
+WEB: dict[str, Route] = {
+    # accounts / web
+    "": web_signed_in(),
+    "sign-in": EVERYONE,
+    "sign-in/code": expect(SIGN_IN, note="no password step pending: back to step one"),
+    "sign-in/enrol": expect(SIGN_IN, note="no password step pending: back to step one"),
+    "sign-out": expect(SIGN_IN, method="POST", note="signs out, then shows the sign-in page"),
+    "api/v1/": expect(NOT_FOUND),
+    "api/v1/docs": EVERYONE,
+    "api/v1/openapi.json": EVERYONE,
+    # audit: auditors only
+    "audit/log": expect(FORBIDDEN, anonymous=SIGN_IN, auditor=OK),
+    "audit/log/export": expect(FORBIDDEN, method="POST", anonymous=SIGN_IN, auditor=OK),
+    # people
+    "children/search": web_signed_in(),
+    "children/new": web_police(),
+    "children/<int:child_id>": web_signed_in(**CHILD_VISIBLE),
+    "children/<int:child_id>/photo": expect(NOT_FOUND, anonymous=SIGN_IN, note="the child has no photo"),
+    # episodes
+    "children/<int:child_id>/report": web_police(),
+    "episodes/<int:episode_id>": web_signed_in(**CHILD_VISIBLE),
+    "episodes/<int:episode_id>/closed": web_signed_in(**CHILD_VISIBLE),
+    "episodes/<int:episode_id>/grade": web_police(),
+    "episodes/<int:episode_id>/handover": web_police(),
+    "episodes/<int:episode_id>/found": web_police(),
+    "episodes/<int:episode_id>/safe-and-well": web_police(),
+    "episodes/<int:episode_id>/close": web_police(),
+    "episodes/<int:episode_id>/review": web_police(**SUPERVISING),
+    "episodes/<int:episode_id>/actions/<int:action_id>/assign": web_police(method="POST"),
+    "episodes/<int:episode_id>/actions/<int:action_id>/done": web_signed_in(**CHILD_VISIBLE),
+    "assessments/<int:assessment_id>/decide": web_police(**SUPERVISING),
+    "board": web_police(**SUPERVISING),
+    "board/fragment": web_police(**SUPERVISING),
+    "briefing": web_police(),
+    # partners (observed when this matrix was written; the partners owner confirms)
+    "children/<int:child_id>/trigger-plan": web_signed_in(**CHILD_VISIBLE),
+    "children/<int:child_id>/trigger-plan/new": web_signed_in(**CHILD_VISIBLE),
+    "children/<int:child_id>/care-profile": web_signed_in(**CHILD_VISIBLE),
+    "children/<int:child_id>/care-profile/report-missing": expect(
+        FORBIDDEN, anonymous=SIGN_IN, administrator=NOT_FOUND, auditor=NOT_FOUND, note="only its care home"
+    ),
+    "return-interviews": web_signed_in(note="each agency's own queue; empty for those with none"),
+    "return-interviews/<int:interview_id>": web_signed_in(**CHILD_VISIBLE),
+    "care-home-reports": web_police(),
+    "care-home-reports/<int:notification_id>/report": web_police(),
+    "alerts": web_signed_in(),
+    "alerts/<int:alert_id>/acknowledge": expect(
+        NOT_FOUND, method="POST", anonymous=SIGN_IN, partner_practitioner=OK, note="alerts to the child's LA"
+    ),
+    # analytics
+    "dashboard": expect(FORBIDDEN, anonymous=SIGN_IN, **DASHBOARD),
+    "dashboard/figures/<slug:code>.<str:fmt>": expect(FORBIDDEN, anonymous=SIGN_IN, **DASHBOARD),
+    "dashboard/pack.pdf": expect(FORBIDDEN, anonymous=SIGN_IN, **DASHBOARD),
+    "dashboard/profile": expect(
+        NOT_FOUND,
+        anonymous=SIGN_IN,
+        note="police intelligence: not shown to call handlers or partners",
+        supervisor=OK,
+        coordinator=OK,
+        analyst=OK,
+        investigating_officer=OK,
+    ),
+    # learning
+    "episodes/<int:episode_id>/feedback": web_signed_in(**CHILD_VISIBLE),
+    "episodes/<int:episode_id>/feedback-link": web_signed_in(**CHILD_VISIBLE),
+    "feedback/<str:code>": expect(NOT_FOUND, note="no sign-in; an unknown or used code is a 404"),
+    "feedback/thanks": EVERYONE,
+    "learning/feedback": expect(FORBIDDEN, anonymous=SIGN_IN, **LEARNING_READ),
+    "learning/language": expect(FORBIDDEN, anonymous=SIGN_IN, **LEARNING_READ),
+    "learning/recommendations": expect(FORBIDDEN, anonymous=SIGN_IN, **LEARNING_READ),
+    "learning/recommendations/new": expect(FORBIDDEN, anonymous=SIGN_IN, **LEARNING_WRITE),
+    "learning/recommendations/export.csv": expect(FORBIDDEN, anonymous=SIGN_IN, **LEARNING_READ),
+    "learning/recommendations/export.pdf": expect(FORBIDDEN, anonymous=SIGN_IN, **LEARNING_READ),
+    "learning/recommendations/<int:rec_id>": expect(FORBIDDEN, anonymous=SIGN_IN, **LEARNING_READ),
+    "learning/recommendations/<int:rec_id>/edit": expect(FORBIDDEN, anonymous=SIGN_IN, **LEARNING_WRITE),
+    "learning/recommendations/<int:rec_id>/actions/new": expect(
+        FORBIDDEN, anonymous=SIGN_IN, **LEARNING_WRITE
+    ),
+    "learning/recommendations/<int:rec_id>/updates/new": expect(
+        FORBIDDEN, anonymous=SIGN_IN, **LEARNING_WRITE
+    ),
+    "learning/recommendations/<int:rec_id>/evidence/new": expect(
+        FORBIDDEN, anonymous=SIGN_IN, **LEARNING_WRITE
+    ),
+    "learning/recommendations/<int:rec_id>/actions/<int:action_id>/edit": expect(
+        FORBIDDEN,
+        anonymous=SIGN_IN,
+        supervisor=NOT_FOUND,
+        coordinator=NOT_FOUND,
+        note="the filler's action id belongs to an episode, not this recommendation",
+    ),
+    # national: national agencies and police analysts
+    "national": expect(FORBIDDEN, anonymous=SIGN_IN, analyst=OK),
+    "national/review": expect(FORBIDDEN, anonymous=SIGN_IN, analyst=OK),
+    "national/review/<int:pk>": expect(
+        FORBIDDEN, anonymous=SIGN_IN, analyst=NOT_FOUND, note="no pair exists"
+    ),
+}
+
+API: dict[str, Route] = {
+    "GET /api/v1/health": EVERYONE,
+    "GET /api/v1/episodes": api_signed_in(),
+    "POST /api/v1/episodes": api_police(),
+    "GET /api/v1/episodes/{episode_id}": api_signed_in(**CHILD_VISIBLE),
+    # An empty body fails validation (422) before the access rule is reached, so these show "ok" for all.
+    "POST /api/v1/episodes/{episode_id}/grading": api_signed_in(note="422 before the access check"),
+    "POST /api/v1/episodes/{episode_id}/found": api_signed_in(note="422 before the access check"),
+    "POST /api/v1/episodes/{episode_id}/safe-and-well": api_police(),
+    "POST /api/v1/episodes/{episode_id}/close": api_police(),
+    "POST /api/v1/assessments": api_signed_in(note="the engine on a posted document: no records read"),
+    # partners (observed when this matrix was written; the partners owner confirms)
+    "GET /api/v1/agencies": api_signed_in(),
+    "GET /api/v1/alerts": api_signed_in(),
+    "POST /api/v1/subscriptions": api_signed_in(note="422 before the access check"),
+    "POST /api/v1/alerts/{alert_id}/acknowledge": expect(
+        NOT_FOUND, anonymous=UNAUTHORISED, partner_practitioner=OK, note="alerts to the child's LA"
+    ),
+    "GET /api/v1/children": api_signed_in(note="search runs over the children each user may see"),
+    "GET /api/v1/dashboard/figures": expect(FORBIDDEN, anonymous=UNAUTHORISED, **DASHBOARD),
+    "GET /api/v1/feedback/summary": expect(FORBIDDEN, anonymous=UNAUTHORISED, **LEARNING_READ),
+    "GET /api/v1/language/summary": expect(FORBIDDEN, anonymous=UNAUTHORISED, **LEARNING_READ),
+}

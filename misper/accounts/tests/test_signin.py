@@ -1,0 +1,172 @@
+"""Sign-in: password then TOTP for non-demo users, lockout, timeouts, and access ending on the next
+request when a user is disabled or loses their agency."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from misper.accounts import signin
+from misper.accounts.views import PENDING_KEY
+from misper.web.middleware import CSP, SESSION_SEEN_KEY
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "a-long-test-password-1"  # misper.core.factories.user_make
+
+
+def _password_step(client: Client, username: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    return client.post("/sign-in", {"username": username, "password": password})
+
+
+def _code(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key):06d}"
+
+
+def _enrolled(user) -> TOTPDevice:  # type: ignore[no-untyped-def]
+    return TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+
+
+def test_a_password_alone_does_not_sign_in_a_non_demo_user(world, client):
+    resp = _password_step(client, "calltaker")
+    assert resp.status_code == 302
+    assert resp["Location"].startswith("/sign-in/enrol")
+    assert client.get("/").status_code == 302  # not signed in yet
+
+
+def test_first_sign_in_enrols_an_authenticator_with_a_qr_code(world, client):
+    _password_step(client, "calltaker")
+    page = client.get("/sign-in/enrol")
+    assert page.status_code == 200
+    assert b"data:image/svg+xml;base64," in page.content
+    device = TOTPDevice.objects.get(user=world.calltaker)
+    assert not device.confirmed
+    resp = client.post("/sign-in/enrol", {"code": _code(device)})
+    assert resp.status_code == 302
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.get("/").status_code == 200
+
+
+def test_an_enrolled_user_signs_in_with_a_code(world, client, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # django-otp otherwise delays the retry after a wrong code
+    device = _enrolled(world.supervisor)
+    assert _password_step(client, "supervisor")["Location"].startswith("/sign-in/code")
+    wrong = client.post("/sign-in/code", {"code": "000000" if _code(device) != "000000" else "111111"})
+    assert wrong.status_code == 400
+    assert signin.WRONG_CODE.encode() in wrong.content
+    assert client.get("/").status_code == 302
+    assert client.post("/sign-in/code", {"code": _code(device)}).status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_the_code_step_needs_a_fresh_password_step(world, client):
+    device = _enrolled(world.supervisor)
+    _password_step(client, "supervisor")
+    session = client.session
+    session[PENDING_KEY] = {"user": world.supervisor.pk, "at": time.time() - 3600}
+    session.save()
+    assert client.post("/sign-in/code", {"code": _code(device)})["Location"] == "/sign-in"
+    assert client.get("/").status_code == 302
+
+
+def test_demo_users_in_demo_mode_need_no_second_factor(world, client):
+    world.calltaker.is_demo = True
+    world.calltaker.save()
+    assert _password_step(client, "calltaker")["Location"] == "/"
+    assert client.get("/").status_code == 200
+
+
+def test_demo_users_need_a_second_factor_outside_demo_mode(world, client, settings):
+    settings.DEMO_MODE = False
+    world.calltaker.is_demo = True
+    world.calltaker.save()
+    assert _password_step(client, "calltaker")["Location"].startswith("/sign-in/enrol")
+
+
+def test_repeated_failures_lock_the_username_even_with_the_right_password(world, client, settings):
+    for _ in range(settings.MISPER_SIGNIN_MAX_FAILURES):
+        assert _password_step(client, "calltaker", "wrong-password").status_code == 200
+    locked = _password_step(client, "calltaker")
+    assert locked.status_code == 429
+    assert signin.LOCKED_MESSAGE.encode() in locked.content
+    assert PENDING_KEY not in client.session
+
+
+def test_unknown_usernames_lock_the_same_way(db, client, settings):
+    for _ in range(settings.MISPER_SIGNIN_MAX_FAILURES):
+        _password_step(client, "nobody-here", "x")
+    assert _password_step(client, "nobody-here", "x").status_code == 429
+
+
+def test_an_idle_session_ends(world, client, settings):
+    client.force_login(world.calltaker)
+    assert client.get("/").status_code == 200
+    session = client.session
+    session[SESSION_SEEN_KEY] = time.time() - settings.MISPER_SESSION_IDLE_SECONDS - 5
+    session.save()
+    resp = client.get("/")
+    assert resp.status_code == 302
+    assert resp["Location"].startswith("/sign-in")
+    assert client.get("/").status_code == 302  # signed out, not just redirected once
+
+
+def test_absolute_session_limit_is_one_shift(settings):
+    assert settings.SESSION_COOKIE_AGE == 12 * 60 * 60
+    assert settings.SESSION_COOKIE_HTTPONLY
+
+
+def test_disabling_a_user_ends_session_and_api_token(world, client, api_as):
+    client.force_login(world.calltaker)
+    api = api_as(world.calltaker)
+    assert client.get("/").status_code == 200
+    assert api.get_json("/api/v1/episodes").status_code == 200
+    world.calltaker.is_active = False
+    world.calltaker.save()
+    assert client.get("/").status_code == 302
+    assert api.get_json("/api/v1/episodes").status_code == 401
+
+
+def test_removing_the_agency_link_ends_session_and_api_token(world, client, api_as):
+    client.force_login(world.calltaker)
+    api = api_as(world.calltaker)
+    assert client.get("/").status_code == 200
+    world.calltaker.agency = None
+    world.calltaker.save()
+    assert client.get("/").status_code == 302
+    assert client.get("/").status_code == 302
+    assert api.get_json("/api/v1/episodes").status_code == 401
+
+
+def test_pages_carry_security_headers_and_are_never_cached(world, client):
+    client.force_login(world.calltaker)
+    for path in ("/", "/sign-in", "/children/search"):
+        resp = client.get(path, follow=False)
+        assert resp["Cache-Control"] == "no-store", path
+        assert resp["Content-Security-Policy"] == CSP
+        assert "frame-ancestors 'none'" in resp["Content-Security-Policy"]
+        assert resp["Referrer-Policy"] == "same-origin"
+        assert resp["X-Frame-Options"] == "DENY"
+        assert resp["X-Content-Type-Options"] == "nosniff"
+        assert resp["X-Request-Id"]
+
+
+def test_cookies_are_secure_in_production():
+    from importlib import reload
+
+    import misper.config.settings as s
+
+    try:
+        import os
+
+        os.environ["MISPER_ENV"], os.environ["MISPER_SECRET_KEY"] = "production", "x" * 50
+        reload(s)
+        assert s.SESSION_COOKIE_SECURE
+        assert s.CSRF_COOKIE_SECURE
+    finally:
+        os.environ.pop("MISPER_SECRET_KEY")
+        os.environ["MISPER_ENV"] = "demo"
+        reload(s)

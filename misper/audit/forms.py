@@ -1,0 +1,40 @@
+"""The auditors' access-log search form."""
+
+from __future__ import annotations
+
+from django import forms
+
+from misper.web.forms import GovukFormMixin
+
+PURPOSE_REQUIRED = "Enter why you are exporting the access log"
+
+
+class AccessLogSearchForm(GovukFormMixin, forms.Form):
+    username = forms.CharField(label="Username", max_length=150, required=False)
+    record_type = forms.CharField(
+        label="Record type", max_length=40, required=False, help_text="For example episode or child"
+    )
+    record_id = forms.CharField(label="Record id", max_length=40, required=False)
+    action = forms.CharField(
+        label="Action", max_length=30, required=False, help_text="For example view, search or export"
+    )
+    date_from = forms.DateField(
+        label="From (date)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter a real date, like 17/05/2026"},
+    )
+    date_to = forms.DateField(
+        label="To (date)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter a real date, like 17/05/2026"},
+    )
+
+
+class AccessLogExportForm(AccessLogSearchForm):
+    purpose = forms.CharField(
+        label="Why are you exporting the log?",
+        max_length=150,
+        error_messages={"required": PURPOSE_REQUIRED},
+    )
