@@ -12,7 +12,9 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["engine"]  # in the order they run; later issues add find_child, intake, board, …
+# In the order they run. The database benchmarks use misper_national, or build a smaller database the
+# first time if it is absent (bench/common.py; docs/performance.md).
+BENCHMARKS = ["engine", "find_child", "intake", "board", "dashboard", "alerts"]
 
 
 def main(argv: list[str]) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -84,6 +84,11 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, 404, "Not found.")
 
 
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return _error(request, 413, "The request body is too large: the limit is 2 MB.")
+
+
 @api.exception_handler(AuthenticationError)
 def on_unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return _error(request, 401, "Sign-in required: send an 'Authorization: Bearer <token>' header.")
@@ -116,8 +121,10 @@ def _register_routers() -> None:
     from misper.learning.api import router as learning_router
     from misper.national.api import router as national_router
     from misper.partners.api import router as partners_router
+    from misper.people.api import router as people_router
 
     api.add_router("/episodes", episodes_router)
+    api.add_router("/children", people_router)
     api.add_router("/assessments", assessments_router)
     api.add_router("", partners_router)  # /agencies, /subscriptions, /alerts
     api.add_router("", analytics_router)  # /dashboard, /national

@@ -176,3 +176,18 @@ MISPER_WEBHOOK_ALLOWLIST = [
 MISPER_ESCALATE_AFTER_MINUTES = int(os.environ.get("MISPER_ESCALATE_AFTER_MINUTES", "30"))
 # How long a worker's claim on an alert lasts: a killed worker's alerts are retried after this.
 MISPER_ALERT_LEASE_SECONDS = int(os.environ.get("MISPER_ALERT_LEASE_SECONDS", "60"))
+
+# Trust (issue 7): second factor, session limits, sign-in lockout, retention -----------------------
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+# After auth: ends idle sessions and sessions of users who were disabled or lost their agency.
+MIDDLEWARE += [
+    "misper.web.middleware.SessionPolicyMiddleware",
+    "misper.audit.middleware.CasePageAccessLogMiddleware",
+]
+MISPER_SESSION_IDLE_SECONDS = int(os.environ.get("MISPER_SESSION_IDLE_SECONDS", str(30 * 60)))
+MISPER_SIGNIN_MAX_FAILURES = 5  # then locked for MISPER_SIGNIN_LOCK_MINUTES
+MISPER_SIGNIN_LOCK_MINUTES = 15
+OTP_TOTP_ISSUER = "misper"
+# Review dates by record type (force policy; the defaults follow the MoPI review periods in the College
+# of Policing APP on information management: a record is reviewed, then retained or disposed of).
+MISPER_RETENTION = {"episode": {"years_after_closure": 6}}

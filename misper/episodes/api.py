@@ -16,6 +16,7 @@ from misper.core.errors import FieldError, InvalidInput
 from misper.episodes import services
 from misper.episodes.models import Episode
 from misper.episodes.selectors import access_episode_by_id, episode_detail, episode_list
+from misper.partners.projections import episode_view_for
 from misper.risk import load_schema
 
 router = Router(tags=["episodes"])
@@ -233,7 +234,8 @@ def get_episode(request: HttpRequest, episode_id: int) -> dict[str, Any]:
         access_record(
             user=request.user, action="view", record_type="episode", record_ids=[episode.pk], request=request
         )
-        return episode_detail(episode)
+        # Partners see the partner projection: no police-only fields (misper.partners.projections).
+        return episode_view_for(request.user, episode_detail(episode))  # type: ignore[arg-type]
 
 
 @router.post("/{episode_id}/grading", response={200: GradingOut, 202: GradingOut})

@@ -52,13 +52,15 @@ def current_trigger_plan(child: Child) -> TriggerPlan | None:
 
 
 def history_section(child: Child, before: datetime, exclude_id: int | None = None) -> list[dict[str, Any]]:
-    """Previous episodes of ``child`` reported before ``before``, newest first (one query)."""
+    """Previous episodes of ``child`` reported before ``before``, newest first (two queries, whatever
+    the length of the history)."""
     episodes = (
         Episode.objects.filter(child=child, reported_at__lt=before)
         .exclude(pk=exclude_id)
         .select_related("found_location", "found_with_associate")
         .order_by("-reported_at")
     )
+    concern = _concern_associate_ids(child)
     out = []
     for e in episodes:
         item: dict[str, Any] = {"reported_at": _iso(e.reported_at), "category": e.category, "risk": e.risk}
@@ -70,7 +72,7 @@ def history_section(child: Child, before: datetime, exclude_id: int | None = Non
             item["harm_disclosed"] = e.harm_disclosed
         item["found_with_adult_of_concern"] = bool(
             e.found_with_associate_id
-            and (e.found_with_associate.flags or _is_concern_link(child, e.found_with_associate_id))  # type: ignore[union-attr]
+            and (e.found_with_associate.flags or e.found_with_associate_id in concern)  # type: ignore[union-attr]
         )
         if e.found_location_id:
             item["found_location"] = str(e.found_location)
@@ -78,8 +80,11 @@ def history_section(child: Child, before: datetime, exclude_id: int | None = Non
     return out
 
 
-def _is_concern_link(child: Child, associate_id: int) -> bool:
-    return ChildAssociate.objects.filter(child=child, associate_id=associate_id, of_concern=True).exists()
+def _concern_associate_ids(child: Child) -> set[int]:
+    """Adults linked to ``child`` as of concern: one query, not one per episode found with an adult."""
+    return set(
+        ChildAssociate.objects.filter(child=child, of_concern=True).values_list("associate_id", flat=True)
+    )
 
 
 def associates_section(child: Child, at: datetime) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from misper import risk
 from misper.accounts.models import POLICE_ROLES, User
 from misper.episodes.models import Category, ReporterType, ReturnMethod, Risk
+from misper.learning.language_forms import LanguageCheckMixin
 from misper.web.forms import GovukFormMixin
 
 # Every indicator in the engine's vocabulary, as a yes/no question, in groups. A test checks that each
@@ -199,7 +200,9 @@ class ReportForm(GovukFormMixin, forms.Form):
         }
 
 
-class GradeForm(EpisodeEditForm):
+class GradeForm(LanguageCheckMixin, EpisodeEditForm):
+    language_fields = ("rationale",)
+
     category = forms.ChoiceField(
         label="Category",
         choices=Category.choices,
@@ -221,6 +224,8 @@ class GradeForm(EpisodeEditForm):
 
 
 class ReviewForm(GradeForm):
+    language_fields = ("notes", "rationale")
+
     notes = forms.CharField(
         label="Review notes",
         help_text="What has been done, what is known now, what happens next",
@@ -350,7 +355,9 @@ class SafeAndWellForm(EpisodeEditForm):
         }
 
 
-class CloseForm(EpisodeEditForm):
+class CloseForm(LanguageCheckMixin, EpisodeEditForm):
+    language_fields = ("summary", "reason_no_check")
+
     summary = forms.CharField(
         label="Closing summary", widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
@@ -362,7 +369,9 @@ class CloseForm(EpisodeEditForm):
     )
 
 
-class ActionDoneForm(GovukFormMixin, forms.Form):
+class ActionDoneForm(LanguageCheckMixin, GovukFormMixin, forms.Form):
+    language_fields = ("outcome",)
+
     action_version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(
         label="Result", choices=[("done", "Done"), ("not_needed", "Not needed")], widget=GovukRadioSelect
@@ -381,7 +390,9 @@ def police_colleagues(user: User) -> Any:
     )
 
 
-class HandoverForm(EpisodeEditForm):
+class HandoverForm(LanguageCheckMixin, EpisodeEditForm):
+    language_fields = ("note",)
+
     new_owner = forms.ModelChoiceField(
         label="Who is taking over?",
         queryset=User.objects.none(),

@@ -103,6 +103,7 @@ class Episode(models.Model):
             models.Index(fields=["force", "status", "reported_at"]),
             models.Index(fields=["child", "reported_at"]),
             models.Index(fields=["status", "next_review_at"]),
+            models.Index(fields=["reported_at"]),  # the board's recent repeat children, dashboards by period
         ]
 
     def __str__(self) -> str:

@@ -322,6 +322,8 @@ def _repeat_children(user: User, now: datetime) -> list[Any]:
     recent = Episode.objects.filter(child=OuterRef("pk"), reported_at__gte=now - REPEAT_WINDOW)
     return list(
         Child.objects.filter(pk__in=visible_children(user).values("pk"))
+        # Only children reported in the last week can qualify: count those, not every child on file.
+        .filter(pk__in=Episode.objects.filter(reported_at__gte=now - REPEAT_RECENT).values("child_id"))
         .annotate(
             n_recent=Coalesce(_count(recent), 0),
             last_reported=Subquery(

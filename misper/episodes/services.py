@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from misper import risk
 from misper.accounts.models import Agency, AgencyKind, User
+from misper.audit.history import history_save
 from misper.audit.services import access_record
 from misper.core.errors import ConflictError, FieldError, InvalidInput
 from misper.episodes import schedules
@@ -63,9 +64,10 @@ def _check_version(episode: Episode, expected_version: int | None) -> None:
         )
 
 
-def _save(episode: Episode) -> None:
+def _save(episode: Episode, acting_user: User | None) -> None:
+    """Save a changed episode with the next version, keeping who changed what (misper.audit.history)."""
     episode.version += 1
-    episode.save()
+    history_save(episode, user=acting_user)
 
 
 def _lock(episode_id: int, user: User) -> Episode:
@@ -335,7 +337,7 @@ def episode_regrade(
         )
         if not under:
             _apply_grade(episode, category, risk_grade)
-        _save(episode)
+        _save(episode, acting_user)
         access_record(user=acting_user, action="change", record_type="episode", record_ids=[episode.pk])
         if not under:
             _emit(event="episode.regraded", episode=episode)
@@ -364,10 +366,10 @@ def assessment_decide(*, assessment_id: int, approve: bool, note: str, acting_us
             timezone.now(),
             note,
         )
-        assessment.save()
+        history_save(assessment, user=acting_user)
         if approve and episode.is_open:
             _apply_grade(episode, assessment.graded_category, assessment.graded_risk)
-        _save(episode)
+        _save(episode, acting_user)
         access_record(user=acting_user, action="change", record_type="episode", record_ids=[episode.pk])
         return assessment
 
@@ -408,7 +410,7 @@ def episode_found(
                 force=episode.force, kind=LocationKind.FOUND, name=place, town=town, postcode=postcode
             )
         episode.next_review_at = None
-        _save(episode)
+        _save(episode, acting_user)
         access_record(user=acting_user, action="change", record_type="episode", record_ids=[episode.pk])
         _emit(event="episode.found", episode=episode)
         return episode
@@ -466,7 +468,7 @@ def safe_and_well_record(*, episode_id: int, acting_user: User, data: dict[str, 
         episode.harm_disclosed = check.harm_disclosed
         if check.offences_to_investigate:
             episode.offences_identified = check.offences_to_investigate
-        _save(episode)
+        _save(episode, acting_user)
         access_record(user=acting_user, action="create", record_type="safe_and_well", record_ids=[episode.pk])
         return check
 
@@ -531,7 +533,7 @@ def episode_close(
         episode_transition(episode=episode, to=Status.CLOSED, acting_user=acting_user, at=now)
         episode.closed_at, episode.closure_summary = now, summary
         episode.safe_and_well_not_done_reason = "" if has_check else reason_no_check
-        _save(episode)
+        _save(episode, acting_user)
         access_record(
             user=acting_user, action="disclose", record_type="return_interview", record_ids=[episode.pk]
         )

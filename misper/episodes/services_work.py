@@ -173,7 +173,7 @@ def episode_handover(
             completed_by=acting_user,
         )
         episode.owner = new_owner
-        _save(episode)
+        _save(episode, acting_user)
         access_record(user=acting_user, action="change", record_type="episode", record_ids=[episode.pk])
         return episode
 
@@ -231,7 +231,7 @@ def episode_review(
             notes=notes.strip(),
             next_review_at=episode.next_review_at,
         )
-        _save(episode)
+        _save(episode, acting_user)
         access_record(user=acting_user, action="change", record_type="episode", record_ids=[episode.pk])
         return ReviewOutcome(review, grading)
 

@@ -42,6 +42,7 @@ from misper.episodes.forms import (
     local_now,
 )
 from misper.episodes.models import Action, ApprovalStatus, Episode, RiskAssessment, Status
+from misper.learning.language_forms import record_language_flags
 from misper.people.selectors import access_child_by_id
 
 STALE = "Someone else changed this episode after you opened this page"
@@ -96,10 +97,15 @@ class EpisodeFormView(LoginRequiredMixin, View):
         user = _user(request)
         episode = selectors.access_episode_by_id(user, episode_id)
         form = self.make_form(request.POST)
+        form.child_age = episode.child.age_on(timezone.localdate())  # for the language prompt
         if not form.is_valid():
             return self.render(episode, form)
+        self.language_records: dict[str, tuple[str, int]] = {}  # field → saved record, set by perform
         try:
-            return HttpResponseRedirect(self.perform(form, episode))
+            with transaction.atomic():
+                url = self.perform(form, episode)
+                record_language_flags(form, records=self.language_records, acting_user=user)
+            return HttpResponseRedirect(url)
         except InvalidInput as exc:
             form_errors_from(form, exc)
         except ConflictError as exc:
@@ -222,6 +228,7 @@ class EpisodeGradeView(EpisodeFormView):
             acting_user=_user(self.request),
             expected_version=d["version"],
         )
+        self.language_records = {"rationale": ("risk_assessment", outcome.assessment.pk)}
         if outcome.pending_approval:
             messages.success(self.request, SENT_FOR_APPROVAL)
         else:
@@ -306,16 +313,19 @@ class ActionDoneView(LoginRequiredMixin, View):
 
     def post(self, request: HttpRequest, episode_id: int, action_id: int) -> HttpResponse:
         action = self._action(request, episode_id, action_id)
-        form = ActionDoneForm(request.POST)
+        form = ActionDoneForm(request.POST, child_age=action.episode.child.age_on(timezone.localdate()))
         if form.is_valid():
             try:
-                services_work.action_complete(
-                    action_id=action.pk,
-                    acting_user=_user(request),
-                    outcome=form.cleaned_data["outcome"],
-                    status=form.cleaned_data["status"],
-                    expected_version=form.cleaned_data["action_version"],
-                )
+                with transaction.atomic():
+                    services_work.action_complete(
+                        action_id=action.pk,
+                        acting_user=_user(request),
+                        outcome=form.cleaned_data["outcome"],
+                        status=form.cleaned_data["status"],
+                        expected_version=form.cleaned_data["action_version"],
+                    )
+                    records = {"outcome": ("action", action.pk)}
+                    record_language_flags(form, records=records, acting_user=_user(request))
                 messages.success(request, f"Action finished: {action.title}")
                 return HttpResponseRedirect(episode_url(episode_id) + "#actions")
             except InvalidInput as exc:
@@ -346,6 +356,8 @@ class EpisodeHandoverView(EpisodeFormView):
             acting_user=_user(self.request),
             expected_version=d["version"],
         ).owner
+        handover = Action.objects.filter(episode=episode, code="handover").latest("pk")
+        self.language_records = {"note": ("action", handover.pk)}
         messages.success(self.request, f"Handed over to {owner.get_full_name() if owner else ''}")
         return episode_url(episode)
 
@@ -375,6 +387,9 @@ class EpisodeReviewView(EpisodeFormView):
             acting_user=_user(self.request),
             expected_version=d["version"],
         )
+        self.language_records = {"notes": ("review", outcome.review.pk)}
+        if outcome.grading:
+            self.language_records["rationale"] = ("risk_assessment", outcome.grading.assessment.pk)
         due = timezone.localtime(outcome.review.next_review_at) if outcome.review.next_review_at else None
         text = "Review recorded" + (f". Next review due {due:%-d %b %Y %H:%M}" if due else "")
         if outcome.grading and outcome.grading.pending_approval:
@@ -455,6 +470,9 @@ class EpisodeCloseView(EpisodeFormView):
             summary=d["summary"],
             expected_version=d["version"],
         )
+        self.language_records = {"summary": ("episode", episode.pk)}
+        if not _has(episode, "safe_and_well"):
+            self.language_records["reason_no_check"] = ("episode", episode.pk)
         return reverse("episode-closed", args=[episode.pk])
 
 

@@ -249,3 +249,24 @@ class AbductionWarningNotice(models.Model):
     issued_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL)
     breaches = models.JSONField(default=list, blank=True, help_text="Dates and notes of breaches")
     follow_up = models.TextField(blank=True)
+
+
+class ChildNameKey(models.Model):
+    """One name part of a child (given, family, preferred name or an alias), normalised for search.
+
+    A derived index, rebuilt by ``misper.people.search.child_name_keys_refresh`` whenever a child or
+    alias is saved: lower-case ``name`` (exact and prefix matches; on PostgreSQL also a trigram index
+    for misspellings), ``metaphone`` and ``soundex`` codes (sound-alikes). Never edited by hand.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="name_keys")
+    name = models.CharField(max_length=100)
+    metaphone = models.CharField(max_length=40)
+    soundex = models.CharField(max_length=4)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["name"]),
+            models.Index(fields=["metaphone"]),
+            models.Index(fields=["soundex"]),
+        ]

@@ -13,12 +13,14 @@ from django.http import Http404
 
 from misper.accounts.models import User
 from misper.people.models import Child, ChildAlias, ChildAssociate
+from misper.people.search import name_candidates
 
 
 def child_access_q(user: User, prefix: str = "") -> Q:
     """The access rule for child records, as a filter on Child (or on a relation via ``prefix``).
 
-    - Police roles see the children on their own force's records.
+    - Police roles see the children on their own force's records, and children another area has placed
+      on their patch under a current placement notice (the host force; misper.partners.placements).
     - Partner practitioners see children their agency is responsible for: as placing or host authority,
       as the care provider, or as the return interview provider of one of the child's episodes.
     - Anyone else sees none.
@@ -27,7 +29,11 @@ def child_access_q(user: User, prefix: str = "") -> Q:
         return Q(pk__in=[])
     agency_id = user.agency_id
     if user.is_police:
-        return Q(**{f"{prefix}force_id": agency_id})
+        hosted = Q(**{f"{prefix}placement_notices__host_force_id": agency_id}) & (
+            Q(**{f"{prefix}placement_notices__ends_on__isnull": True})
+            | Q(**{f"{prefix}placement_notices__ends_on__gte": date.today()})
+        )
+        return Q(**{f"{prefix}force_id": agency_id}) | hosted
     if user.role == "partner_practitioner":
         return (
             Q(**{f"{prefix}placing_authority_id": agency_id})
@@ -144,18 +150,21 @@ def child_search(
     """Visible children matching every criterion given, best name match first (at most 50).
 
     Names match on given, family, preferred names and aliases, allowing prefixes, sound-alikes (Metaphone,
-    Soundex) and small misspellings. The database narrows by date of birth, age and place; names are
-    scored in Python over the names of the children left (one query for names, one for the children)."""
+    Soundex) and small misspellings. The database narrows by date of birth, age and place, and without a
+    date of birth by the indexed name keys (``misper.people.search.name_candidates``); the few children
+    left are scored in Python (one query for names, one for aliases, one for the children)."""
     today = today or date.today()
     qs = _prefilter(user, dob, age, place, today)
     if not name.strip():
         children = list(qs.order_by("family_name", "given_name")[:SEARCH_LIMIT])
         return [ChildMatch(c, 1.0, "") for c in children]
+    if dob is None:  # nothing narrow to filter by: the indexed name keys pick the candidates
+        qs = Child.objects.filter(pk__in=name_candidates(qs, name))
     names: dict[int, list[str]] = {}
     rows = qs.values_list("pk", "given_name", "family_name", "preferred_name")
     for pk, given, family, preferred in rows:
         names[pk] = [given, family, preferred]
-    aliases = ChildAlias.objects.filter(child_id__in=qs.values("pk")).values_list(
+    aliases = ChildAlias.objects.filter(child_id__in=list(names)).values_list(
         "child_id", "given_name", "family_name"
     )
     alias_of: dict[int, list[str]] = {}

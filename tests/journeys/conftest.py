@@ -73,8 +73,9 @@ def cast(transactional_db: None) -> Cast:
     la = agency_make(
         AgencyKind.LOCAL_AUTHORITY, code="journey-la", name="Journeyshire Council", police_area=force
     )
-    calltaker = user_make(force, Role.CALL_HANDLER, username="calltaker")
-    supervisor = user_make(force, Role.SUPERVISOR, username="supervisor")
+    # Demo users sign in with a password alone (demo mode); two-factor sign-in has its own tests.
+    calltaker = user_make(force, Role.CALL_HANDLER, username="calltaker", is_demo=True)
+    supervisor = user_make(force, Role.SUPERVISOR, username="supervisor", is_demo=True)
     child = child_make(
         force,
         given_name="Caitlin",

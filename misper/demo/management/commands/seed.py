@@ -31,8 +31,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing if the demo force has episodes"
         )
+        parser.add_argument(
+            "--national",
+            action="store_true",
+            help="National-scale benchmark data instead: --forces forces, --years years (misper.demo.national)",
+        )
+        parser.add_argument("--forces", type=int, default=43, help="With --national: forces (default 43)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["national"]:
+            self._national(options)
+            return
         if options["if_empty"] and Episode.objects.filter(force__code=world.FORCE).exists():
             self.stdout.write(f"The demo force ({world.FORCE}) already has episodes; nothing to do.")
             return
@@ -45,6 +54,23 @@ class Command(BaseCommand):
         loaded = load_plan(plan)
         finished = time.perf_counter()
         self._report(plan.counts(), loaded["force"], generated - started, finished - generated)
+
+    def _national(self, options: dict[str, Any]) -> None:
+        from misper.demo.national import national_seed
+
+        done = national_seed(
+            years=options["years"],
+            forces=options["forces"],
+            scale=options["scale"],
+            seed=options["seed"],
+            progress=self.stdout.write,
+        )
+        self.stdout.write("Seeded national synthetic data:")
+        for name, count in done["counts"].items():
+            self.stdout.write(f"  {name:28} {count:>12,}")
+        size = done["database_bytes"]
+        size_text = f", database {size / 2**30:.2f} GiB" if size else ""
+        self.stdout.write(f"Took {done['seconds']:.1f} s{size_text}.")
 
     def _report(self, counts: dict[str, int], force: Agency, generate_s: float, load_s: float) -> None:
         self.stdout.write(f"Seeded {force.name} ({force.code}) with synthetic data:")
