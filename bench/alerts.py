@@ -28,7 +28,17 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.common import ROOT, database_url, django_setup, latency, scale, timed, user, write_result
+from bench.common import (
+    ROOT,
+    WRITING_FORCE,
+    database_url,
+    django_setup,
+    latency,
+    scale,
+    timed,
+    user,
+    write_result,
+)
 from bench.intake import document
 
 RECEIVED: dict[int, float] = {}
@@ -111,7 +121,7 @@ def main() -> None:
 
     server = _receiver()
     port = server.server_address[1]
-    me = user("call_handler")
+    me = user("call_handler", force=WRITING_FORCE)
     sub = Subscription.objects.create(
         agency=me.agency, url=f"http://127.0.0.1:{port}/hook", secret="bench-secret-" + "x" * 24,
         events=["episode.reported"],

@@ -29,7 +29,8 @@ PG = os.environ.get("MISPER_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 NATIONAL_DB = "misper_national"
 FALLBACK_DB = "misper_bench_small"
 FALLBACK_SEED = ["--national", "--years", "1", "--forces", "6"]
-BUSY_FORCE = "nat-f00"
+BUSY_FORCE = "nat-f00"  # read benchmarks: the busiest force, with the board's 300 open episodes
+WRITING_FORCE = "nat-f01"  # write benchmarks report here, so the busiest force's board stays as loaded
 
 
 def _has_national_data(url: str) -> bool:

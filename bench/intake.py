@@ -1,6 +1,7 @@
 """Benchmark: intake (not a test). Run: ``.venv/bin/python bench/intake.py [--requests N]``.
 
-A call handler of the busiest force reports a child missing with ``POST /api/v1/episodes`` (Django's
+A call handler of a second force (``WRITING_FORCE``, so the board benchmark's force keeps its 300 open
+episodes) reports a child missing with ``POST /api/v1/episodes`` (Django's
 test client, in this process, each request committed): the child has 40 previous episodes on file, so
 the request loads that history, merges it into the document, runs the engine, and writes the episode,
 its assessment, actions, status change, access event and alerts.
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.common import database_url, django_setup, latency, scale, timed, user, write_result
+from bench.common import WRITING_FORCE, database_url, django_setup, latency, scale, timed, user, write_result
 
 CHILDREN = 50
 HISTORY = 40
@@ -52,7 +53,7 @@ def ensure_children(force: Any) -> list[str]:
             reported = now - timedelta(days=400 - 9 * k, hours=rng.uniform(0, 12))
             episodes.append(
                 Episode(
-                    force=force, child=child, reference=f"{child.ref}-{k}", status="closed", risk="medium",
+                    force=force, child=child, reference=f"{force.code}-{child.ref}-{k}", status="closed", risk="medium",
                     reported_at=reported, last_seen_at=reported - timedelta(hours=2),
                     found_at=reported + timedelta(hours=rng.uniform(2, 30)), harm_disclosed=False,
                     closed_at=reported + timedelta(days=2),
@@ -85,7 +86,7 @@ def main() -> None:
     django_setup(url)
     from bench.common import api_client
 
-    me = user("call_handler")
+    me = user("call_handler", force=WRITING_FORCE)
     refs = ensure_children(me.agency)
     client = api_client(me)
     turn = iter(range(10**9))

@@ -95,7 +95,7 @@ class TableWriter:
         rest = [f for name, f in fields.items() if name not in columns]
         self.rest_names = [f.attname for f in rest]
         self.rest_values = [_default(f, now) for f in rest]
-        db_columns = [fields[c].column for c in columns] + [f.column for f in rest]
+        db_columns = [str(fields[c].column) for c in columns] + [str(f.column) for f in rest]
         self.copy_sql = f"COPY {model._meta.db_table} ({', '.join(db_columns)}) FROM STDIN"
         self.tail = "".join("\t" + _copy_text(v) for v in self.rest_values) + "\n"
         with connection.cursor() as cursor:
@@ -127,7 +127,7 @@ class TableWriter:
                 copy.write("".join(self.buffer))
         else:
             defaults = dict(zip(self.rest_names, self.rest_values, strict=True))
-            self.model.objects.bulk_create(
+            self.model._default_manager.bulk_create(
                 [self.model(**defaults, **dict(zip(self.columns, row, strict=True))) for row in self.buffer],
                 batch_size=SQLITE_BATCH,
             )

@@ -183,8 +183,8 @@ def build_forces(rng: random.Random, count: int) -> list[Force]:
             )
             for n in range(8)
         )
-        users = {
-            role: User.objects.create(
+        users: dict[str, User] = {
+            str(role): User.objects.create(
                 username=f"{PREFIX}-f{i:02d}-{role}", agency=agency, role=role, is_active=True
             )
             for role in (Role.CALL_HANDLER, Role.SUPERVISOR, Role.ANALYST)
