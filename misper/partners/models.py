@@ -91,7 +91,19 @@ class PlacementNotice(models.Model):
     known_risks = models.TextField(blank=True)
     created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Each receiving agency acknowledges for itself: ``acknowledged_*`` is the host force's,
+    # ``authority_acknowledged_*`` the host authority's (see misper.partners.placements).
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    authority_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    authority_acknowledged_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["host_force", "starts_on"])]
 
 
 class Subscription(models.Model):
@@ -241,14 +253,13 @@ class MeetingKind(models.TextChoices):
 
 
 class Meeting(models.Model):
-    """A multi-agency panel or a strategy meeting about one child: who came, what was decided."""
+    """A multi-agency panel or a strategy meeting about one or more children: who came, what was
+    decided, and the actions agencies took away (see misper.partners.panels)."""
 
     force = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="meetings")
     kind = models.CharField(max_length=10, choices=MeetingKind.choices)
     held_on = models.DateField()
-    child = models.ForeignKey(
-        "people.Child", null=True, blank=True, on_delete=models.CASCADE, related_name="meetings"
-    )
+    children = models.ManyToManyField("people.Child", related_name="meetings")
     attendees = models.JSONField(default=list, help_text='[{"name": …, "agency": …}]')
     decisions = models.TextField()
     created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
@@ -261,3 +272,9 @@ class MeetingAction(models.Model):
     owner_agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
     due_on = models.DateField()
     completed_on = models.DateField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_on", "pk"]

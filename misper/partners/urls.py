@@ -1,6 +1,6 @@
 from django.urls import path
 
-from misper.partners import views
+from misper.partners import views, views_together
 
 urlpatterns = [
     path("children/<int:child_id>/trigger-plan", views.TriggerPlanView.as_view(), name="trigger-plan"),
@@ -25,4 +25,27 @@ urlpatterns = [
     ),
     path("alerts", views.AlertInboxView.as_view(), name="alerts"),
     path("alerts/<int:alert_id>/acknowledge", views.AlertAcknowledgeView.as_view(), name="alert-acknowledge"),
+    path("placements", views_together.PlacementListView.as_view(), name="placements"),
+    path("placements/new", views_together.PlacementCreateView.as_view(), name="placement-new"),
+    path("placements/by-beat", views_together.BeatListView.as_view(), name="placements-by-beat"),
+    path(
+        "placements/<int:notice_id>/acknowledge",
+        views_together.PlacementAcknowledgeView.as_view(),
+        name="placement-acknowledge",
+    ),
+    path("panels", views_together.PanelListView.as_view(), name="panels"),
+    path("panels/meetings/new", views_together.MeetingCreateView.as_view(), name="meeting-new"),
+    path("panels/meetings/<int:meeting_id>", views_together.MeetingView.as_view(), name="meeting"),
+    path(
+        "panels/meetings/<int:meeting_id>/actions/<int:meeting_action_id>/done",
+        views_together.MeetingActionDoneView.as_view(),
+        name="meeting-action-done",
+    ),
+    path("children/<int:child_id>/cawns", views_together.CawnListView.as_view(), name="child-cawns"),
+    path(
+        "children/<int:child_id>/cawns/<int:cawn_id>/breaches",
+        views_together.CawnBreachView.as_view(),
+        name="cawn-breach",
+    ),
+    path("risk-tool", views_together.RiskToolView.as_view(), name="risk-tool"),
 ]

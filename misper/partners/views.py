@@ -209,12 +209,12 @@ class InterviewView(LoginRequiredMixin, View):
 
     def render(self, ri: Any, form: InterviewForm) -> HttpResponse:
         user = _user(self.request)
+        interviewer = not user.is_police and user.agency_id in (ri.responsible_agency_id, ri.provider_id)
         ctx = {
             "ri": ri,
             "form": form,
-            "can_record": not user.is_police
-            and user.agency_id in (ri.responsible_agency_id, ri.provider_id)
-            and ri.status not in interviews.FINISHED,
+            "can_record": interviewer and ri.status not in interviews.FINISHED,
+            "can_invite_feedback": interviewer,
             "can_read_account": not user.is_police,
             "page_title": f"Return interview: {ri.episode.child.full_name}",
         }

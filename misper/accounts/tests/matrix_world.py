@@ -140,6 +140,48 @@ def _pk(w: MatrixWorld) -> int:
     return 999_999
 
 
+def _notice_id(w: MatrixWorld) -> int:
+    """A placement notice for the child: the force is the host force, the council the host authority."""
+    from misper.partners.models import PlacementNotice
+
+    notice, _ = PlacementNotice.objects.get_or_create(
+        child=w.child,
+        defaults={
+            "placing_authority": w.la, "host_authority": w.la, "host_force": w.force,
+            "placement_type": "residential_home", "starts_on": timezone.localdate(),
+        },
+    )  # fmt: skip
+    return notice.pk
+
+
+def _meeting(w: MatrixWorld) -> Any:
+    """A panel meeting of the force about the child, with one action owned by the council (made once)."""
+    from misper.partners.models import Meeting, MeetingAction
+
+    meeting = Meeting.objects.filter(force=w.force).first()
+    if meeting is None:
+        now = timezone.now()
+        meeting = Meeting.objects.create(
+            force=w.force, kind="panel", held_on=now.date(), decisions="x", created_at=now
+        )
+        meeting.children.set([w.child])
+        MeetingAction.objects.create(meeting=meeting, text="x", owner_agency=w.la, due_on=now.date())
+    return meeting
+
+
+def _cawn_id(w: MatrixWorld) -> int:
+    """A child abduction warning notice on the child (made once)."""
+    from misper.people.models import AbductionWarningNotice, Associate
+
+    cawn = AbductionWarningNotice.objects.filter(child=w.child).first()
+    if cawn is None:
+        adult = Associate.objects.create(force=w.force, given_name="Mx", family_name="Adult")
+        cawn = AbductionWarningNotice.objects.create(
+            associate=adult, child=w.child, issued_on=timezone.localdate()
+        )
+    return cawn.pk
+
+
 # Path parameter name → its value in the matrix world. Extend for new parameter names.
 PARAMS: dict[str, Callable[[MatrixWorld], Any]] = {
     "child_id": lambda w: w.child.pk,
@@ -153,4 +195,8 @@ PARAMS: dict[str, Callable[[MatrixWorld], Any]] = {
     "code": _code,
     "fmt": _fmt,
     "pk": _pk,
+    "notice_id": _notice_id,
+    "meeting_id": lambda w: _meeting(w).pk,
+    "meeting_action_id": lambda w: _meeting(w).actions.get().pk,
+    "cawn_id": _cawn_id,
 }

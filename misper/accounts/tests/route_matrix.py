@@ -90,6 +90,15 @@ WEB: dict[str, Route] = {
     # audit: auditors only
     "audit/log": expect(FORBIDDEN, anonymous=SIGN_IN, auditor=OK),
     "audit/log/export": expect(FORBIDDEN, method="POST", anonymous=SIGN_IN, auditor=OK),
+    # retention review: auditors and administrators of the force; the matrix episode is open (not on the
+    # review schedule) and its child has an episode, so their decision pages are 404s
+    "audit/retention": expect(FORBIDDEN, anonymous=SIGN_IN, auditor=OK, administrator=OK),
+    "audit/retention/episodes/<int:episode_id>": expect(
+        FORBIDDEN, anonymous=SIGN_IN, auditor=NOT_FOUND, administrator=NOT_FOUND
+    ),
+    "audit/retention/children/<int:child_id>": expect(
+        FORBIDDEN, anonymous=SIGN_IN, auditor=NOT_FOUND, administrator=NOT_FOUND
+    ),
     # people
     "children/search": web_signed_in(),
     "children/new": web_police(),
@@ -126,6 +135,27 @@ WEB: dict[str, Route] = {
     "alerts/<int:alert_id>/acknowledge": expect(
         NOT_FOUND, method="POST", anonymous=SIGN_IN, partner_practitioner=OK, note="alerts to the child's LA"
     ),
+    # partners: placement notices, panels, CAWNs, the shared risk tool (misper/partners; docs/partners.md)
+    "placements": web_signed_in(note="notices received by the user's agency; empty for those with none"),
+    "placements/new": web_police(partner_practitioner=OK, note="police, and local authority practitioners"),
+    "placements/by-beat": web_police(),
+    "placements/<int:notice_id>/acknowledge": expect(
+        OK,
+        method="POST",
+        anonymous=SIGN_IN,
+        auditor=NOT_FOUND,
+        administrator=NOT_FOUND,
+        note="the force is the host force, the council the host authority",
+    ),
+    "panels": expect(OK, anonymous=SIGN_IN, auditor=FORBIDDEN, administrator=FORBIDDEN),
+    "panels/meetings/new": expect(FORBIDDEN, anonymous=SIGN_IN, coordinator=OK, supervisor=OK),
+    "panels/meetings/<int:meeting_id>": web_signed_in(**CHILD_VISIBLE),
+    "panels/meetings/<int:meeting_id>/actions/<int:meeting_action_id>/done": web_signed_in(
+        method="POST", **CHILD_VISIBLE, note="police of the force, or the council that owns the action"
+    ),
+    "children/<int:child_id>/cawns": web_police(),
+    "children/<int:child_id>/cawns/<int:cawn_id>/breaches": web_police(method="POST"),
+    "risk-tool": web_police(partner_practitioner=OK),
     # analytics
     "dashboard": expect(FORBIDDEN, anonymous=SIGN_IN, **DASHBOARD),
     "dashboard/figures/<slug:code>.<str:fmt>": expect(FORBIDDEN, anonymous=SIGN_IN, **DASHBOARD),

@@ -79,7 +79,7 @@ def test_police_see_the_police_only_fields(pairs, api_as):  # type: ignore[no-un
 
 @pytest.mark.parametrize("role", PARTNER_ROLES)
 def test_search_finds_only_the_linked_child(pairs, role):  # type: ignore[no-untyped-def]
-    r = _web(pairs.ours.users[role]).get("/children/search", {"name": "Pairtest"})
+    r = _web(pairs.ours.users[role]).post("/children/search", {"name": "Pairtest"})
     assert r.status_code == 200
     assert b"Ourchild" in r.content
     assert b"Theirchild" not in r.content
