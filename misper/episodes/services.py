@@ -265,7 +265,17 @@ def _report(*, doc: dict[str, Any], force: Agency, user: User, rationale: str) -
     _create_actions(episode, result, list(trigger.get("actions", [])), timezone.now())
     access_record(user=user, action="create", record_type="episode", record_ids=[episode.pk, child.pk])
     _emit(event="episode.reported", episode=episode)
+    if _crossed_repeat_threshold(result):
+        _emit(event="episode.repeat_threshold", episode=episode)
     return ReportOutcome(episode, assessment)
+
+
+def _crossed_repeat_threshold(result: dict[str, Any]) -> bool:
+    """True when this report is the one that makes the child a repeat missing child under the policy."""
+    if not result.get("repeat"):
+        return False
+    threshold = risk.load_policy(result["policy"]["name"]).thresholds.repeat_episodes
+    return int(result["history_summary"]["episodes_in_repeat_window"]) + 1 == threshold
 
 
 def _emit(*, event: str, episode: Episode, **extra: Any) -> None:

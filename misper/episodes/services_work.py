@@ -39,6 +39,7 @@ from misper.episodes.services import (
     safe_and_well_record,
 )
 from misper.episodes.transitions import episode_transition
+from misper.partners.alerts import handover_alert_write
 from misper.people.models import Location, LocationKind
 
 ACTION_STALE = "Someone else changed this action after you opened the page. Check it and try again."
@@ -160,7 +161,7 @@ def episode_handover(
             raise InvalidInput(FieldError("new_owner", HANDOVER_SELF))
         previous = episode.owner.get_full_name() if episode.owner else "nobody"
         now = timezone.now()
-        Action.objects.create(
+        handover = Action.objects.create(
             episode=episode,
             code="handover",
             title=f"Handed over from {previous} to {new_owner.get_full_name()}"[:200],
@@ -175,6 +176,7 @@ def episode_handover(
         episode.owner = new_owner
         _save(episode, acting_user)
         access_record(user=acting_user, action="change", record_type="episode", record_ids=[episode.pk])
+        handover_alert_write(episode=episode, new_owner=new_owner, handover_id=handover.pk)
         return episode
 
 

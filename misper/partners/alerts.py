@@ -34,9 +34,11 @@ SUBSCRIBABLE_EVENTS = (
     "return_interview.overdue",
     "placement.notice",
     "missing_notification.received",
+    "episode.repeat_threshold",
 )
 ESCALATED = "alert.escalated"
-EVENTS = (*SUBSCRIBABLE_EVENTS, ESCALATED)
+HANDED_OVER = "episode.handed_over"  # in-app, to the new owner only
+EVENTS = (*SUBSCRIBABLE_EVENTS, ESCALATED, HANDED_OVER)
 EXPLOITATION_FLAGS = frozenset({"cse_risk", "cce_risk", "trafficking_risk", "online_grooming_risk"})
 CSE_TEAM = "team:cse"
 DUTY_MANAGER = "duty-manager"
@@ -220,6 +222,17 @@ def child_alerts_write(
         purpose=f"alert {event} queued for {', '.join(sorted({r.agency.code for r in recipients}))}"[:200],
     )
     return len(rows)
+
+
+def handover_alert_write(*, episode: Episode, new_owner: User, handover_id: int) -> int:
+    """Tell the new owner of an episode, in their own inbox, that it is now theirs (caller's transaction)."""
+    assert new_owner.agency is not None
+    recipient = Recipient(
+        agency=new_owner.agency, user=new_owner, target=f"user:{new_owner.pk}", external=False
+    )
+    return alerts_write(
+        event=HANDED_OVER, episode=episode, recipients=[recipient], discriminator=str(handover_id)
+    )
 
 
 def duty_managers(force: Agency) -> list[Recipient]:

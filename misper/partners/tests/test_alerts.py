@@ -273,3 +273,34 @@ def test_acknowledged_high_risk_alerts_do_not_escalate(world):
     alerts_for_event(event="episode.reported", episode=episode)
     Alert.objects.filter(channel="inbox").update(status="acknowledged", acknowledged_at=timezone.now())
     assert alerts_sweep(now=timezone.now() + timedelta(hours=1))["alert.escalated"] == 0
+
+
+def test_the_report_that_crosses_the_repeat_threshold_alerts_once(world, api_as):
+    child = child_make(world.force, ref="C-R", placing_authority=world.la, looked_after=True)
+    for days in (40, 20):
+        episode_make(child, reported_at=timezone.now() - timedelta(days=days))
+    client = api_as(world.calltaker)
+    assert (
+        client.post_json("/api/v1/episodes", report_doc("C-R", placing_authority="test-la")).status_code
+        == 201
+    )
+    assert "test-la" in _agencies("episode.repeat_threshold")  # the third in 90 days
+    crossing = Alert.objects.filter(event="episode.repeat_threshold").count()
+    assert (
+        client.post_json("/api/v1/episodes", report_doc("C-R", placing_authority="test-la")).status_code
+        == 201
+    )
+    assert Alert.objects.filter(event="episode.repeat_threshold").count() == crossing  # the fourth: no news
+
+
+def test_a_handover_tells_the_new_owner_in_their_own_inbox(world):
+    from misper.episodes.services_work import episode_handover
+
+    officer = user_make(world.force, Role.INVESTIGATING_OFFICER, username="night-officer")
+    episode = episode_make(child_make(world.force))
+    episode_handover(
+        episode_id=episode.pk, new_owner=officer, note="CCTV requested", acting_user=world.calltaker
+    )
+    alert = Alert.objects.get(event="episode.handed_over")
+    assert (alert.recipient_user, alert.channel) == (officer, AlertChannel.INBOX)
+    assert not Alert.objects.filter(event="episode.handed_over").exclude(channel=AlertChannel.INBOX).exists()
