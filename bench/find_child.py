@@ -1,6 +1,6 @@
 """Benchmark: find the child (not a test). Run: ``.venv/bin/python bench/find_child.py [--queries N]``.
 
-A call handler of the busiest force types a name and a date of birth into ``GET /api/v1/children``
+A call handler of the busiest force types a name and a date of birth into ``POST /api/v1/children/search``
 (Django's test client, in this process: the whole request, the access rule, the search and its access
 log row). The typed names are drawn from the force's children with a fixed seed and mangled the ways
 callers do: as on file, a nickname or alias, a sound-alike spelling, a misspelling, the first name only.
@@ -88,7 +88,7 @@ def main() -> None:
         nonlocal found
         child, typed, _ = cases[next(answers) % len(cases)]
         params = {"name": typed, "limit": 20} | ({"dob": child.date_of_birth.isoformat()} if with_dob else {})
-        body = client.get("/api/v1/children", params).json()
+        body = client.post("/api/v1/children/search", params, content_type="application/json").json()
         found += any(item["id"] == child.pk for item in body["items"])
 
     def ilike() -> Any:

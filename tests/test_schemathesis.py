@@ -14,20 +14,27 @@ from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from misper.accounts.models import Role
 from misper.accounts.services import api_token_create
 from misper.config.wsgi import application
-from misper.conftest import world  # noqa: F401  (the shared personas; tests/ is outside misper/)
+
+# The shared personas, and the fast test hasher (tests/ is outside misper/, so its conftest's autouse
+# fixtures do not apply here by themselves: without it each test spent ~7 s hashing seven passwords).
+from misper.conftest import _fast_password_hashing, world  # noqa: F401
 from misper.core.factories import user_make
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 EXAMPLES = int(os.environ.get("MISPER_FUZZ_EXAMPLES", "2"))
 ROLES = ("call_handler", "supervisor", "partner_practitioner", "auditor")
-# Status-code conformance is not checked: the document does not yet declare the shared error responses
-# (401/403/404/409/422, the {"detail", "errors"} shape from misper/config/api.py).
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+# Every status returned must be declared: misper/config/api.py declares the shared error responses
+# (401/403/404/409/422, the {"detail", "errors"} shape) on every operation.
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
 
 
 @pytest.fixture(autouse=True)
@@ -64,3 +71,18 @@ def tokens(world):  # type: ignore[no-untyped-def]  # noqa: F811
 def test_api_never_errors_and_matches_its_schema(case, tokens):  # type: ignore[no-untyped-def]
     for role in ROLES:
         case.call_and_validate(headers={"Authorization": f"Bearer {tokens[role]}"}, checks=CHECKS)
+
+
+def test_every_operation_declares_the_shared_error_responses():
+    """401 (where a token is needed), 403, 404, 409 and 422, each with the {"detail", "errors"} body."""
+    from misper.config.api import api
+
+    document = api.get_openapi_schema()
+    error = {"$ref": "#/components/schemas/Error"}
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            expected = {403, 404, 409, 422} | ({401} if operation.get("security") else set())
+            for status in expected:
+                body = operation["responses"][status]["content"]["application/json"]["schema"]
+                assert body == error, f"{method.upper()} {path} {status}"
+    assert document["components"]["schemas"]["Error"]["required"] == ["detail", "errors"]

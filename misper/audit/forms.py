@@ -7,6 +7,7 @@ from django import forms
 from misper.web.forms import GovukFormMixin
 
 PURPOSE_REQUIRED = "Enter why you are exporting the access log"
+REAL_DATE = "Enter a real date, like 17/05/2026"
 
 
 class AccessLogSearchForm(GovukFormMixin, forms.Form):
@@ -37,4 +38,29 @@ class AccessLogExportForm(AccessLogSearchForm):
         label="Why are you exporting the log?",
         max_length=150,
         error_messages={"required": PURPOSE_REQUIRED},
+    )
+
+
+class RetainForm(GovukFormMixin, forms.Form):
+    """Keep a record past its review date. The service checks the rationale and date again."""
+
+    rationale = forms.CharField(
+        label="Why should the record be kept?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter why the record should be kept"},
+    )
+    next_review_on = forms.DateField(
+        label="Next review date",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date of the next review", "invalid": REAL_DATE},
+    )
+
+
+class DisposeForm(GovukFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why is the record being disposed of?",
+        max_length=150,
+        help_text="Kept in the access log with the record's id. Do not include names or other details.",
+        error_messages={"required": "Enter why the record is being disposed of"},
     )

@@ -46,3 +46,23 @@ class ChangeRecord(models.Model):
     class Meta:
         ordering = ["pk"]
         indexes = [models.Index(fields=["record_type", "record_id"])]
+
+
+class RetentionDecision(models.Model):
+    """A reviewer's decision to keep a record past its review date: who, when, why, and when to look again.
+
+    Written by ``misper.audit.retention.services.retention_retain``; removed with the record if it is
+    later disposed of (the rationale may describe the record)."""
+
+    record_type = models.CharField(max_length=40, help_text="episode or child")
+    record_id = models.PositiveBigIntegerField()
+    force = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    reviewer = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    reviewer_name = models.CharField(max_length=150)
+    decided_at = models.DateTimeField()
+    rationale = models.TextField()
+    next_review_on = models.DateField()
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+        indexes = [models.Index(fields=["record_type", "record_id"])]

@@ -29,7 +29,52 @@ class BearerToken(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+# The shared error responses, declared once for every operation in the OpenAPI document (the handlers
+# below produce them). 401 only where a bearer token is required.
+ERROR_RESPONSES = {
+    401: "Sign-in required: no valid bearer token",
+    403: "Your role may not do this",
+    404: "Not found, or not visible to you",
+    409: "Refused in the record's current state, or a stale version",
+    422: "The request is not valid: each field's problem is listed",
+}
+ERROR_SCHEMAS = {
+    "ErrorField": {
+        "title": "ErrorField",
+        "type": "object",
+        "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+        "required": ["field", "message"],
+    },
+    "Error": {
+        "title": "Error",
+        "type": "object",
+        "properties": {
+            "detail": {"type": "string"},
+            "errors": {"type": "array", "items": {"$ref": "#/components/schemas/ErrorField"}},
+        },
+        "required": ["detail", "errors"],
+    },
+}
+
+
+class MisperAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document declares the shared error responses on every operation."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {}).update(ERROR_SCHEMAS)
+        body = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_RESPONSES.items():
+                    if status == 401 and not operation.get("security"):
+                        continue
+                    responses.setdefault(status, {"description": description, "content": body})
+        return schema
+
+
+api = MisperAPI(
     title="misper API",
     version="1",
     description="Find, protect and help children who go missing. Bearer-token authentication.",

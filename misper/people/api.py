@@ -1,4 +1,7 @@
-"""API routes for children: find a child by name and date of birth. Thin: parse, search, log, shape."""
+"""API routes for children: find a child by name and date of birth. Thin: parse, search, log, shape.
+
+The search is a POST with a JSON body so that no name or date of birth ever reaches a URL (and so a
+server or proxy log)."""
 
 from __future__ import annotations
 
@@ -6,8 +9,8 @@ from datetime import date
 
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
-from pydantic import Field
+from ninja import Router, Schema
+from pydantic import ConfigDict, Field
 
 from misper.audit.services import access_record
 from misper.core.errors import FieldError, InvalidInput
@@ -19,6 +22,7 @@ DEFAULT_PURPOSE = "Find a child (API search)"
 
 
 class ChildSearchIn(Schema):
+    model_config = ConfigDict(extra="forbid")
     name: str = Field("", max_length=200, description="Any of the child's names, aliases or a near spelling")
     dob: date | None = Field(None, description="Date of birth, YYYY-MM-DD")
     limit: int = Field(20, ge=1, le=SEARCH_LIMIT)
@@ -41,8 +45,8 @@ class ChildSearchOut(Schema):
     items: list[ChildFoundOut]
 
 
-@router.get("", response=ChildSearchOut)
-def find_children(request: HttpRequest, query: Query[ChildSearchIn]) -> ChildSearchOut:
+@router.post("/search", response=ChildSearchOut)
+def find_children(request: HttpRequest, query: ChildSearchIn) -> ChildSearchOut:
     """Visible children matching the name (with sound-alikes, misspellings and aliases) and date of birth,
     best first. The search, with its purpose and the ids returned, is written to the access log."""
     if not query.name.strip() and query.dob is None:

@@ -23,7 +23,7 @@ import jellyfish
 from django.db import connection
 from django.db.models import Case, F, Lookup, Max, Q, QuerySet, Value, When
 from django.db.models.fields import CharField, FloatField
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_save
 
 from misper.people.models import Child, ChildAlias, ChildNameKey
 
@@ -93,21 +93,24 @@ def _alias_changed(sender: Any, instance: ChildAlias, raw: bool = False, **kwarg
 
 
 def connect_receivers() -> None:
-    """Keep name keys current on every save of a child or alias (called from PeopleConfig.ready)."""
+    """Keep name keys current on every save of a child or alias (called from PeopleConfig.ready).
+
+    Deleting an alias deliberately changes nothing: a key left behind can only add a candidate, which
+    the selector's scoring on the names actually on file then drops; and a deletion that wrote rows
+    would fight deletions that remove a child's rows in bulk (retention)."""
     post_save.connect(_child_saved, sender=Child, dispatch_uid="people.name_keys.child")
     post_save.connect(_alias_changed, sender=ChildAlias, dispatch_uid="people.name_keys.alias")
-    post_delete.connect(_alias_changed, sender=ChildAlias, dispatch_uid="people.name_keys.alias_del")
 
 
 # --- searching -----------------------------------------------------------------------------------------
 
 
-class _TrigramSimilar(Lookup):  # type: ignore[type-arg]
+class _TrigramSimilar(Lookup):
     """``name %% token``: pg_trgm similarity above its threshold (PostgreSQL only; GIN-indexed)."""
 
     lookup_name = "misper_trigram_similar"
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{lhs} %% {rhs}", [*lhs_params, *rhs_params]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -20,37 +23,64 @@ from misper.people.forms import ChildCreateForm, ChildSearchForm
 from misper.people.services import child_create
 
 NO_MATCH = "No child on file matches your search"
+SEARCH_PURPOSE = "Find a child (no reason given)"
+SEARCHED_NAME = "misper_child_search_name"
 
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
+class ChildSearchWithPurposeForm(ChildSearchForm):
+    """The search, with why the user is searching (recorded on the access event, not required)."""
+
+    purpose = forms.CharField(
+        label="Why are you searching? (optional)",
+        max_length=150,
+        required=False,
+        help_text="For example: call from a care home about a missing child. This is recorded.",
+    )
+
+
 class ChildSearchView(LoginRequiredMixin, View):
+    """Find a child. The search is a POST (with CSRF) so names and dates of birth never appear in a URL,
+    in browser history or in server logs; the results page keeps the values entered. Searching writes a
+    ``search`` event with the ids found and the purpose given."""
+
     def get(self, request: HttpRequest) -> HttpResponse:
+        return self.render(ChildSearchWithPurposeForm(), results=None)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
         user = _user(request)
-        searched = any(request.GET.get(k) for k in ("name", "dob", "age", "place"))
-        form = ChildSearchForm(request.GET if searched else None)
-        results = None
-        if searched and form.is_valid():
-            d = form.cleaned_data
-            with transaction.atomic():
-                results = selectors.child_search(
-                    user, name=d["name"], dob=d["dob"], age=d["age"], place=d["place"]
-                )
-                ids = [m.child.pk for m in results]
-                access_record(
-                    user=user, action="search", record_type="child", record_ids=ids, request=request
-                )
+        form = ChildSearchWithPurposeForm(request.POST)
+        if not form.is_valid():
+            return self.render(form, results=None)
+        d = form.cleaned_data
+        with transaction.atomic():
+            results = selectors.child_search(
+                user, name=d["name"], dob=d["dob"], age=d["age"], place=d["place"]
+            )
+            access_record(
+                user=user,
+                action="search",
+                record_type="child",
+                record_ids=[m.child.pk for m in results],
+                purpose=f"stated: {d['purpose']}" if d["purpose"] else SEARCH_PURPOSE,
+                request=request,
+            )
+        request.session[SEARCHED_NAME] = d["name"]  # offered to "Create a new record", not put in its URL
+        return self.render(form, results=results)
+
+    def render(self, form: ChildSearchForm, *, results: list[Any] | None) -> HttpResponse:
         ctx = {
             "form": form,
             "results": results,
             "no_match": NO_MATCH,
             "today": timezone.localdate(),
-            "can_create": user.is_police,
+            "can_create": _user(self.request).is_police,
             "page_title": "Find a child",
         }
-        return render(request, "people/search.html", ctx)
+        return render(self.request, "people/search.html", ctx)
 
 
 class ChildCreateView(LoginRequiredMixin, View):
@@ -60,7 +90,7 @@ class ChildCreateView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)  # type: ignore[return-value]
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        name = request.GET.get("name", "").split()
+        name = str(request.session.pop(SEARCHED_NAME, "")).split()
         initial = {"given_name": name[0] if name else "", "family_name": " ".join(name[1:])}
         return self.render(ChildCreateForm(initial=initial))
 

@@ -224,7 +224,7 @@ API: dict[str, Route] = {
     "POST /api/v1/alerts/{alert_id}/acknowledge": expect(
         NOT_FOUND, anonymous=UNAUTHORISED, partner_practitioner=OK, note="alerts to the child's LA"
     ),
-    "GET /api/v1/children": api_signed_in(note="search runs over the children each user may see"),
+    "POST /api/v1/children/search": api_signed_in(note="422 before the search: an empty body names no child"),
     "GET /api/v1/dashboard/figures": expect(FORBIDDEN, anonymous=UNAUTHORISED, **DASHBOARD),
     "GET /api/v1/feedback/summary": expect(FORBIDDEN, anonymous=UNAUTHORISED, **LEARNING_READ),
     "GET /api/v1/language/summary": expect(FORBIDDEN, anonymous=UNAUTHORISED, **LEARNING_READ),

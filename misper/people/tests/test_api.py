@@ -1,4 +1,4 @@
-"""GET /api/v1/children: find a child by name and date of birth, logged with its purpose."""
+"""POST /api/v1/children/search: find a child by name and date of birth, logged with its purpose."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from misper.people.api import DEFAULT_PURPOSE, NEED_NAME_OR_DOB
 from misper.people.models import ChildAlias
 
 pytestmark = pytest.mark.django_db
-URL = "/api/v1/children"
+URL = "/api/v1/children/search"
 
 
 @pytest.fixture
@@ -27,25 +27,25 @@ def caitlin(world):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("typed", ["Caitlin Smith", "Kaitlyn Smyth", "Kat Jones", "cait"])
 def test_finds_the_child_by_spelling_sound_alike_or_alias_and_date_of_birth(world, api_as, caitlin, typed):
-    body = api_as(world.calltaker).get_json(URL, name=typed, dob="2011-05-17").json()
+    body = api_as(world.calltaker).post_json(URL, {"name": typed, "dob": "2011-05-17"}).json()
     assert [item["id"] for item in body["items"]] == [caitlin.pk]
     assert body["items"][0]["ref"] == caitlin.ref
 
 
 def test_logs_the_search_with_its_purpose_and_the_children_returned(world, api_as, caitlin):
-    api_as(world.calltaker).get_json(
-        URL, name="Caitlin", dob="2011-05-17", purpose="Call 1234: mother on the line"
+    api_as(world.calltaker).post_json(
+        URL, {"name": "Caitlin", "dob": "2011-05-17", "purpose": "Call 1234: mother on the line"}
     )
     event = AccessEvent.objects.filter(action="search", record_type="child").latest("pk")
     assert event.record_ids == [str(caitlin.pk)]
     assert event.purpose == "Call 1234: mother on the line"
     assert event.username == "calltaker"
-    api_as(world.calltaker).get_json(URL, name="Caitlin")
+    api_as(world.calltaker).post_json(URL, {"name": "Caitlin"})
     assert AccessEvent.objects.filter(action="search").latest("pk").purpose == DEFAULT_PURPOSE
 
 
 def test_another_force_finds_nothing(world, api_as, caitlin):
-    body = api_as(world.other_force_officer).get_json(URL, name="Caitlin Smith").json()
+    body = api_as(world.other_force_officer).post_json(URL, {"name": "Caitlin Smith"}).json()
     assert body == {"count": 0, "items": []}
 
 
@@ -60,7 +60,7 @@ def test_another_force_finds_nothing(world, api_as, caitlin):
     ],
 )
 def test_bad_input_is_a_field_error_and_logs_nothing(world, api_as, caitlin, params, field, message):
-    resp = api_as(world.calltaker).get_json(URL, **params)
+    resp = api_as(world.calltaker).post_json(URL, params)
     assert resp.status_code == 422
     errors = resp.json()["errors"]
     assert errors[0]["field"] == field
@@ -70,4 +70,4 @@ def test_bad_input_is_a_field_error_and_logs_nothing(world, api_as, caitlin, par
 
 
 def test_needs_a_token(api_as):
-    assert api_as(None).get_json(URL, name="Cait").status_code == 401
+    assert api_as(None).post_json(URL, {"name": "Cait"}).status_code == 401

@@ -28,7 +28,9 @@ def test_keys_follow_every_save_of_a_child_or_alias(world):
     child.save()
     assert "oneil" not in _keys(child)
     assert "smith" in _keys(child)
-    alias.delete()
+    alias.delete()  # keys left behind only add a candidate; scoring on the names on file drops it
+    assert child not in [m.child for m in child_search(world.calltaker, name="Kat Jones")]
+    child_name_keys_refresh(child_ids=[child.pk])
     assert _keys(child) == {"caitlin", "smith", "cait"}
     key = ChildNameKey.objects.get(child=child, name="smith")
     assert (key.metaphone, key.soundex) == name_codes("smith")

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
+from misper.audit.models import AccessEvent
 from misper.core.factories import child_make, episode_make
 from misper.partners.models import TriggerPlan
 from misper.people.models import Associate, Child, ChildAlias, ChildAssociate, Location, VulnerabilityFlag
 from misper.people.selectors import child_search, name_score
+from misper.people.views import SEARCH_PURPOSE
 
 pytestmark = pytest.mark.django_db
 
@@ -92,23 +95,67 @@ def test_search_by_date_of_birth_age_and_place(world, caitlin):
 
 def test_search_sees_only_visible_children(world, caitlin):
     assert child_search(world.other_force_officer, name="Caitlin Smith") == []
-    html = client_as(world.other_force_officer).get("/children/search", {"name": "Caitlin"}).content.decode()
+    html = client_as(world.other_force_officer).post("/children/search", {"name": "Caitlin"}).content.decode()
     assert "Caitlin Smith" not in html
     assert "No child on file matches your search" in html
 
 
 def test_search_page_lists_matches_and_offers_a_new_record(world, caitlin):
-    html = client_as(world.calltaker).get("/children/search", {"name": "Kaitlyn Smyth"}).content.decode()
+    html = client_as(world.calltaker).post("/children/search", {"name": "Kaitlyn Smyth"}).content.decode()
     assert f'href="/children/{caitlin.pk}"' in html
     assert "Create a new record" in html
 
 
 def test_empty_search_is_an_error(world):
-    resp = client_as(world.calltaker).get("/children/search", {"name": "", "age": "x"})
+    resp = client_as(world.calltaker).post("/children/search", {"name": "", "age": "x"})
     html = resp.content.decode()
     assert "There is a problem" in html
     assert "<title>Error: " in html
     assert "Enter the age as a number" in html
+
+
+def test_search_is_posted_so_no_child_data_reaches_a_url(world, caitlin):
+    """A name or date of birth in a query string is ignored (nothing searched, nothing logged); the form
+    posts to the bare path; the results keep what was entered and link to /children/<id> only."""
+    c = client_as(world.calltaker)
+    before = AccessEvent.objects.filter(action="search").count()
+    html = c.get("/children/search", {"name": "Caitlin", "dob": "2011-05-17"}).content.decode()
+    assert "Caitlin Smith" not in html
+    assert 'value="Caitlin"' not in html
+    assert AccessEvent.objects.filter(action="search").count() == before
+    assert '<form method="post" action="/children/search"' in html
+
+    html = c.post("/children/search", {"name": "Kaitlyn Smyth", "dob": "2011-05-17"}).content.decode()
+    assert 'value="Kaitlyn Smyth"' in html
+    assert 'value="2011-05-17"' in html
+    hrefs = re.findall(r'href="([^"]*)"', html)
+    assert f"/children/{caitlin.pk}" in hrefs
+    assert not [h for h in hrefs if "?" in h and ("name" in h or "dob" in h or "Kaitlyn" in h)]
+
+
+def test_search_purpose_is_recorded_on_the_access_event(world, caitlin):
+    c = client_as(world.calltaker)
+    c.post("/children/search", {"name": "Caitlin", "purpose": "Call from Oak House"})
+    event = AccessEvent.objects.filter(action="search").latest("pk")
+    assert event.purpose == "stated: Call from Oak House"
+    assert event.record_ids == [str(caitlin.pk)]
+    c.post("/children/search", {"name": "Caitlin"})
+    assert AccessEvent.objects.filter(action="search").latest("pk").purpose == SEARCH_PURPOSE
+
+
+def test_search_needs_the_csrf_token(world):
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(world.calltaker)
+    assert c.post("/children/search", {"name": "Caitlin"}).status_code == 403
+
+
+def test_new_record_is_prefilled_from_the_last_search_not_the_url(world):
+    c = client_as(world.calltaker)
+    c.post("/children/search", {"name": "Nobody Known"})
+    html = c.get("/children/new").content.decode()
+    assert 'value="Nobody"' in html
+    assert 'value="Known"' in html
+    assert 'value="Nobody"' not in c.get("/children/new").content.decode()  # offered once
 
 
 def test_child_page_shows_what_is_known_with_the_trigger_plan_first(world, caitlin):
