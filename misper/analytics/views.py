@@ -7,6 +7,7 @@ The page, the CSV, the XLSX, the PDF pack and the API all get their numbers from
 from __future__ import annotations
 
 from collections import OrderedDict
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -17,6 +18,7 @@ from django.views import View
 
 from misper.accounts.models import User
 from misper.analytics import exports, services
+from misper.analytics.facts import facts_as_of
 from misper.analytics.figures import SECTIONS, Figure
 from misper.analytics.filters import FiltersForm, default_filters, filters_from, month_filters
 from misper.analytics.profile import NETWORK_COLUMNS, TOP_CHOICES, can_see_profile
@@ -24,6 +26,10 @@ from misper.core.errors import InvalidInput
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEAT_LEVELS = 5
+FIGURES_AS_OF = "Figures as of {when}. Figures about who is missing now are live."
+FIGURES_NOT_CALCULATED = (
+    "The figures have not been calculated yet. They are calculated every minute while the alert worker runs."
+)
 
 
 def _user(request: HttpRequest) -> User:
@@ -57,6 +63,13 @@ def _download(content: str | bytes, content_type: str, filename: str) -> HttpRes
     return response
 
 
+def as_of_text(at: datetime | None) -> str:
+    """When the figures were calculated, in plain words (Europe/London)."""
+    if at is None:
+        return FIGURES_NOT_CALCULATED
+    return FIGURES_AS_OF.format(when=f"{timezone.localtime(at):%H:%M on %d %B %Y}")
+
+
 class DashboardView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         user = _user(request)
@@ -74,6 +87,7 @@ class DashboardView(LoginRequiredMixin, View):
             "sections": _sections(figures),
             "pack_month": (filters.period_to.replace(day=1)).strftime("%Y-%m"),
             "can_see_profile": can_see_profile(user),
+            "as_of": as_of_text(facts_as_of()),
             "page_title": "Outcomes dashboard",
         }
         return render(request, "analytics/dashboard.html", ctx)

@@ -561,11 +561,22 @@ def national_seed(
             progress(
                 f"rows written in {loaded - started:.0f} s; indexes and keys rebuilt in {time.perf_counter() - loaded:.0f} s"
             )
+    _facts_fill(progress)
     return {
         "counts": counts,
         "seconds": round(time.perf_counter() - started, 1),
         "database_bytes": database_bytes(),
     }
+
+
+def _facts_fill(progress: Any) -> None:
+    """Fill the dashboard's fact table from the new episodes (minutes at full national scale)."""
+    from misper.analytics.facts import facts_refresh
+
+    filled = time.perf_counter()
+    facts_refresh()
+    if progress:
+        progress(f"dashboard facts filled in {time.perf_counter() - filled:.0f} s")
 
 
 def database_bytes() -> int | None:

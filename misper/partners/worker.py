@@ -25,6 +25,7 @@ from django.db import close_old_connections, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from misper.analytics.facts import facts_refresh_due
 from misper.audit.services import access_record
 from misper.partners.models import Alert, AlertChannel, AlertStatus
 from misper.partners.sweep import alerts_sweep
@@ -155,6 +156,7 @@ def worker_run(*, once: bool = False, poll: float = 1.0, stop: threading.Event |
         close_old_connections()
         if last_sweep is None or timezone.now() - last_sweep >= SWEEP_EVERY:
             _safely(alerts_sweep)
+            _safely(facts_refresh_due)  # the dashboard's facts (misper.analytics.facts)
             last_sweep = timezone.now()
         _safely(alerts_deliver_due)
         if once:

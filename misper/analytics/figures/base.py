@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import (
     Case,
     Count,
@@ -30,8 +31,10 @@ from django.db.models.functions import Coalesce
 
 from misper.accounts.models import User
 from misper.analytics.filters import AGE_BANDS, Filters
+from misper.analytics.models import EpisodeFact
 from misper.episodes.models import Episode, Status
 from misper.episodes.selectors import visible_episodes
+from misper.people.selectors import child_access_q
 
 OPEN = (Status.REPORTED, Status.ACTIVE)
 
@@ -94,6 +97,47 @@ class Context:
         """``episodes()`` reported within the period."""
         f = self.filters
         return self.episodes().filter(reported_at__gte=f.start, reported_at__lt=f.end)
+
+    def facts(self) -> QuerySet[EpisodeFact]:
+        """Facts (``misper.analytics.models.EpisodeFact``, as of the last refresh) of visible episodes
+        matching every filter except the period. With ``MISPER_ANALYTICS_REFRESH_ON_READ`` (tests) the
+        facts are refreshed first, once per context."""
+        if getattr(settings, "MISPER_ANALYTICS_REFRESH_ON_READ", False) and "refreshed" not in self._cache:
+            from misper.analytics.facts import facts_refresh
+
+            facts_refresh(now=self.now)
+            self._cache["refreshed"] = True
+        return filtered_facts(visible_facts(self.user), self.filters)
+
+    def facts_in_period(self) -> QuerySet[EpisodeFact]:
+        """``facts()`` of episodes reported within the period."""
+        f = self.filters
+        return self.facts().filter(reported_at__gte=f.start, reported_at__lt=f.end)
+
+
+def visible_facts(user: User) -> QuerySet[EpisodeFact]:
+    """Facts of the episodes ``user`` may see: the one access rule, ``child_access_q``, applied to the
+    copies of the child's fields each fact carries (``child_force_id``, ``child_pk``, …)."""
+    return EpisodeFact.objects.filter(child_access_q(user, prefix="child_"))
+
+
+def filtered_facts(qs: QuerySet[EpisodeFact], f: Filters) -> QuerySet[EpisodeFact]:
+    """Facts restricted by every filter but the period, as ``filtered`` restricts episodes."""
+    if f.area:
+        qs = qs.filter(Q(beat__iexact=f.area) | Q(missing_from_beat__iexact=f.area))
+    if f.age_band:
+        _, low, high = AGE_BANDS[f.age_band]
+        qs = qs.filter(age__gte=low, age__lte=high)
+    if f.sex:
+        qs = qs.filter(sex=f.sex)
+    if f.ethnicity:
+        qs = qs.filter(Q(ethnicity="NS") if f.ethnicity == "NS" else Q(ethnicity__startswith=f.ethnicity))
+    if f.care_status:
+        care = {"looked_after": Q(looked_after=True), "not_looked_after": Q(looked_after=False)}
+        qs = qs.filter(care.get(f.care_status, Q(out_of_area=True)))
+    if f.risk:
+        qs = qs.filter(risk=f.risk)
+    return qs
 
 
 class YearMonthDay(Func):

@@ -18,9 +18,7 @@ from misper.analytics.figures.base import (
     Figure,
     Measure,
     columns,
-    episodes_within,
     measure_rows,
-    since_expression,
 )
 
 SECTION = "Definitions side by side"
@@ -30,17 +28,17 @@ def definitions_side_by_side(ctx: Context) -> Figure:
     """Repeat people and long-term episodes under both definitions, in two queries."""
     reps, longs = (force_repeat(), national_repeat()), (force_long_term(), national_long_term())
     ended = Coalesce("found_at", "closed_at", Value(ctx.now), output_field=DateTimeField())
-    qs = ctx.in_period().annotate(since=since_expression(), ended=ended)
-    qs = qs.annotate(**{f"window{i}": Coalesce(episodes_within(r.days), 0) for i, r in enumerate(reps)})
+    qs = ctx.facts_in_period().annotate(ended=ended)
+    windows = ("window_force", "window_national")  # counted over each definition's days (facts.py)
     rows = measure_rows(
         qs,
         [
             *[
-                Measure(f"{r.label} (people)", Q(**{f"window{i}__gte": r.episodes}), people=True)
-                for i, r in enumerate(reps)
+                Measure(f"{r.label} (people)", Q(**{f"{w}__gte": r.episodes}), people=True)
+                for w, r in zip(windows, reps, strict=True)
             ],
             *[
-                Measure(f"{d.label} (episodes)", Q(ended__gte=F("since") + timedelta(days=d.days)))
+                Measure(f"{d.label} (episodes)", Q(ended__gte=F("since_at") + timedelta(days=d.days)))
                 for d in longs
             ],
         ],

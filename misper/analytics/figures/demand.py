@@ -45,7 +45,7 @@ def demand_cost(ctx: Context) -> Figure:
     """Episodes in the period by grade, times the hours each grade takes, times the cost per hour."""
     hours = hours_by_grade()
     low_rate, high_rate = (c / PUBLISHED_MEDIUM_HOURS for c in PUBLISHED_MEDIUM_COST)
-    cells = by_segment(ctx.in_period(), "risk", Count("pk"))
+    cells = by_segment(ctx.facts_in_period(), "risk", Count("pk"))
     rows = []
     for risk, label in reversed(labelled(Risk.choices)):
         counts = [cells.get(risk, {}).get(s, 0) for s in SEGMENT_KEYS]
@@ -80,7 +80,7 @@ def demand_cost(ctx: Context) -> Figure:
 
 def demand_top_people(ctx: Context) -> Figure:
     """The people with most episodes in the period (top 10), by their force reference."""
-    qs = ctx.in_period()
+    qs = ctx.facts_in_period()
     top = (
         qs.order_by()
         .values("child_id", "child__ref")
@@ -135,7 +135,7 @@ def demand_top_addresses(ctx: Context) -> Figure:
     """The places most episodes in the period started from (top 10)."""
     p = "missing_from"
     top = (
-        ctx.in_period()
+        ctx.facts_in_period()
         .filter(missing_from__isnull=False)
         .order_by()
         .values(p, f"{p}__name", f"{p}__address_line", f"{p}__town", f"{p}__kind")

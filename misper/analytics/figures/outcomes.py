@@ -33,9 +33,9 @@ from misper.analytics.figures.base import (
     labelled,
     measure_rows,
     segmented_rows,
-    since_expression,
 )
-from misper.episodes.models import Episode, ReturnMethod
+from misper.analytics.models import EpisodeFact
+from misper.episodes.models import ReturnMethod
 from misper.partners.models import InterviewStatus, ReturnInterview, TriggerPlan
 from misper.people.models import LocationKind
 
@@ -61,7 +61,7 @@ PANEL_NOTE = "Multi-agency panels are not recorded in misper yet, so they have n
 
 def outcome_time_to_locate(ctx: Context) -> Figure:
     """Found episodes reported in the period, by time from last seen to found."""
-    s = F("since")
+    s = F("since_at")
     band = Case(
         When(found_at__lt=s + timedelta(hours=6), then=Value("6h")),
         When(found_at__lt=s + timedelta(hours=24), then=Value("24h")),
@@ -71,7 +71,7 @@ def outcome_time_to_locate(ctx: Context) -> Figure:
         default=Value("more"),
         output_field=CharField(),
     )
-    qs = ctx.in_period().filter(found_at__isnull=False).annotate(since=since_expression()).annotate(band=band)
+    qs = ctx.facts_in_period().filter(found_at__isnull=False).annotate(band=band)
     return Figure(
         code="outcome_time_to_locate",
         section=SECTION,
@@ -84,11 +84,7 @@ def outcome_time_to_locate(ctx: Context) -> Figure:
 
 
 def outcome_where_found(ctx: Context) -> Figure:
-    qs = (
-        ctx.in_period()
-        .filter(found_at__isnull=False)
-        .annotate(where=Coalesce("found_location__kind", Value(""), output_field=CharField()))
-    )
+    qs = ctx.facts_in_period().filter(found_at__isnull=False)
     labels = [*labelled(LocationKind.choices), ("", NOT_RECORDED)]
     return Figure(
         code="outcome_where_found",
@@ -96,32 +92,26 @@ def outcome_where_found(ctx: Context) -> Figure:
         title="Where found",
         description="Episodes that ended, by the kind of place the person was found.",
         columns=columns("Where found"),
-        rows=segmented_rows(qs, "where", labels),
+        rows=segmented_rows(qs, "found_kind", labels),
         chart="stacked",
     )
 
 
 def outcome_found_with(ctx: Context) -> Figure:
-    who = Case(
-        When(found_with_associate__isnull=False, then=Value("associate")),
-        When(~Q(found_with=""), then=Value("named")),
-        default=Value("none"),
-        output_field=CharField(),
-    )
-    qs = ctx.in_period().filter(found_at__isnull=False).annotate(who=who)
+    qs = ctx.facts_in_period().filter(found_at__isnull=False)
     return Figure(
         code="outcome_found_with",
         section=SECTION,
         title="Who they were found with",
         description="Episodes that ended, by who the person was with when found.",
         columns=columns("Found with"),
-        rows=segmented_rows(qs, "who", FOUND_WITH),
+        rows=segmented_rows(qs, "found_with_kind", FOUND_WITH),
         chart="stacked",
     )
 
 
 def outcome_summary(ctx: Context) -> Figure:
-    qs = ctx.in_period().annotate(referred=Exists(ReturnInterview.objects.filter(episode=OuterRef("pk"))))
+    qs = ctx.facts_in_period()
     ended = Q(found_at__isnull=False)
     rows = measure_rows(
         qs,
@@ -134,7 +124,7 @@ def outcome_summary(ctx: Context) -> Figure:
             Measure("Harm disclosed", ended & Q(harm_disclosed=True)),
             Measure("No harm disclosed", ended & Q(harm_disclosed=False)),
             Measure("Harm not known", ended & Q(harm_disclosed__isnull=True)),
-            Measure("Offences identified", ended & ~Q(offences_identified="")),
+            Measure("Offences identified", ended & Q(offences=True)),
             Measure("Referred for a return home interview", Q(referred=True)),
         ],
     )
@@ -159,7 +149,7 @@ def _count_between(child_path: str, when: str, before: bool) -> QuerySet[Any]:
     window = (
         Q(reported_at__gte=lo, reported_at__lt=hi) if before else Q(reported_at__gt=lo, reported_at__lte=hi)
     )
-    return Episode.objects.filter(window, child=OuterRef(child_path)).order_by().values("child")
+    return EpisodeFact.objects.filter(window, child=OuterRef(child_path)).order_by().values("child")
 
 
 def _before_after(qs: QuerySet[Any], child_path: str, when: str) -> dict[str, int]:
@@ -206,16 +196,22 @@ def outcome_remissing(ctx: Context) -> Figure:
     """Interventions in the period whose 90 days of follow-up have passed: the person's episodes in
     the 90 days before against the 90 days after."""
     f, latest = ctx.filters, ctx.now - FOLLOW_UP
-    children = ctx.episodes().filter(age_group="child").values("child_id")
+    # Correlated EXISTS (a key lookup per intervention) rather than IN over every visible fact: the
+    # facts carry no period here, so IN would read all of a force's years.
+    child_facts = ctx.facts().filter(age_group="child")
     end = min(f.end, latest)
     interviews = ReturnInterview.objects.filter(
+        Exists(child_facts.filter(pk=OuterRef("episode_id"))),
         status=InterviewStatus.COMPLETED,
         completed_at__gte=f.start,
         completed_at__lt=end,
-        episode__in=ctx.episodes().filter(age_group="child").values("pk"),
     )
     plans = _children_only(
-        TriggerPlan.objects.filter(child_id__in=children, version=1, agreed_on__gte=f.period_from),
+        TriggerPlan.objects.filter(
+            Exists(child_facts.filter(child_id=OuterRef("child_id"))),
+            version=1,
+            agreed_on__gte=f.period_from,
+        ),
         "agreed_on",
         "child__",
     ).annotate(start=Cast("agreed_on", output_field=DateTimeField()))

@@ -4,9 +4,8 @@ rationales, safe-and-well checks (and reasons when not done), return interviews 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, Count, F, Q, Value, When
 
 from misper.analytics.figures.base import (
     OPEN,
@@ -17,8 +16,7 @@ from misper.analytics.figures.base import (
     measure_rows,
     segmented_rows,
 )
-from misper.episodes.models import ApprovalStatus, AssessmentKind, Review, RiskAssessment, SafeAndWellCheck
-from misper.partners.models import InterviewStatus, ReturnInterview
+from misper.episodes.models import ApprovalStatus, RiskAssessment
 
 SECTION = "Response quality"
 NOT_RECORDED = "No reason recorded"
@@ -30,27 +28,20 @@ FIRST_REVIEW_BANDS = (
     ("later", "After 24 hours"),
     ("none", "No review recorded"),
 )
-OFFERED = (
-    InterviewStatus.OFFERED,
-    InterviewStatus.ACCEPTED,
-    InterviewStatus.DECLINED,
-    InterviewStatus.COMPLETED,
-)
 
 
 def response_first_review(ctx: Context) -> Figure:
     """Episodes in the period by time from report to the first recorded review."""
-    first = Review.objects.filter(episode=OuterRef("pk")).order_by("reviewed_at").values("reviewed_at")[:1]
     r = F("reported_at")
     band = Case(
-        When(first_review__isnull=True, then=Value("none")),
-        When(first_review__lte=r + timedelta(hours=2), then=Value("2h")),
-        When(first_review__lte=r + timedelta(hours=6), then=Value("6h")),
-        When(first_review__lte=r + timedelta(hours=24), then=Value("24h")),
+        When(first_review_at__isnull=True, then=Value("none")),
+        When(first_review_at__lte=r + timedelta(hours=2), then=Value("2h")),
+        When(first_review_at__lte=r + timedelta(hours=6), then=Value("6h")),
+        When(first_review_at__lte=r + timedelta(hours=24), then=Value("24h")),
         default=Value("later"),
         output_field=CharField(),
     )
-    qs = ctx.in_period().annotate(first_review=Subquery(first)).annotate(band=band)
+    qs = ctx.facts_in_period().annotate(band=band)
     return Figure(
         code="response_first_review",
         section=SECTION,
@@ -62,24 +53,10 @@ def response_first_review(ctx: Context) -> Figure:
     )
 
 
-def _exists(model: Any, q: Q | None = None, **kw: Any) -> Exists:
-    return Exists(model.objects.filter(q or Q(), episode=OuterRef("pk"), **kw))
-
-
 def response_summary(ctx: Context) -> Figure:
-    """Counts of episodes meeting each quality measure (see the row labels), in three queries."""
-    changed = Q(kind=AssessmentKind.SUPERVISOR) | Q(approval_status=ApprovalStatus.REJECTED)
-    completed = Q(status=InterviewStatus.COMPLETED)
-    in_72h = completed & Q(completed_at__isnull=False, completed_at__lte=F("due_at"))
-    qs = ctx.in_period().annotate(
-        changed=_exists(RiskAssessment, changed),
-        under=_exists(RiskAssessment, under_graded=True),
-        checked=_exists(SafeAndWellCheck),
-        referred=_exists(ReturnInterview),
-        offered=_exists(ReturnInterview, Q(status__in=OFFERED) | Q(offered_at__isnull=False)),
-        completed=_exists(ReturnInterview, completed),
-        in_72h=_exists(ReturnInterview, in_72h),
-    )
+    """Counts of episodes meeting each quality measure (see the row labels), in three queries: overdue
+    reviews live from the episodes open now, the rest from the facts (``facts.py`` defines each flag)."""
+    qs = ctx.facts_in_period()
     returned = Q(found_at__isnull=False)
     no_check = returned & Q(checked=False)
     overdue = measure_rows(
@@ -90,7 +67,7 @@ def response_summary(ctx: Context) -> Figure:
         qs,
         [
             Measure("Gradings changed by a supervisor", Q(changed=True)),
-            Measure("Graded below the engine's recommendation", Q(under=True)),
+            Measure("Graded below the engine's recommendation", Q(under_graded=True)),
             Measure("Returned or found", returned),
             Measure("Safe and well check done", returned & Q(checked=True)),
             Measure("No safe and well check, reason given", no_check & ~Q(safe_and_well_not_done_reason="")),
@@ -98,7 +75,7 @@ def response_summary(ctx: Context) -> Figure:
             Measure("Return interviews referred", Q(referred=True)),
             Measure("Return interviews offered", Q(offered=True)),
             Measure("Return interviews completed", Q(completed=True)),
-            Measure("Return interviews completed within 72 hours", Q(in_72h=True)),
+            Measure("Return interviews completed within 72 hours", Q(completed_in_72h=True)),
         ],
     )
     return Figure(
@@ -118,8 +95,7 @@ def response_summary(ctx: Context) -> Figure:
 
 def response_safe_and_well_reasons(ctx: Context) -> Figure:
     """Returns without a safe-and-well check, by the reason given (most common first, top 10)."""
-    checked = Exists(SafeAndWellCheck.objects.filter(episode=OuterRef("pk")))
-    qs = ctx.in_period().filter(found_at__isnull=False).filter(~checked)
+    qs = ctx.facts_in_period().filter(found_at__isnull=False, checked=False)
     top = (
         qs.order_by()
         .values("safe_and_well_not_done_reason")
@@ -142,8 +118,9 @@ def response_safe_and_well_reasons(ctx: Context) -> Figure:
 def response_under_graded_rationales(ctx: Context) -> Figure:
     """Gradings below the engine's recommendation in the period, by the operator's rationale (top 10),
     with what supervisors decided."""
-    qs = RiskAssessment.objects.filter(episode__in=ctx.in_period().values("pk"), under_graded=True)
-    child = Q(episode__in=ctx.in_period().filter(age_group="child").values("pk"))
+    facts = ctx.facts_in_period()
+    qs = RiskAssessment.objects.filter(episode__in=facts.values("pk"), under_graded=True)
+    child = Q(episode__in=facts.filter(age_group="child").values("pk"))
     rows = (
         qs.order_by()
         .values("rationale")

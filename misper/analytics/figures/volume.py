@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q
-from django.db.models.functions import Coalesce, Substr, TruncMonth
+from django.db.models.functions import Substr
 
 from misper.analytics.definitions import force_repeat
 from misper.analytics.figures.base import (
@@ -15,7 +15,6 @@ from misper.analytics.figures.base import (
     Measure,
     by_segment,
     columns,
-    episodes_within,
     labelled,
     measure_rows,
     months_between,
@@ -31,7 +30,7 @@ PEOPLE = Count("child", distinct=True)
 
 def volume_by_month(ctx: Context) -> Figure:
     """Episodes reported in each month of the period (Europe/London months)."""
-    qs = ctx.in_period().annotate(month=TruncMonth("reported_at"))
+    qs = ctx.facts_in_period()
     months = months_between(ctx.filters.period_from, ctx.filters.period_to)
     cells = by_segment(qs, "month", Count("pk"))
     by_label = {m.strftime("%Y-%m"): v for m, v in cells.items()}
@@ -59,18 +58,19 @@ def volume_summary(ctx: Context) -> Figure:
     """Episodes, distinct people, repeat people (force definition) and the share of episodes they
     account for, from care and from home, and placed out of area."""
     rep = force_repeat()
-    qs = ctx.in_period().annotate(n_window=Coalesce(episodes_within(rep.days), 0))
-    repeat = Q(n_window__gte=rep.episodes)
-    repeaters = sorted(set(qs.filter(repeat).values_list("child_id", flat=True)))
-    away = Q(child__out_of_area=True)
-    episodes, people, repeat_people, by_repeaters, *rest = measure_rows(
+    qs = ctx.facts_in_period()
+    repeat = Q(window_force__gte=rep.episodes)
+    repeaters = qs.filter(repeat).order_by().values("child_id")
+    away = Q(out_of_area=True)
+    # A separate query: as a semi-join it is hashed; inside a FILTER clause PostgreSQL may run the
+    # subquery once per row when the repeat people do not fit in work_mem (national scale).
+    (by_repeaters,) = measure_rows(qs.filter(child_id__in=repeaters), [Measure("Episodes of repeat people")])
+    episodes, people, repeat_people, *rest = measure_rows(
         qs,
         [
             Measure("Episodes"),
             Measure("Distinct people", people=True),
             Measure(f"Repeat people ({rep.label})", repeat, people=True),
-            # Never an empty list: Django would treat the whole aggregate query as empty.
-            Measure("Episodes of repeat people", Q(child_id__in=repeaters or [0])),
             Measure("Episodes from care", Q(missing_from_care=True)),
             Measure("Episodes from home or elsewhere", Q(missing_from_care=False)),
             Measure("Episodes of people placed out of area", away),
@@ -95,7 +95,7 @@ def volume_summary(ctx: Context) -> Figure:
 
 
 def volume_by_sex(ctx: Context) -> Figure:
-    rows = segmented_rows(ctx.in_period(), "child__sex", labelled(Sex.choices), PEOPLE)
+    rows = segmented_rows(ctx.facts_in_period(), "sex", labelled(Sex.choices), PEOPLE)
     return Figure(
         code="volume_by_sex",
         section=SECTION,
@@ -108,9 +108,7 @@ def volume_by_sex(ctx: Context) -> Figure:
 
 
 def volume_by_ethnicity(ctx: Context) -> Figure:
-    qs = ctx.in_period().annotate(
-        group=Substr("child__ethnicity", 1, 1),
-    )
+    qs = ctx.facts_in_period().annotate(group=Substr("ethnicity", 1, 1))
     # "NS" (not stated) starts with N: no other code does, so the first letter names the group.
     labels = [("N" if k == "NS" else k, v) for k, v in ETHNIC_GROUPS.items()]
     return Figure(

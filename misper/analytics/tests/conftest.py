@@ -50,6 +50,12 @@ def _ended(child: Child, days_ago: float, hours: float, now: datetime, **kw: obj
     return episode_make(child, reported, last_seen_at=reported, found_at=reported + hours * H, **kw)
 
 
+@pytest.fixture(autouse=True)
+def facts_fresh(settings):  # type: ignore[no-untyped-def]
+    """The figures read the fact table; refresh it on each read so the data a test makes reaches it."""
+    settings.MISPER_ANALYTICS_REFRESH_ON_READ = True
+
+
 @pytest.fixture
 def dataset(world):  # type: ignore[no-untyped-def]
     now = timezone.now()
