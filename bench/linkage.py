@@ -8,7 +8,8 @@
    given name, family name and date of birth = same child), CSV written the same way.
 
 ``per_second`` is records per wall-clock second end to end; ``peak_rss_mib`` the child's peak resident
-memory. Pairwise precision, recall and F1 of both are recorded beside them. Writes
+memory; ``splink_stages_seconds`` the wall time of each stage (read, prepare, score, guard, cluster,
+person_ids, write); ``load_average`` the machine's load when the run started and ended (it is shared). Pairwise precision, recall and F1 of both are recorded beside them. Writes
 bench/results/linkage.json and prints it.
 """
 
@@ -54,10 +55,15 @@ def run_splink(data: Path, out: Path) -> None:
     _setup()
     from misper.national.linkage import link, read_records
 
+    start = time.perf_counter()
     with data.open() as handle:
         result = read_records(handle)
-    ids = link(result.records).person_ids
-    _write(out, ((r.source, r.ref) for r in result.records), ids)
+    read = time.perf_counter() - start
+    outcome = link(result.records)
+    start = time.perf_counter()
+    _write(out, ((r.source, r.ref) for r in result.records), outcome.person_ids)
+    stages = {"read": round(read, 2), **outcome.seconds, "write": round(time.perf_counter() - start, 2)}
+    out.with_suffix(".stages.json").write_text(json.dumps(stages))
 
 
 def run_exact(data: Path, out: Path) -> None:
@@ -123,8 +129,10 @@ def main() -> None:
         n = sum(1 for _ in data.open())
         # The baseline runs first so the splink child's ru_maxrss (a maximum over children) is its own
         # only if it is the larger; both are recorded as measured.
+        load_before = os.getloadavg()
         exact = _child("exact", data, folder / "exact.csv")
         splink = _child("splink", data, folder / "splink.csv")
+        stages = json.loads((folder / "splink.stages.json").read_text())
         result = {
             "benchmark": "linkage",
             "commit": _commit(),
@@ -136,6 +144,9 @@ def main() -> None:
             },
             "baseline": {"per_second": round(n / exact["seconds"], 1), "peak_rss_mib": exact["peak_rss_mib"]},
             "seconds": {"splink": splink["seconds"], "exact": exact["seconds"]},
+            "splink_stages_seconds": stages,
+            # The machine is shared: 1-minute load averages when the run started and when it ended.
+            "load_average": {"start": load_before[0], "end": os.getloadavg()[0], "cpus": os.cpu_count()},
             "accuracy": {
                 "splink": _accuracy(folder / "splink.csv", truth),
                 "exact": _accuracy(folder / "exact.csv", truth),

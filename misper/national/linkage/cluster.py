@@ -3,7 +3,8 @@
 Pairs are joined strongest first (connected components at the match threshold). A reviewer's "same"
 joins a pair whatever its score; a reviewer's "different" is a cannot-link constraint: a join that would
 put two records decided different into one person is skipped, so a "different" decision splits a
-cluster even when a chain of other pairs connects them.
+cluster even when a chain of other pairs connects them. Components are found in C (scipy); only those
+holding a "different" decision are re-clustered pair by pair.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 
 class _Components:
@@ -48,6 +51,27 @@ class _Components:
         return True
 
 
+def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Connected components of ``n`` records joined by the (left, right) edges, in C (scipy)."""
+    graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n, n))
+    return connected_components(graph, directed=False)[1]
+
+
+def _constrained(
+    n: int, edges: pd.DataFrame, same: list[tuple[int, int]], different: list[tuple[int, int]]
+) -> np.ndarray:
+    """Join strongest first, skipping joins that would put two records decided different together."""
+    components = _Components(n)
+    for a, b in different:
+        components.keep_apart(a, b)
+    for a, b in same:
+        components.join(a, b)
+    strong = edges.sort_values("probability", ascending=False, kind="stable")
+    for a, b in zip(strong["left"].to_numpy(), strong["right"].to_numpy(), strict=True):
+        components.join(int(a), int(b))
+    return np.fromiter((components.find(i) for i in range(n)), dtype=np.int64, count=n)
+
+
 def clusters(
     n: int,
     pairs: pd.DataFrame,
@@ -58,21 +82,33 @@ def clusters(
     """A cluster number for each of ``n`` records (the smallest record index in its cluster).
 
     ``pairs`` has columns left, right, probability. ``same`` and ``different`` are reviewers' decisions
-    as record index pairs; they override the scores.
+    as record index pairs; they override the scores. Connected components are found in C; only the
+    components that hold a "different" decision are re-clustered pair by pair in Python.
     """
-    components = _Components(n)
-    for a, b in different:
-        components.keep_apart(a, b)
-    for a, b in same:
-        components.join(a, b)
-    strong = pairs[pairs["probability"] >= threshold].sort_values(
-        "probability", ascending=False, kind="stable"
-    )
-    for a, b in zip(strong["left"].to_numpy(), strong["right"].to_numpy(), strict=True):
-        components.join(int(a), int(b))
-    roots = np.fromiter((components.find(i) for i in range(n)), dtype=np.int64, count=n)
-    smallest = pd.Series(np.arange(n)).groupby(roots).transform("min")
-    return smallest.to_numpy()
+    same, different = list(same), list(different)
+    strong = pairs[pairs["probability"] >= threshold]
+    join_l = np.concatenate([strong["left"].to_numpy(np.int64), [a for a, _ in same]]).astype(np.int64)
+    join_r = np.concatenate([strong["right"].to_numpy(np.int64), [b for _, b in same]]).astype(np.int64)
+    roots = _components(n, join_l, join_r)
+    if different:
+        affected = np.unique([roots[a] for a, b in different if roots[a] == roots[b]])
+        members = np.flatnonzero(np.isin(roots, affected))
+        if len(members):
+            local = {int(g): i for i, g in enumerate(members)}
+            inside = strong[np.isin(strong["left"], members) & np.isin(strong["right"], members)]
+            edges = pd.DataFrame(
+                {
+                    "left": inside["left"].map(local),
+                    "right": inside["right"].map(local),
+                    "probability": inside["probability"],
+                }
+            )
+            pick = [(local[a], local[b]) for a, b in same if a in local and b in local]
+            apart = [(local[a], local[b]) for a, b in different if a in local and b in local]
+            sub = _constrained(len(members), edges, pick, apart)
+            roots = roots.astype(np.int64)
+            roots[members] = roots.max() + 1 + sub
+    return pd.Series(np.arange(n)).groupby(roots).transform("min").to_numpy()
 
 
 def person_ids(keys: Sequence[tuple[str, str]], cluster_of: np.ndarray) -> list[str]:
@@ -81,9 +117,9 @@ def person_ids(keys: Sequence[tuple[str, str]], cluster_of: np.ndarray) -> list[
     The same records linked the same way always get the same ids, so a re-run changes nothing.
     """
     first: dict[int, tuple[str, str]] = {}
-    for i, c in enumerate(cluster_of):
+    for i, c in enumerate(cluster_of.tolist()):
         key = keys[i]
         if c not in first or key < first[c]:
             first[c] = key
     ids = {c: "P-" + hashlib.sha256(f"{s}\x1f{r}".encode()).hexdigest()[:16] for c, (s, r) in first.items()}
-    return [ids[c] for c in cluster_of]
+    return [ids[c] for c in cluster_of.tolist()]

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
-import jellyfish
-import numpy as np
 import pandas as pd
 
 from misper.national.linkage.cluster import clusters, person_ids
+from misper.national.linkage.guard import guard_household
 from misper.national.linkage.model import MATCH_THRESHOLD, MODEL_PATH, REVIEW_LOWER, score
 from misper.national.linkage.prepare import prepare
 from misper.national.linkage.records import LinkRecord
 
 Key = tuple[str, str]  # (source, ref)
-# Below this Jaro-Winkler similarity (and not nicknames of one name), two given names are two children.
-TWIN_NAME_SIMILARITY = 0.80
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ class DoubtfulPair:
 class LinkOutcome:
     person_ids: list[str]  # one per input record, in order
     doubtful: list[DoubtfulPair] = field(default_factory=list)  # for clerical review
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time of each stage (for bench/)
 
 
 def _decision_indexes(
@@ -67,17 +68,19 @@ def link(
 
     Pairs scoring ≥ ``threshold`` are the same child; pairs between ``lower`` and ``threshold`` that the
     reviewers have not decided are returned as doubtful. Decisions override scores (see cluster.py).
-    ``twin_guard`` (on for children) sends pairs with clearly different given names to review.
+    ``twin_guard`` (on for children) sends household-only pairs (twins, siblings; see guard.py) to review.
+    ``seconds`` in the outcome holds each stage's wall time.
     """
     keys = [r.key for r in records]
     if len(records) < 2:
         return LinkOutcome(person_ids=person_ids(keys, clusters(len(records), _no_pairs(), threshold)))
-    frame = prepare(records)
-    pairs = score(frame, model, lower)
+    clock = _Clock()
+    frame = clock.lap("prepare", prepare(records))
+    pairs = clock.lap("score", score(frame, model, lower))
     if twin_guard:
-        pairs = guard_twins(frame, pairs, threshold)
+        pairs = clock.lap("guard", guard_household(frame, pairs, threshold))
     same, different = _decision_indexes(keys, decisions)
-    cluster_of = clusters(len(records), pairs, threshold, same, different)
+    cluster_of = clock.lap("cluster", clusters(len(records), pairs, threshold, same, different))
     decided = {frozenset(p) for p in (*same, *different)}
     band = pairs[(pairs["probability"] < threshold)]
     doubtful = [
@@ -85,45 +88,22 @@ def link(
         for a, b, p in zip(band["left"], band["right"], band["probability"], strict=True)
         if frozenset((a, b)) not in decided
     ]
-    return LinkOutcome(person_ids=person_ids(keys, cluster_of), doubtful=doubtful)
+    ids = clock.lap("person_ids", person_ids(keys, cluster_of))
+    return LinkOutcome(person_ids=ids, doubtful=doubtful, seconds=clock.seconds)
 
 
-def _names_differ(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """True where both given names are present, are not one name's nicknames, are not the other's family
-    name (names entered the wrong way round) and are not spelled alike."""
-    given, canon, family = (frame[c].to_numpy() for c in ("given_name", "given_canon", "family_name"))
-    rows = zip(given[left], given[right], canon[left], canon[right], family[left], family[right], strict=True)
-    return np.fromiter(
-        (
-            a is not None
-            and b is not None
-            and ca != cb
-            and a != fb
-            and b != fa
-            and jellyfish.jaro_winkler_similarity(a, b) < TWIN_NAME_SIMILARITY
-            for a, b, ca, cb, fa, fb in rows
-        ),
-        dtype=bool,
-        count=len(left),
-    )
+class _Clock:
+    """Wall time per stage: ``lap(name, value)`` records the time since the last lap and returns value."""
 
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
 
-def guard_twins(frame: pd.DataFrame, pairs: pd.DataFrame, threshold: float) -> pd.DataFrame:
-    """Send pairs whose given names clearly differ to review instead of linking them.
-
-    Twins share a surname, an address and a date of birth; each of those is strong evidence, and the
-    model adds them up as if independent, so twins would score as one child. Only the given name tells
-    them apart, so a pair that disagrees on it is never linked without a person's decision: its
-    probability is capped just under the match threshold.
-    """
-    strong = pairs.index[pairs["probability"] >= threshold]
-    if len(strong) == 0:
-        return pairs
-    left, right = pairs.loc[strong, "left"].to_numpy(), pairs.loc[strong, "right"].to_numpy()
-    differ = _names_differ(frame, left, right)
-    capped = pairs.copy()
-    capped.loc[strong[differ], "probability"] = np.nextafter(threshold, 0)
-    return capped
+    def lap(self, name: str, value: T) -> T:
+        now = time.perf_counter()
+        self.seconds[name] = round(now - self._last, 2)
+        self._last = now
+        return value
 
 
 def _no_pairs() -> pd.DataFrame:

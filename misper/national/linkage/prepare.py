@@ -17,6 +17,7 @@ COLUMNS = (
     "unique_id",
     "given_name",
     "given_canon",
+    "given_sx",
     "family_name",
     "family_sx",
     "dob",
@@ -32,8 +33,11 @@ COLUMNS = (
 
 
 def _clean_names(values: pd.Series) -> pd.Series:
-    cleaned = values.fillna("").str.lower().str.replace(r"[^a-z]", "", regex=True)
-    return cleaned.where(cleaned != "", None)
+    """Lower-case letters only; cleaned once per distinct value (names repeat a lot)."""
+    uniques = pd.Series(values.dropna().unique())
+    cleaned = uniques.str.lower().str.replace(r"[^a-z]", "", regex=True)
+    cleaned = cleaned.where(cleaned != "", None)
+    return values.map(dict(zip(uniques, cleaned, strict=True)))
 
 
 def _map_unique(values: pd.Series, func) -> pd.Series:  # type: ignore[no-untyped-def]
@@ -85,6 +89,7 @@ def prepare(records: Sequence[LinkRecord]) -> pd.DataFrame:
     frame = pd.DataFrame({"unique_id": range(len(records))})
     frame["given_name"] = _clean_names(raw["given_name"])
     frame["given_canon"] = _map_unique(frame["given_name"], canonical_given_name)
+    frame["given_sx"] = _map_unique(frame["given_name"], jellyfish.soundex)
     frame["family_name"] = _clean_names(raw["family_name"])
     frame["family_sx"] = _map_unique(frame["family_name"], jellyfish.soundex)
     _date_parts(frame, raw["dob"].astype(object))

@@ -7,7 +7,8 @@ Five comparisons, each scoring one piece of evidence once (see docs/linkage.md):
 - family name: exact (term-frequency adjusted), Jaro-Winkler bands; a changed surname falls to the last
   level and is outweighed by the other fields;
 - date of birth: exact, day and month swapped, the same year and month where one side is partial, one
-  typed digit wrong, the same year; a missing date is neutral;
+  typed digit wrong, the same year and month with another day (a wrong day of the month), the same
+  year; a missing date is neutral;
 - sex: male or female agree or not; unknown is neutral;
 - address as ONE comparison (postcode, street and town together). No term-frequency adjustment: a
   postcode's frequency in a return is mostly the same child's own records, so it would penalise true
@@ -59,6 +60,7 @@ def _date_of_birth() -> cl.CustomComparison:
             cll.CustomLevel("dob_l = dob_swap_r", "Day and month swapped"),
             cll.CustomLevel(f"dob_ym_l = dob_ym_r AND {partial}", "Same year and month, one side partial"),
             cll.CustomLevel("damerau_levenshtein(dob_l, dob_r) <= 1", "One digit different"),
+            cll.CustomLevel("dob_ym_l = dob_ym_r", "Same year and month, another day"),
             cll.CustomLevel(
                 "dob_y_l = dob_y_r AND (dob_ym_l IS NULL OR dob_ym_r IS NULL)",
                 "Same year, one side year only",
@@ -96,27 +98,34 @@ def _address() -> cl.CustomComparison:
     )
 
 
+def _rule(sql: str) -> dict:
+    return {"blocking_rule": sql, "sql_dialect": "duckdb"}
+
+
+def _first(column: str, letters: int) -> str:
+    return f"substr(l.{column}, 1, {letters}) = substr(r.{column}, 1, {letters})"
+
+
 def blocking_rules() -> list:
-    """Rules chosen for recall: each catches matches the others miss (see docs/linkage.md)."""
+    """Rules chosen for recall per comparison made; the cheap, precise ones first (see docs/linkage.md).
+
+    Every rule keys on at least two fields, so no block grows with the square of a common value: at a
+    million records these propose about 30 million pairs and 97% of the true ones.
+    """
     return [
         block_on("family_sx", "dob"),
         block_on("given_canon", "dob"),
-        block_on("substr(given_name, 1, 2)", "substr(family_name, 1, 2)", "dob_y"),
-        {"blocking_rule": "l.dob = r.dob_swap AND l.family_sx = r.family_sx", "sql_dialect": "duckdb"},
-        {
-            "blocking_rule": "l.dob = r.dob_swap AND substr(l.given_name, 1, 1) = substr(r.given_name, 1, 1)",
-            "sql_dialect": "duckdb",
-        },
-        block_on("given_canon", "family_sx"),
-        block_on("postcode", "substr(given_name, 1, 1)"),
+        _rule("l.dob = r.dob_swap AND l.family_sx = r.family_sx"),
+        _rule(f"l.postcode = r.postcode AND {_first('given_name', 1)}"),
         block_on("postcode", "dob_y"),
-        block_on("family_sx", "dob_ym"),
-        block_on("address_line", "dob_y"),
         block_on("postcode", "address_line"),
-        {
-            "blocking_rule": "l.given_name = r.family_name AND l.family_name = r.given_name",
-            "sql_dialect": "duckdb",
-        },
+        _rule("l.given_name = r.family_name AND l.family_name = r.given_name"),
+        block_on("given_canon", "family_name"),
+        block_on("given_sx", "family_name"),
+        _rule(f"l.dob = r.dob AND {_first('given_name', 2)}"),
+        _rule(f"l.dob = r.dob_swap AND {_first('given_name', 2)}"),
+        _rule(f"{_first('given_name', 2)} AND {_first('family_name', 2)} AND l.dob_ym = r.dob_ym"),
+        _rule(f"l.address_line = r.address_line AND l.town = r.town AND {_first('given_name', 1)}"),
     ]
 
 

@@ -137,11 +137,11 @@ def people(n: int, rng: random.Random) -> list[Person]:
             name2 = pools.given_name(rng, sex2)
             if name2 != child.given_name:
                 out.append(replace(child, pid=len(out), given_name=name2, sex=sex2))
-        elif roll < 0.14:  # sibling: same surname and address, another date of birth
+        elif roll < 0.14:  # sibling: same surname and address, another date of birth and given name
             sex2 = rng.choice(("female", "male"))
-            out.append(
-                replace(child, pid=len(out), given_name=pools.given_name(rng, sex2), sex=sex2, dob=_dob(rng))
-            )
+            name2 = pools.given_name(rng, sex2)
+            if name2 != child.given_name:  # parents do not give two children one name (as for twins)
+                out.append(replace(child, pid=len(out), given_name=name2, sex=sex2, dob=_dob(rng)))
     return out[:n]
 
 

@@ -27,15 +27,23 @@ def test_febrl3_dedupe_meets_the_target_f1():
     assert scores.precision >= 0.98
 
 
+# Four sets of 3,000 children (about 5,400 records each), linked separately and scored together: one set
+# alone varies by about ±0.005 in F1 from seed to seed. The threshold was chosen on other seeds (21-91).
+SYNTHETIC_SEEDS = (11, 12, 13, 14)
+
+
 def test_synthetic_cross_force_set_meets_the_target_f1():
-    records, truth = labelled_records(3000, seed=11)
-    outcome = link(records)
-    scores = pairwise(outcome.person_ids, truth)
-    clustered = cluster_level(outcome.person_ids, truth)
+    predicted, truth = [], []
+    for seed in SYNTHETIC_SEEDS:
+        records, people = labelled_records(3000, seed=seed)
+        predicted += [(seed, p) for p in link(records).person_ids]
+        truth += [(seed, p) for p in people]
+    scores = pairwise(predicted, truth)
+    clustered = cluster_level(predicted, truth)
     print("synthetic pairwise", scores, "clusters", clustered)
-    assert scores.f1 >= 0.96  # issue target 0.97: see docs/linkage.md for the measured gap
+    assert scores.f1 >= 0.97
     assert scores.precision >= 0.98
-    assert clustered.f1 >= 0.90
+    assert clustered.f1 >= 0.92
 
 
 def test_synthetic_generator_is_deterministic_by_seed():
@@ -67,6 +75,32 @@ def test_without_the_twin_guard_twins_merge():
     """The guard is what keeps them apart (this is the break-it check for the test above)."""
     ids = link(_twins(), twin_guard=False).person_ids
     assert len(set(ids)) == 1
+
+
+def test_a_household_record_without_its_own_details_waits_for_review():
+    """A sibling's record with no given name and another date of birth shares only the household."""
+    home = {"family_name": "Example", "sex": "female", "address_line": "1 Mill Lane", "town": "Dunmere",
+            "postcode": "ZA1 1AA"}  # fmt: skip
+    records = [
+        LinkRecord("alpha", "1", given_name="Olivia", date_of_birth="2012-03-04", **home),
+        LinkRecord("bravo", "1", given_name="Olivia", date_of_birth="2012-03-04", **home),
+        LinkRecord("charlie", "1", date_of_birth="2009-10-21", **home),
+    ]
+    guarded = link(records)
+    assert guarded.person_ids[0] == guarded.person_ids[1] != guarded.person_ids[2]
+    assert guarded.doubtful
+    unguarded = link(records, twin_guard=False).person_ids  # break-it check: the guard is what holds it
+    assert len(set(unguarded)) == 1
+
+
+def test_a_mistyped_given_name_is_not_taken_for_a_twin():
+    common = {"family_name": "Example", "date_of_birth": "2012-03-04", "sex": "male",
+              "address_line": "1 Mill Lane", "town": "Dunmere", "postcode": "ZA1 1AA"}  # fmt: skip
+    records = [
+        LinkRecord("alpha", "1", given_name="Ian", **common),
+        LinkRecord("bravo", "1", "Ina", **common),
+    ]
+    assert len(set(link(records).person_ids)) == 1
 
 
 def test_nicknames_and_swapped_day_and_month_link():
