@@ -14,7 +14,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 # In the order they run. The database benchmarks use misper_national, or build a smaller database the
 # first time if it is absent (bench/common.py; docs/performance.md).
-BENCHMARKS = ["engine", "find_child", "intake", "board", "dashboard", "alerts"]
+BENCHMARKS = ["engine", "find_child", "intake", "board", "dashboard", "alerts", "linkage"]
 
 
 def main(argv: list[str]) -> int:
