@@ -142,19 +142,22 @@ class InterviewQueueView(LoginRequiredMixin, View):
         user = _user(request)
         with transaction.atomic():
             qs = selectors.interview_queue(user)
-            rows = list(qs[:500])
+            # Every interview still to do (soonest due first), then the latest finished ones: a queue
+            # cut off by count alone would hide today's work behind years of finished interviews.
+            open_rows = list(qs.exclude(status__in=interviews.FINISHED)[:500])
+            finished = list(qs.filter(status__in=interviews.FINISHED).order_by("-due_at", "-pk")[:50])
             figures = selectors.interview_figures(qs)
             access_record(
                 user=user,
                 action="list",
                 record_type="return_interview",
-                record_ids=[r.pk for r in rows],
+                record_ids=[r.pk for r in open_rows + finished],
                 request=request,
             )
         now = timezone.now()
         ctx = {
-            "open": [r for r in rows if r.status not in interviews.FINISHED],
-            "finished": [r for r in rows if r.status in interviews.FINISHED][:50],
+            "open": open_rows,
+            "finished": finished,
             "figures": figures,
             "now": now,
             "page_title": "Return home interviews",

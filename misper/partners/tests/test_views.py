@@ -71,3 +71,32 @@ def test_inbox_lists_and_acknowledges_the_agencys_alerts(pairs):  # type: ignore
     )
     client.post(f"/alerts/{alert_id}/acknowledge")
     assert 'data-testid="alert-count"' not in client.get("/alerts").content.decode()
+
+
+def test_queue_shows_work_to_do_even_behind_many_finished_interviews(pairs):  # type: ignore[no-untyped-def]
+    """The to-do list must not be cut off by years of finished interviews that fall due earlier."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from misper.core.factories import episode_make
+
+    ours = pairs.ours
+    todo = ours.interview
+    ReturnInterview.objects.filter(pk=todo.pk).update(due_at=timezone.now() + timedelta(hours=24))
+    long_ago = timezone.now() - timedelta(days=400)
+    ReturnInterview.objects.bulk_create(
+        ReturnInterview(
+            episode=episode_make(ours.child, reported_at=long_ago - timedelta(days=i)),
+            responsible_agency=todo.responsible_agency,
+            provider=todo.provider,
+            referred_at=long_ago,
+            due_at=long_ago + timedelta(hours=72),
+            status="completed",
+            completed_at=long_ago + timedelta(hours=30),
+        )
+        for i in range(501)
+    )
+    page = _web(ours.users["return_interview_provider"]).get("/return-interviews").content.decode()
+    assert f'href="/return-interviews/{todo.pk}"' in page
+    assert "No interviews to do." not in page
