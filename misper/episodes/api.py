@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any, Literal
 
@@ -12,15 +11,15 @@ from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from misper.audit.services import access_record
-from misper.core.errors import FieldError, InvalidInput
+from misper.core.http import json_body
 from misper.episodes import services
 from misper.episodes.models import Episode
+from misper.episodes.schemas import AssessmentOut, assessment_out
 from misper.episodes.selectors import access_episode_by_id, episode_detail, episode_list
 from misper.partners.projections import episode_view_for
 from misper.risk import load_schema
 
 router = Router(tags=["episodes"])
-MAX_DOCUMENT_BYTES = 1_000_000
 
 
 class Strict(Schema):
@@ -75,26 +74,6 @@ class EpisodeListOut(Schema):
 class Page(Strict):
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0)
-
-
-class AssessmentOut(Schema):
-    id: int
-    kind: str
-    created_at: datetime
-    created_by: str | None
-    policy: dict[str, str]
-    category: str
-    risk: str
-    immediacy: str
-    seriousness: str
-    graded_category: str
-    graded_risk: str
-    under_graded: bool
-    rationale: str
-    approval_status: str
-    reasons: list[dict[str, Any]]
-    actions: list[str]
-    suggestions: list[dict[str, Any]]
 
 
 class ReportOut(Schema):
@@ -152,40 +131,6 @@ class CloseIn(Strict):
     version: int | None = None
 
 
-def assessment_out(a: Any) -> AssessmentOut:
-    r = a.result
-    return AssessmentOut(
-        id=a.pk,
-        kind=a.kind,
-        created_at=a.created_at,
-        created_by=a.created_by.username if a.created_by_id else None,
-        policy={"name": a.policy_name, "version": a.policy_version},
-        category=a.recommended_category,
-        risk=a.recommended_risk,
-        immediacy=a.immediacy,
-        seriousness=a.seriousness,
-        graded_category=a.graded_category,
-        graded_risk=a.graded_risk,
-        under_graded=a.under_graded,
-        rationale=a.rationale,
-        approval_status=a.approval_status,
-        reasons=r.get("reasons", []),
-        actions=r.get("actions", []),
-        suggestions=r.get("suggestions", []),
-    )
-
-
-def _json_body(request: HttpRequest) -> Any:
-    if len(request.body) > MAX_DOCUMENT_BYTES:
-        raise InvalidInput(FieldError("body", f"The document is larger than {MAX_DOCUMENT_BYTES} bytes"))
-    try:
-        return json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise InvalidInput(
-            FieldError("body", f"The body is not valid UTF-8 JSON ({exc.__class__.__name__})")
-        ) from exc
-
-
 @router.get("", response=EpisodeListOut)
 def list_episodes(request: HttpRequest, page: Query[Page]) -> EpisodeListOut:
     with transaction.atomic():
@@ -210,7 +155,7 @@ def list_episodes(request: HttpRequest, page: Query[Page]) -> EpisodeListOut:
 def report_episode(request: HttpRequest) -> Status[ReportOut]:
     """Record a missing report from a misper/1 document. Matches the child by ``child.ref`` or creates it."""
     key = request.headers.get("Idempotency-Key", "")[:100] or None
-    outcome = services.episode_report(doc=_json_body(request), acting_user=request.user, idempotency_key=key)  # type: ignore[arg-type]
+    outcome = services.episode_report(doc=json_body(request), acting_user=request.user, idempotency_key=key)  # type: ignore[arg-type]
     e = outcome.episode
     c = e.child
     body = ReportOut(

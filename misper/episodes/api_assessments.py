@@ -14,7 +14,7 @@ from ninja import Query, Router, Schema
 from misper import risk
 from misper.audit.services import access_record
 from misper.core.errors import FieldError, InvalidInput
-from misper.episodes.api import _json_body
+from misper.core.http import json_body
 
 router = Router(tags=["assessments"])
 
@@ -30,7 +30,7 @@ class PolicyQuery(Schema):
     },
 )
 def assess_document(request: HttpRequest, query: Query[PolicyQuery]) -> dict[str, Any]:
-    doc = _json_body(request)
+    doc = json_body(request)
     name = query.policy or settings.MISPER_RISK_POLICY
     if name not in risk.available_policies():
         raise InvalidInput(

@@ -27,6 +27,7 @@ from misper.episodes.models import (
     Status,
     StatusChange,
 )
+from misper.episodes.schemas import assessment_out
 from misper.people.models import Child
 from misper.people.selectors import visible_children
 
@@ -59,7 +60,6 @@ def _iso(dt):  # type: ignore[no-untyped-def]
 
 def episode_detail(episode: Episode) -> dict[str, object]:
     """Everything about one episode for the API, in a fixed number of queries."""
-    from misper.episodes.api import assessment_out
     from misper.partners.models import ReturnInterview
 
     e = (

@@ -1,0 +1,51 @@
+"""API shapes shared by the episode routes and the episode detail selector."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Schema
+
+
+class AssessmentOut(Schema):
+    id: int
+    kind: str
+    created_at: datetime
+    created_by: str | None
+    policy: dict[str, str]
+    category: str
+    risk: str
+    immediacy: str
+    seriousness: str
+    graded_category: str
+    graded_risk: str
+    under_graded: bool
+    rationale: str
+    approval_status: str
+    reasons: list[dict[str, Any]]
+    actions: list[str]
+    suggestions: list[dict[str, Any]]
+
+
+def assessment_out(a: Any) -> AssessmentOut:
+    r = a.result
+    return AssessmentOut(
+        id=a.pk,
+        kind=a.kind,
+        created_at=a.created_at,
+        created_by=a.created_by.username if a.created_by_id else None,
+        policy={"name": a.policy_name, "version": a.policy_version},
+        category=a.recommended_category,
+        risk=a.recommended_risk,
+        immediacy=a.immediacy,
+        seriousness=a.seriousness,
+        graded_category=a.graded_category,
+        graded_risk=a.graded_risk,
+        under_graded=a.under_graded,
+        rationale=a.rationale,
+        approval_status=a.approval_status,
+        reasons=r.get("reasons", []),
+        actions=r.get("actions", []),
+        suggestions=r.get("suggestions", []),
+    )
