@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
@@ -16,10 +17,18 @@ from misper.episodes import services
 from misper.episodes.models import Episode
 from misper.episodes.schemas import AssessmentOut, assessment_out
 from misper.episodes.selectors import access_episode_by_id, episode_detail, episode_list
+from misper.learning.services import language_notes_record
 from misper.partners.projections import episode_view_for
+from misper.people.models import Child
 from misper.risk import load_schema
 
 router = Router(tags=["episodes"])
+
+
+def _child_age(episode_id: int) -> int | None:
+    """The child's age today, for terms that apply only to younger children (docs/language.md)."""
+    child = Child.objects.only("date_of_birth").get(episodes__pk=episode_id)
+    return child.age_on(timezone.localdate())
 
 
 class Strict(Schema):
@@ -95,9 +104,21 @@ class GradingIn(Strict):
     version: int | None = Field(None, description="The episode version you read; a stale one gets 409")
 
 
+class LanguageNoteOut(Schema):
+    """Words that can read as blaming the child: the write was saved; think again and amend if wrong."""
+
+    field: str
+    words: str
+    reason: str
+    suggestion: str
+
+
 class GradingOut(Schema):
     status: Literal["applied", "pending_approval"]
     assessment: AssessmentOut
+    language: list[LanguageNoteOut] = Field(
+        default_factory=list, description="Blame-language notes on the rationale (docs/language.md)"
+    )
 
 
 class FoundIn(Strict):
@@ -185,20 +206,26 @@ def get_episode(request: HttpRequest, episode_id: int) -> dict[str, Any]:
 
 @router.post("/{episode_id}/grading", response={200: GradingOut, 202: GradingOut})
 def grade_episode(request: HttpRequest, episode_id: int, body: GradingIn) -> Status[GradingOut]:
-    outcome = services.episode_regrade(
-        episode_id=episode_id,
-        category=body.category,
-        risk_grade=body.risk,
-        rationale=body.rationale,
-        acting_user=request.user,  # type: ignore[arg-type]
-        expected_version=body.version,
-    )
+    with transaction.atomic():
+        outcome = services.episode_regrade(
+            episode_id=episode_id,
+            category=body.category,
+            risk_grade=body.risk,
+            rationale=body.rationale,
+            acting_user=request.user,  # type: ignore[arg-type]
+            expected_version=body.version,
+        )
+        language = language_notes_record(
+            texts={"rationale": (body.rationale, ("risk_assessment", outcome.assessment.pk))},
+            child_age=_child_age(episode_id),
+            acting_user=request.user,  # type: ignore[arg-type]
+        )
     status: Literal["applied", "pending_approval"] = (
         "pending_approval" if outcome.pending_approval else "applied"
     )
     return Status(
         202 if outcome.pending_approval else 200,
-        GradingOut(status=status, assessment=assessment_out(outcome.assessment)),
+        GradingOut(status=status, assessment=assessment_out(outcome.assessment), language=language),
     )
 
 
@@ -226,13 +253,20 @@ def safe_and_well(request: HttpRequest, episode_id: int, body: SafeAndWellIn) ->
 
 @router.post("/{episode_id}/close")
 def close(request: HttpRequest, episode_id: int, body: CloseIn) -> dict[str, Any]:
-    outcome = services.episode_close(
-        episode_id=episode_id,
-        acting_user=request.user,  # type: ignore[arg-type]
-        reason_no_check=body.reason_no_check,
-        summary=body.summary,
-        expected_version=body.version,
-    )
+    with transaction.atomic():
+        outcome = services.episode_close(
+            episode_id=episode_id,
+            acting_user=request.user,  # type: ignore[arg-type]
+            reason_no_check=body.reason_no_check,
+            summary=body.summary,
+            expected_version=body.version,
+        )
+        record = ("episode", outcome.episode.pk)
+        language = language_notes_record(
+            texts={"summary": (body.summary, record), "reason_no_check": (body.reason_no_check, record)},
+            child_age=_child_age(episode_id),
+            acting_user=request.user,  # type: ignore[arg-type]
+        )
     ri = outcome.return_interview
     return {
         "id": outcome.episode.pk,
@@ -244,4 +278,5 @@ def close(request: HttpRequest, episode_id: int, body: CloseIn) -> dict[str, Any
             "due_at": ri.due_at.isoformat(),
         },
         "prompts": outcome.prompts,
+        "language": language,
     }

@@ -21,6 +21,7 @@ from misper.audit.services import access_record
 from misper.core.errors import ConflictError, FieldError, InvalidInput
 from misper.episodes.models import Episode, Status
 from misper.episodes.selectors import access_episode_by_id
+from misper.learning.language import language_check
 from misper.learning.models import (
     Answer,
     EvidenceLink,
@@ -154,6 +155,33 @@ def language_flags_record(*, findings: list[tuple[tuple[str, int], str, str]], a
     with transaction.atomic():
         LanguageFlag.objects.bulk_create(rows)
     return len(rows)
+
+
+def language_notes_record(
+    *, texts: dict[str, tuple[str, tuple[str, int]]], child_age: int | None, acting_user: User
+) -> list[dict[str, str]]:
+    """The blame-language check for writes that have no page to hold them back (the API).
+
+    ``texts`` maps a field name to (the text saved, (record_type, record_id) it was saved to). The write
+    has already happened — an API client is never blocked — so each finding is counted as a flag, like a
+    form's "Save anyway", and returned as a note for the client to show. Call inside the write's
+    transaction.
+    """
+    notes: list[dict[str, str]] = []
+    findings: list[tuple[tuple[str, int], str, str]] = []
+    for field, (text, record) in texts.items():
+        for finding in language_check(text, child_age=child_age):
+            findings.append((record, finding.code, field))
+            notes.append(
+                {
+                    "field": field,
+                    "words": finding.matched,
+                    "reason": finding.reason,
+                    "suggestion": finding.suggestion,
+                }
+            )
+    language_flags_record(findings=findings, acting_user=acting_user)
+    return notes
 
 
 # --- recommendations tracker -------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
+from misper.core.factories import child_make, episode_make
 from misper.learning.models import Feedback, LanguageFlag
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +63,74 @@ def test_language_summary(world, api_as) -> None:  # type: ignore[no-untyped-def
     )
     rows = api_as(world.supervisor).get_json("/api/v1/language/summary").json()
     assert [(r["team"], r["term"], r["count"]) for r in rows] == [("North", "runaway", 1)]
+
+
+# --- blame-language notes on API writes (no page to hold the write back) ------------------------------
+
+
+@pytest.fixture
+def open_episode(world):  # type: ignore[no-untyped-def]
+    return episode_make(child_make(world.force, given_name="Nadia", family_name="Price"))
+
+
+def test_api_grading_with_blaming_words_saves_returns_a_note_and_counts_the_flag(
+    world, api_as, open_episode
+) -> None:  # type: ignore[no-untyped-def]
+    world.supervisor.team = "Supervisors"
+    world.supervisor.save()
+    open_episode.refresh_from_db()
+    resp = api_as(world.supervisor).post_json(
+        f"/api/v1/episodes/{open_episode.pk}/grading",
+        {
+            "category": "missing",
+            "risk": "high",
+            "rationale": "She is streetwise.",
+            "version": open_episode.version,
+        },
+    )
+    assert resp.status_code == 200, resp.content
+    body = resp.json()
+    assert body["assessment"]["rationale"] == "She is streetwise."
+    assert [(n["field"], n["words"]) for n in body["language"]] == [("rationale", "streetwise")]
+    assert body["language"][0]["suggestion"]
+    flag = LanguageFlag.objects.get()
+    assert (flag.record_type, flag.record_id, flag.term, flag.team) == (
+        "risk_assessment", body["assessment"]["id"], "streetwise", "Supervisors",
+    )  # fmt: skip
+
+
+def test_api_grading_with_plain_words_has_no_notes_and_no_flags(world, api_as, open_episode) -> None:  # type: ignore[no-untyped-def]
+    open_episode.refresh_from_db()
+    resp = api_as(world.supervisor).post_json(
+        f"/api/v1/episodes/{open_episode.pk}/grading",
+        {
+            "category": "missing",
+            "risk": "high",
+            "rationale": "Seen with an adult of concern.",
+            "version": open_episode.version,
+        },
+    )
+    assert resp.status_code == 200, resp.content
+    assert resp.json()["language"] == []
+    assert not LanguageFlag.objects.exists()
+
+
+def test_api_close_notes_each_field_and_a_refused_close_counts_nothing(world, api_as, found_episode) -> None:  # type: ignore[no-untyped-def]
+    client = api_as(world.supervisor)
+    found_episode.refresh_from_db()
+    stale = client.post_json(
+        f"/api/v1/episodes/{found_episode.pk}/close",
+        {"summary": "A runaway; she is streetwise.", "version": found_episode.version + 5},
+    )
+    assert stale.status_code == 409
+    assert not LanguageFlag.objects.exists()
+    resp = client.post_json(
+        f"/api/v1/episodes/{found_episode.pk}/close",
+        {"summary": "A runaway; she is streetwise.", "version": found_episode.version},
+    )
+    assert resp.status_code == 200, resp.content
+    assert sorted(n["words"].lower() for n in resp.json()["language"]) == ["runaway", "streetwise"]
+    assert sorted(LanguageFlag.objects.values_list("field", "term")) == [
+        ("summary", "runaway"),
+        ("summary", "streetwise"),
+    ]
