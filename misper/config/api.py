@@ -6,11 +6,12 @@ Every error body is ``{"detail": "…", "errors": [{"field": "…", "message": "
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
@@ -154,9 +155,21 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     )
 
 
-@api.get("/health", auth=None, tags=["service"])
-def health(request: HttpRequest) -> dict[str, str]:
-    return {"status": "ok"}
+class HealthOut(Schema):
+    status: Literal["ok", "unavailable"]
+    database: Literal["ok", "unavailable"]
+
+
+@api.get("/health", auth=None, tags=["service"], response={200: HealthOut, 503: HealthOut})
+def health(request: HttpRequest) -> Status[HealthOut]:
+    """For load balancers and monitoring: 200 when the service can reach its database, else 503."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        logger.warning("Health check: the database is unavailable", exc_info=True)
+        return Status(503, HealthOut(status="unavailable", database="unavailable"))
+    return Status(200, HealthOut(status="ok", database="ok"))
 
 
 def _register_routers() -> None:

@@ -10,7 +10,19 @@ pytestmark = pytest.mark.django_db
 def test_health_needs_no_token(api_as):
     resp = api_as(None).get_json("/api/v1/health")
     assert resp.status_code == 200
-    assert resp.json() == {"status": "ok"}
+    assert resp.json() == {"status": "ok", "database": "ok"}
+
+
+def test_health_is_503_when_the_database_cannot_be_reached(api_as, monkeypatch):
+    from django.db import OperationalError, connection
+
+    def down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", down)
+    resp = api_as(None).get_json("/api/v1/health")
+    assert resp.status_code == 503
+    assert resp.json() == {"status": "unavailable", "database": "unavailable"}
 
 
 def test_episode_list_needs_a_token(api_as):
