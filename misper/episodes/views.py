@@ -249,10 +249,13 @@ class EpisodeDetailView(LoginRequiredMixin, View):
             )
         now = timezone.now()
         actions = list(episode.actions.all())
+        assessments = list(episode.assessments.all())
+        latest = max(assessments, key=lambda a: (a.created_at, a.pk)) if assessments else None
         ctx = {
             "episode": episode,
             "page_title": f"{episode.child.full_name}, {episode.reference}",
-            "assessments": list(episode.assessments.all()),
+            "assessments": assessments,
+            "latest_assessment": latest,
             "pending": selectors.pending_assessment(episode),
             "open_actions": [a for a in actions if a.status == "open"],
             "done_actions": [a for a in actions if a.status != "open"],

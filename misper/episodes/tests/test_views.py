@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django.utils.html import escape
 
 from misper import risk
 from misper.accounts.models import Role
@@ -556,3 +557,17 @@ def test_home_links_open_episodes(world, flagged_child):
     episode = report(world, flagged_child)
     html = client_as(world.calltaker).get("/").content.decode()
     assert f'href="/episodes/{episode.pk}"' in html
+
+
+def test_episode_page_says_why_the_engine_recommended_its_grade_to_police_only(world, flagged_child):
+    episode = report(world, flagged_child)
+    result = RiskAssessment.objects.get(episode=episode).result
+    assert result["reasons"], "the flagged child's report should have reasons"
+    html = client_as(world.calltaker).get(f"/episodes/{episode.pk}").content.decode()
+    assert f"Why the latest recommendation is {result['category']}" in html
+    for reason in result["reasons"]:
+        assert escape(reason["text"]) in html
+        assert escape(reason["evidence"]) in html
+    partner = client_as(world.socialworker).get(f"/episodes/{episode.pk}").content.decode()
+    assert "Why the latest recommendation" not in partner
+    assert escape(result["reasons"][0]["evidence"]) not in partner
