@@ -173,7 +173,7 @@ def test_child_page_shows_what_is_known_with_the_trigger_plan_first(world, caitl
     assert "Ring DS Khan on 0000" in html
     assert "At risk of child sexual exploitation" in html
     assert "1 in the last 90 days, 2 in all" in html
-    assert "with Gary" in html
+    assert "with whom: Gary" in html
     assert "Gary Concern" in html  # associates of concern, police only
     assert "Report this child missing" in html
     assert "Short, dark curly hair" in html
