@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -89,7 +90,78 @@ def review_queue(user: User) -> QuerySet[ReviewPair]:
 
 
 def latest_record(source: str, ref: str) -> NationalRecord | None:
-    return NationalRecord.objects.filter(source=source, ref=ref).order_by("-reported_at", "-pk").first()
+    return latest_records([(source, ref)]).get((source, ref))
+
+
+def latest_records(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], NationalRecord]:
+    """Each child's latest record, keyed by (source, ref), in one query (children with none are left out)."""
+    wanted = set(keys)
+    if not wanted:
+        return {}
+    rows = NationalRecord.objects.filter(
+        source__in={s for s, _ in wanted}, ref__in={r for _, r in wanted}
+    ).order_by("-reported_at", "-pk")
+    latest: dict[tuple[str, str], NationalRecord] = {}
+    for row in rows:
+        key = (row.source, row.ref)
+        if key in wanted and key not in latest:
+            latest[key] = row
+    return latest
+
+
+@dataclass(frozen=True)
+class PairRecords:
+    """A review pair beside the two children's latest records, for the side-by-side comparison."""
+
+    pair: ReviewPair
+    left: NationalRecord | None
+    right: NationalRecord | None
+
+
+def pairs_compared(user: User, pairs: list[ReviewPair]) -> list[PairRecords]:
+    """``pairs`` each with both children's latest records, in one query (the page and the API use it)."""
+    national_user_required(user)
+    keys = [k for p in pairs for k in ((p.left_source, p.left_ref), (p.right_source, p.right_ref))]
+    latest = latest_records(keys)
+    return [
+        PairRecords(p, latest.get((p.left_source, p.left_ref)), latest.get((p.right_source, p.right_ref)))
+        for p in pairs
+    ]
+
+
+def _page[T](items: QuerySet[T] | list[T], *, limit: int, offset: int) -> tuple[int, list[T]]:
+    count = items.count() if isinstance(items, QuerySet) else len(items)
+    return count, list(items[offset : offset + limit])
+
+
+def missing_now_page(user: User, *, limit: int, offset: int) -> tuple[int, list[NationalRecord]]:
+    """One page of the episodes open now across all forces (oldest report first), and how many there are."""
+    return _page(missing_now(user), limit=limit, offset=offset)
+
+
+def review_queue_page(user: User, *, limit: int, offset: int) -> tuple[int, list[ReviewPair]]:
+    """One page of the undecided pairs (most likely match first), and how many are waiting."""
+    return _page(review_queue(user), limit=limit, offset=offset)
+
+
+@dataclass(frozen=True)
+class CrossForcePerson:
+    person_id: str
+    records: list[NationalRecord]
+
+    @property
+    def forces(self) -> list[str]:
+        return sorted({r.source for r in self.records})
+
+
+def cross_force_page(user: User, *, limit: int, offset: int) -> tuple[int, list[CrossForcePerson]]:
+    """One page of the people with episodes in more than one force (by person id), each with their
+    records (by report time), and how many such people there are."""
+    count, person_ids = _page(cross_force_person_ids(user), limit=limit, offset=offset)
+    grouped: dict[str, list[NationalRecord]] = {pid: [] for pid in person_ids}
+    for record in records_of_people(user, person_ids):
+        grouped[record.link.person_id].append(record)
+    return count, [CrossForcePerson(pid, records) for pid, records in grouped.items()]
 
 
 def access_review_pair_by_id(user: User, pk: int) -> ReviewPair:

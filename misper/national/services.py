@@ -17,6 +17,7 @@ from django.utils.dateparse import parse_datetime
 
 from misper.accounts.models import User
 from misper.audit.services import access_record
+from misper.core.errors import ConflictError
 from misper.episodes.models import Category, Risk, Status
 from misper.national.linkage import Decision as LinkDecision
 from misper.national.linkage import LinkRecord, link
@@ -243,3 +244,25 @@ def review_decide(*, pair: ReviewPair, decision: str, acting_user: User) -> Revi
         )  # fmt: skip
     national_relink(acting_user=acting_user)
     return pair
+
+
+ALREADY_DECIDED = "This pair has already been decided: {decision}. Change it on the review page."
+
+
+def review_decide_once(*, pair_id: int, decision: str, acting_user: User) -> tuple[ReviewPair, bool]:
+    """The API's decision: ``review_decide`` on an undecided pair; returns (pair, whether it changed).
+
+    Repeating the decision already recorded changes nothing (idempotent, logged); a different decision on
+    a decided pair is a ConflictError. The pair is locked, so two reviewers cannot both decide it.
+    """
+    with transaction.atomic():
+        pair = ReviewPair.objects.select_for_update().get(pk=pair_id)
+        if pair.decision == decision:
+            access_record(
+                user=acting_user, action="national_review_decide", record_type="review_pair",
+                record_ids=[pair.pk], purpose=f"{decision} (already recorded)",
+            )  # fmt: skip
+            return pair, False
+        if pair.decision != Decision.UNDECIDED:
+            raise ConflictError(ALREADY_DECIDED.format(decision=Decision(pair.decision).label.lower()))
+        return review_decide(pair=pair, decision=decision, acting_user=acting_user), True

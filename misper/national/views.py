@@ -23,6 +23,7 @@ DECIDED_SAME = "Recorded: the same child. Linkage has been re-run."
 DECIDED_DIFFERENT = "Recorded: different children. Linkage has been re-run."
 CHOOSE_DECISION = "Select whether these are the same child or different children"
 CROSS_FORCE_LIMIT = 200
+REVIEW_PAGE = 50
 
 
 class NationalUserMixin(LoginRequiredMixin):
@@ -36,9 +37,9 @@ class NationalView(NationalUserMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         counts = selectors.national_counts(user)  # type: ignore[arg-type]
-        cross = selectors.cross_force_person_ids(user)[:CROSS_FORCE_LIMIT]  # type: ignore[arg-type]
+        _, people = selectors.cross_force_page(user, limit=CROSS_FORCE_LIMIT, offset=0)  # type: ignore[arg-type]
         missing = list(selectors.missing_now(user))  # type: ignore[arg-type]
-        cross_records = list(selectors.records_of_people(user, cross))  # type: ignore[arg-type]
+        cross_records = [record for person in people for record in person.records]
         with transaction.atomic():
             access_record(user=user, action="national_view", record_type="national_record",
                           record_ids=[r.pk for r in missing + cross_records], request=request)  # fmt: skip
@@ -49,7 +50,7 @@ class NationalView(NationalUserMixin, View):
 
 class ReviewQueueView(NationalUserMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        pairs = list(selectors.review_queue(request.user)[:50])  # type: ignore[arg-type]
+        _, pairs = selectors.review_queue_page(request.user, limit=REVIEW_PAGE, offset=0)  # type: ignore[arg-type]
         with transaction.atomic():
             access_record(user=request.user, action="national_review_list", record_type="review_pair",
                           record_ids=[p.pk for p in pairs], request=request)  # fmt: skip
@@ -61,13 +62,12 @@ class ReviewPairView(NationalUserMixin, View):
         return selectors.access_review_pair_by_id(self.request.user, pk)  # type: ignore[arg-type]
 
     def _render(self, request: HttpRequest, pair: ReviewPair, error: str = "") -> HttpResponse:
-        left = selectors.latest_record(pair.left_source, pair.left_ref)
-        right = selectors.latest_record(pair.right_source, pair.right_ref)
+        (compared,) = selectors.pairs_compared(request.user, [pair])  # type: ignore[arg-type]
         with transaction.atomic():
             access_record(user=request.user, action="national_review_view", record_type="review_pair",
                           record_ids=[pair.pk], request=request)  # fmt: skip
         return render(request, "national/review_pair.html", {
-            "page_title": REVIEW_TITLE, "pair": pair, "left": left, "right": right, "error": error,
+            "page_title": REVIEW_TITLE, "pair": pair, "left": compared.left, "right": compared.right, "error": error,
             "errors": [error] if error else [],
         }, status=422 if error else 200)  # fmt: skip
 

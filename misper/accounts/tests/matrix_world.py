@@ -140,6 +140,17 @@ def _pk(w: MatrixWorld) -> int:
     return 999_999
 
 
+def _pair_id(w: MatrixWorld) -> int:
+    """A national clerical-review pair, undecided (made once)."""
+    from misper.national.models import ReviewPair
+
+    pair, _ = ReviewPair.objects.get_or_create(
+        left_source="mx-force", left_ref="MX-1", right_source="mx-other", right_ref="MX-9",
+        defaults={"probability": 0.5},
+    )  # fmt: skip
+    return pair.pk
+
+
 def _notice_id(w: MatrixWorld) -> int:
     """A placement notice for the child: the force is the host force, the council the host authority."""
     from misper.partners.models import PlacementNotice
@@ -195,6 +206,7 @@ PARAMS: dict[str, Callable[[MatrixWorld], Any]] = {
     "code": _code,
     "fmt": _fmt,
     "pk": _pk,
+    "pair_id": _pair_id,
     "notice_id": _notice_id,
     "meeting_id": lambda w: _meeting(w).pk,
     "meeting_action_id": lambda w: _meeting(w).actions.get().pk,

@@ -129,6 +129,9 @@ WEB: dict[str, Route] = {
     ),
     "return-interviews": web_signed_in(note="each agency's own queue; empty for those with none"),
     "return-interviews/<int:interview_id>": web_signed_in(**CHILD_VISIBLE),
+    "return-interviews/export.csv": web_signed_in(
+        method="POST", note="400 without a purpose; each agency's own queue, as on the page"
+    ),
     "care-home-reports": web_police(),
     "care-home-reports/<int:notification_id>/report": web_police(),
     "alerts": web_signed_in(),
@@ -146,6 +149,23 @@ WEB: dict[str, Route] = {
         auditor=NOT_FOUND,
         administrator=NOT_FOUND,
         note="the force is the host force, the council the host authority",
+    ),
+    "placements/export.csv": web_signed_in(
+        method="POST", note="400 without a purpose; each agency's own notices, as on the page"
+    ),
+    "placements/<int:notice_id>": web_signed_in(
+        **CHILD_VISIBLE, note="received or sent by the user's agency"
+    ),
+    "placements/<int:notice_id>/end": expect(
+        FORBIDDEN,
+        method="POST",
+        anonymous=SIGN_IN,
+        coordinator=OK,
+        supervisor=OK,
+        partner_practitioner=OK,
+        auditor=NOT_FOUND,
+        administrator=NOT_FOUND,
+        note="the placing authority, or the host force's coordinators and supervisors",
     ),
     "panels": expect(OK, anonymous=SIGN_IN, auditor=FORBIDDEN, administrator=FORBIDDEN),
     "panels/meetings/new": expect(FORBIDDEN, anonymous=SIGN_IN, coordinator=OK, supervisor=OK),
@@ -224,8 +244,26 @@ API: dict[str, Route] = {
     "POST /api/v1/alerts/{alert_id}/acknowledge": expect(
         NOT_FOUND, anonymous=UNAUTHORISED, partner_practitioner=OK, note="alerts to the child's LA"
     ),
+    "GET /api/v1/placements/{notice_id}": api_signed_in(**CHILD_VISIBLE),
+    "POST /api/v1/placements/{notice_id}/end": expect(
+        FORBIDDEN,
+        anonymous=UNAUTHORISED,
+        coordinator=OK,
+        supervisor=OK,
+        partner_practitioner=OK,
+        auditor=NOT_FOUND,
+        administrator=NOT_FOUND,
+        note="the placing authority, or the host force's coordinators and supervisors",
+    ),
     "POST /api/v1/children/search": api_signed_in(note="422 before the search: an empty body names no child"),
     "GET /api/v1/dashboard/figures": expect(FORBIDDEN, anonymous=UNAUTHORISED, **DASHBOARD),
     "GET /api/v1/feedback/summary": expect(FORBIDDEN, anonymous=UNAUTHORISED, **LEARNING_READ),
     "GET /api/v1/language/summary": expect(FORBIDDEN, anonymous=UNAUTHORISED, **LEARNING_READ),
+    # national: national agencies and police analysts (selectors.can_use_national, as the pages)
+    "GET /api/v1/national/summary": expect(FORBIDDEN, anonymous=UNAUTHORISED, analyst=OK),
+    "GET /api/v1/national/missing-now": expect(FORBIDDEN, anonymous=UNAUTHORISED, analyst=OK),
+    "GET /api/v1/national/multi-force": expect(FORBIDDEN, anonymous=UNAUTHORISED, analyst=OK),
+    "GET /api/v1/national/review": expect(FORBIDDEN, anonymous=UNAUTHORISED, analyst=OK),
+    "GET /api/v1/national/review/{pair_id}": expect(FORBIDDEN, anonymous=UNAUTHORISED, analyst=OK),
+    "POST /api/v1/national/review/{pair_id}/decision": api_signed_in(note="422 before the access check"),
 }
