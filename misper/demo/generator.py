@@ -10,7 +10,8 @@ loader (``misper.demo.loader``) writes it. The distributions follow the publishe
 4. who the people are (``people``): age band, sex, care status, vulnerabilities, aliases;
 5. the adults around them (``networks``) and partners' plans and notices (``partnering``);
 6. each report, how it ended and the misper/1 document graded by the real engine (``reporting``);
-7. what was done after (``followup``): reviews, actions, safe and well, return interviews, status.
+7. what was done after (``followup``): reviews, actions, safe and well, return interviews, status;
+8. the monthly multi-agency missing panels (``panels``): children discussed, attendees, actions.
 
 Same seed, scale and ``now`` give the same plan.
 """
@@ -23,7 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from faker import Faker
 
-from misper.demo import calibrate, figures, followup, partnering, people, stories, timeline, world
+from misper.demo import calibrate, figures, followup, panels, partnering, people, stories, timeline, world
 from misper.demo.context import Gen
 from misper.demo.networks import build_networks
 from misper.demo.plan import AssessmentPlan, ChildPlaceLink, ChildPlan, EpisodePlan, Plan, TriggerPlanPlan
@@ -64,6 +65,7 @@ def generate_plan(
     _grade_and_follow_up(gen, links)
     _supervise_open(gen)
     _number(plan.episodes)
+    panels.build_meetings(gen)  # last: it draws from the RNG after everything else is settled
     return plan
 
 

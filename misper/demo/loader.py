@@ -7,6 +7,7 @@ and assessments can be linked as they are written.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -53,12 +54,18 @@ def load_plan(plan: Plan) -> dict[str, Any]:
             for a in plan.associates
         ],
     )
-    _child_links(plan, children, associates)
+    cawns = _child_links(plan, children, associates)
     _partners(plan, agencies, children, locations)
     episodes = _episodes(plan, agencies, children, locations, associates)
     _episode_details(plan.episodes, episodes, agencies)
     users = demo_users_ensure(force=agencies[plan.force], local_authority=agencies[plan.local_authority])
     _assign_owners(plan.episodes, episodes, {u.username: u for u in users})
+    by_name = {u.username: u for u in users}
+    _meetings(plan, agencies, children, by_name)
+    # The notices were issued by the force's missing person coordinator (once the demo users exist).
+    pp.AbductionWarningNotice.objects.filter(pk__in=[c.pk for c in cawns]).update(
+        issued_by=by_name.get("demo-coordinator")
+    )
     return {"force": agencies[plan.force], "local_authority": agencies[plan.local_authority], "users": users}
 
 
@@ -191,7 +198,9 @@ def _children(plan: Plan, agencies: dict[str, Agency], locations: list[pp.Locati
     return children
 
 
-def _child_links(plan: Plan, children: list[pp.Child], associates: list[pp.Associate]) -> None:
+def _child_links(
+    plan: Plan, children: list[pp.Child], associates: list[pp.Associate]
+) -> list[pp.AbductionWarningNotice]:
     _bulk(
         pp.ChildAssociate,
         [
@@ -206,7 +215,7 @@ def _child_links(plan: Plan, children: list[pp.Child], associates: list[pp.Assoc
             for link in plan.links
         ],
     )
-    _bulk(
+    return _bulk(
         pp.AbductionWarningNotice,
         [
             pp.AbductionWarningNotice(
@@ -395,3 +404,50 @@ def _assign_owners(plans: list[EpisodePlan], episodes: list[ep.Episode], users: 
             episodes[p.key].owner = users[p.owner]
     owned = [episodes[p.key] for p in plans if p.owner and p.owner in users]
     ep.Episode.objects.bulk_update(owned, ["owner"], batch_size=BATCH)
+
+
+def _meetings(
+    plan: Plan, agencies: dict[str, Agency], children: list[pp.Child], users: dict[str, User]
+) -> None:
+    """The monthly panels, recorded by the demo coordinator: meetings, the children discussed, actions."""
+    force = agencies[plan.force]
+    recorder = users.get("demo-coordinator")
+    rows = _bulk(
+        pt.Meeting,
+        [
+            pt.Meeting(
+                force=force,
+                kind=m.kind,
+                held_on=m.held_on,
+                attendees=m.attendees,
+                decisions=m.decisions,
+                created_by=recorder,
+                created_at=datetime.combine(m.held_on, time(15, 0), tzinfo=UTC),
+            )
+            for m in plan.meetings
+        ],
+    )
+    through = pt.Meeting.children.through
+    _bulk(
+        through,
+        [
+            through(meeting_id=row.pk, child_id=children[key].pk)
+            for row, m in zip(rows, plan.meetings, strict=True)
+            for key in dict.fromkeys(m.children)
+        ],
+    )
+    _bulk(
+        pt.MeetingAction,
+        [
+            pt.MeetingAction(
+                meeting=row,
+                text=a.text,
+                owner_agency=agencies[a.owner_agency],
+                due_on=a.due_on,
+                completed_on=a.completed_on,
+                completed_by=recorder if a.completed_on else None,
+            )
+            for row, m in zip(rows, plan.meetings, strict=True)
+            for a in m.actions
+        ],
+    )

@@ -121,7 +121,15 @@ def _cawns(gen: Gen, associate: int, group: list[int]) -> None:
         if rng.random() < 0.3:
             when = issued + timedelta(days=rng.randrange(5, 90))
             if when < gen.now.date():
-                breaches.append({"date": when.isoformat(), "note": "Found together at the associate's flat."})
+                breaches.append(
+                    {
+                        "on": when.isoformat(),
+                        "note": "Found together at the associate's flat.",
+                        "follow_up": "Arrested for breach; case referred to the CPS; strategy meeting held.",
+                        "recorded_by": "Demoshire Police",
+                        "recorded_at": f"{when.isoformat()}T12:00:00+00:00",
+                    }
+                )
         gen.plan.cawns.append(
             CawnPlan(
                 associate,

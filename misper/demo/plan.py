@@ -167,6 +167,26 @@ class PlacementNoticePlan:
 
 
 @dataclass
+class MeetingActionPlan:
+    text: str
+    owner_agency: str
+    due_on: date
+    completed_on: date | None = None
+
+
+@dataclass
+class MeetingPlan:
+    """A multi-agency missing panel (or strategy meeting) of the force about ``children`` (keys)."""
+
+    kind: str
+    held_on: date
+    children: list[int]
+    attendees: list[dict[str, str]]
+    decisions: str
+    actions: list[MeetingActionPlan] = field(default_factory=list)
+
+
+@dataclass
 class AssessmentPlan:
     kind: str
     created_at: datetime
@@ -314,6 +334,7 @@ class Plan:
     trigger_plans: list[TriggerPlanPlan] = field(default_factory=list)
     placement_notices: list[PlacementNoticePlan] = field(default_factory=list)
     episodes: list[EpisodePlan] = field(default_factory=list)
+    meetings: list[MeetingPlan] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """Row counts by table, as the loader will write them."""
@@ -327,6 +348,9 @@ class Plan:
             "abduction_warning_notices": len(self.cawns),
             "trigger_plans": len(self.trigger_plans),
             "placement_notices": len(self.placement_notices),
+            "meetings": len(self.meetings),
+            "meeting_children": sum(len(m.children) for m in self.meetings),
+            "meeting_actions": sum(len(m.actions) for m in self.meetings),
             "episodes": len(eps),
             "open_episodes": sum(e.is_open for e in eps),
             "risk_assessments": sum(len(e.assessments) for e in eps),

@@ -33,6 +33,7 @@ SUBSCRIBABLE_EVENTS = (
     "episode.missing_72h",
     "return_interview.overdue",
     "placement.notice",
+    "placement.ended",
     "missing_notification.received",
     "episode.repeat_threshold",
 )

@@ -3,7 +3,7 @@ Thin: parse, call one selector or service, shape the output."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -13,8 +13,9 @@ from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from misper.audit.services import access_record
+from misper.partners import placement_ending
 from misper.partners.alerts import alert_acknowledge
-from misper.partners.models import Alert
+from misper.partners.models import Alert, PlacementNotice
 from misper.partners.selectors import agency_list, alert_inbox
 from misper.partners.subscriptions import subscription_create
 
@@ -120,3 +121,77 @@ def list_alerts(request: HttpRequest, page: Query[Page]) -> AlertListOut:
 @router.post("/alerts/{alert_id}/acknowledge", response=AlertOut)
 def acknowledge_alert(request: HttpRequest, alert_id: int) -> AlertOut:
     return AlertOut.from_model(alert_acknowledge(alert_id=alert_id, acting_user=request.user))  # type: ignore[arg-type]
+
+
+# --- placement notices -------------------------------------------------------------------------------
+
+
+class PlacementNoticeOut(Schema):
+    id: int
+    version: int
+    child_id: int
+    child_ref: str
+    placing_authority: str
+    host_force: str
+    host_authority: str | None
+    placement_type: str
+    placement: str
+    starts_on: date
+    ends_on: date | None
+    end_reason: str
+    ended_at: datetime | None
+    current: bool
+    known_risks: str
+
+    @staticmethod
+    def from_model(n: PlacementNotice) -> PlacementNoticeOut:
+        return PlacementNoticeOut(
+            id=n.pk,
+            version=n.version,
+            child_id=n.child_id,
+            child_ref=n.child.ref,
+            placing_authority=n.placing_authority.name,
+            host_force=n.host_force.name,
+            host_authority=n.host_authority.name if n.host_authority else None,
+            placement_type=n.placement_type,
+            placement=str(n.placement or ""),
+            starts_on=n.starts_on,
+            ends_on=n.ends_on,
+            end_reason=n.end_reason,
+            ended_at=n.ended_at,
+            current=not placement_ending.is_ended(n),
+            known_risks=n.known_risks,
+        )
+
+
+class PlacementEndIn(Strict):
+    # Optional here so that the access check runs first; the service names each missing field (422).
+    ended_on: date | None = Field(None, description="The last day of the placement (not in the future)")
+    reason: str = Field("", max_length=placement_ending.REASON_MAX, description="Why the placement ended")
+    version: int | None = Field(None, description="The notice's version, from GET /placements/{id}")
+
+
+@router.get("/placements/{notice_id}", response=PlacementNoticeOut)
+def get_placement(request: HttpRequest, notice_id: int) -> PlacementNoticeOut:
+    with transaction.atomic():
+        notice = placement_ending.access_notice_by_id(request.user, notice_id)  # type: ignore[arg-type]
+        access_record(
+            user=request.user, action="view", record_type="placement_notice", record_ids=[notice.pk],
+            request=request,
+        )  # fmt: skip
+    return PlacementNoticeOut.from_model(notice)
+
+
+@router.post("/placements/{notice_id}/end", response=PlacementNoticeOut)
+def end_placement(request: HttpRequest, notice_id: int, body: PlacementEndIn) -> PlacementNoticeOut:
+    """End a placement (the placing authority, or the host force's coordinators and supervisors)."""
+    user = request.user
+    notice = placement_ending.access_notice_by_id(user, notice_id)  # type: ignore[arg-type]
+    ended = placement_ending.placement_end(
+        user=user,  # type: ignore[arg-type]
+        notice=notice,
+        ended_on=body.ended_on,
+        reason=body.reason,
+        version=body.version,
+    )
+    return PlacementNoticeOut.from_model(ended)

@@ -218,3 +218,33 @@ class RiskToolForm(GovukFormMixin, forms.Form):
     last_seen_at = LocalDateTimeField(
         label="If the child is missing now, when were they last seen?", help_text="UK time", required=False
     )
+
+
+# --- ending a placement ------------------------------------------------------------------------------
+
+
+class PlacementEndForm(GovukFormMixin, forms.Form):
+    """The last day of a placement and why it ended; the service checks the dates and the reason."""
+
+    ended_on = forms.DateField(
+        label="Last day of the placement",
+        widget=DATE,
+        required=False,
+        error_messages={"invalid": "Enter a real date, like 17/05/2026"},
+    )
+    reason = _text("Why the placement ended", rows=4, help_text="For example: moved to foster care in Kent")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+# --- downloading a list ------------------------------------------------------------------------------
+
+
+class ListExportForm(GovukFormMixin, forms.Form):
+    """Why a list is being downloaded: recorded on the access log with what was disclosed."""
+
+    purpose = forms.CharField(
+        label="Why are you downloading this list?",
+        help_text="For example: the monthly missing panel. This is recorded with what you download.",
+        max_length=150,
+        required=False,
+    )

@@ -101,6 +101,14 @@ class PlacementNotice(models.Model):
     authority_acknowledged_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Ending a placement (``placements.placement_end``): ``ends_on`` is the last day of the placement,
+    # ``ended_*`` who recorded the end and why. ``version`` is the optimistic lock for edits.
+    end_reason = models.TextField(blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         indexes = [models.Index(fields=["host_force", "starts_on"])]

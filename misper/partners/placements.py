@@ -293,6 +293,16 @@ def received_notices(user: User) -> QuerySet[PlacementNotice]:
     )
 
 
+def current_q() -> Q:
+    """Notices still current: not ended, and with no last day or a last day not yet passed."""
+    return Q(ended_at__isnull=True) & (Q(ends_on__isnull=True) | Q(ends_on__gte=timezone.localdate()))
+
+
+def current_received_notices(user: User) -> QuerySet[PlacementNotice]:
+    """The "current placements on our patch" list: received notices that have not ended."""
+    return received_notices(user).filter(current_q())
+
+
 def sent_notices(user: User) -> QuerySet[PlacementNotice]:
     """Notices a local authority sent as placing authority (empty for everyone else)."""
     if user.is_police or user.role != Role.PARTNER_PRACTITIONER or user.agency_id is None:

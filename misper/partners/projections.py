@@ -103,3 +103,43 @@ def episode_view_for(user: User, detail: dict[str, Any]) -> dict[str, Any]:
     shaped = {k: v for k, v in detail.items() if k in PARTNER_EPISODE_FIELDS}
     shaped["assessments"] = [assessment_view_for(user, a) for a in detail.get("assessments", [])]
     return shaped
+
+
+# --- list rows: the queue and placement pages and their CSV exports -----------------------------------
+# One allow-list per list, shared by the page and its CSV (``misper.partners.lists``): a column exists
+# only if it is named here, so a police-only field cannot reach a partner's download by accident.
+
+INTERVIEW_QUEUE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "Interview"),
+    ("list", "List"),
+    ("child_name", "Child"),
+    ("child_ref", "Child reference"),
+    ("returned_at", "Returned"),
+    ("due_at", "Due"),
+    ("status", "Status"),
+    ("completed_at", "Completed"),
+    ("responsible_agency", "Responsible authority"),
+    ("provider", "Provider"),
+)
+PLACEMENT_LIST_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "Notice"),
+    ("list", "List"),
+    ("child_name", "Child"),
+    ("child_ref", "Child reference"),
+    ("placed_at", "Placed at"),
+    ("beat", "Beat"),
+    ("placement_type", "Kind of placement"),
+    ("starts_on", "From"),
+    ("ends_on", "Last day"),
+    ("placing_authority", "Placed by"),
+    ("host_force", "Host police force"),
+    ("host_authority", "Host local authority"),
+    ("known_risks", "Known risks"),
+    ("acknowledged_by_police", "Acknowledged by the host police force"),
+    ("acknowledged_by_host_authority", "Acknowledged by the host local authority"),
+)
+
+
+def row_for(columns: tuple[tuple[str, str], ...], values: dict[str, Any]) -> dict[str, Any]:
+    """Only the allowed columns of ``values``, in column order (a missing value is empty)."""
+    return {name: values.get(name, "") for name, _ in columns}

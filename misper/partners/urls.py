@@ -16,6 +16,11 @@ urlpatterns = [
         name="care-report-missing",
     ),
     path("return-interviews", views.InterviewQueueView.as_view(), name="return-interviews"),
+    path(
+        "return-interviews/export.csv",
+        views_together.InterviewQueueExportView.as_view(),
+        name="return-interviews-export",
+    ),
     path("return-interviews/<int:interview_id>", views.InterviewView.as_view(), name="return-interview"),
     path("care-home-reports", views.NotificationQueueView.as_view(), name="care-home-reports"),
     path(
@@ -26,8 +31,11 @@ urlpatterns = [
     path("alerts", views.AlertInboxView.as_view(), name="alerts"),
     path("alerts/<int:alert_id>/acknowledge", views.AlertAcknowledgeView.as_view(), name="alert-acknowledge"),
     path("placements", views_together.PlacementListView.as_view(), name="placements"),
+    path("placements/export.csv", views_together.PlacementListExportView.as_view(), name="placements-export"),
     path("placements/new", views_together.PlacementCreateView.as_view(), name="placement-new"),
     path("placements/by-beat", views_together.BeatListView.as_view(), name="placements-by-beat"),
+    path("placements/<int:notice_id>", views_together.PlacementNoticeView.as_view(), name="placement"),
+    path("placements/<int:notice_id>/end", views_together.PlacementEndView.as_view(), name="placement-end"),
     path(
         "placements/<int:notice_id>/acknowledge",
         views_together.PlacementAcknowledgeView.as_view(),

@@ -26,9 +26,10 @@ from misper.core.errors import ConflictError, InvalidInput
 from misper.episodes.documents import FORMAT, child_section
 from misper.episodes.forms import ReportForm, indicator_groups, local_now
 from misper.episodes.views import form_errors_from
-from misper.partners import care, interviews, plans, selectors
+from misper.partners import care, interviews, lists, plans, selectors
 from misper.partners.alerts import alert_acknowledge
 from misper.partners.forms import CareProfileForm, InterviewForm, NotificationForm, TriggerPlanForm
+from misper.partners.forms_together import ListExportForm
 from misper.partners.models import CareProfile
 from misper.people.selectors import access_child_by_id
 
@@ -139,30 +140,25 @@ class TriggerPlanCreateView(LoginRequiredMixin, View):
 
 class InterviewQueueView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        user = _user(request)
-        with transaction.atomic():
-            qs = selectors.interview_queue(user)
-            # Every interview still to do (soonest due first), then the latest finished ones: a queue
-            # cut off by count alone would hide today's work behind years of finished interviews.
-            open_rows = list(qs.exclude(status__in=interviews.FINISHED)[:500])
-            finished = list(qs.filter(status__in=interviews.FINISHED).order_by("-due_at", "-pk")[:50])
-            figures = selectors.interview_figures(qs)
-            access_record(
-                user=user,
-                action="list",
-                record_type="return_interview",
-                record_ids=[r.pk for r in open_rows + finished],
-                request=request,
-            )
-        now = timezone.now()
-        ctx = {
-            "open": open_rows,
-            "finished": finished,
-            "figures": figures,
-            "now": now,
-            "page_title": "Return home interviews",
-        }
-        return render(request, "partners/interview_queue.html", ctx)
+        return interview_queue_page(request, ListExportForm())
+
+
+def interview_queue_page(
+    request: HttpRequest, export_form: ListExportForm, status: int = 200
+) -> HttpResponse:
+    """The queue page: its rows come from ``lists`` (the same rows and fields as its CSV download)."""
+    user = _user(request)
+    rows = lists.list_read(user=user, record_type="return_interview", request=request)
+    ctx = {
+        "open": [r for r in rows if r["list"] == lists.TO_DO],
+        "finished": [r for r in rows if r["list"] == lists.FINISHED],
+        "figures": selectors.interview_figures(selectors.interview_queue(user)),
+        "now": timezone.now(),
+        "export_form": export_form,
+        "errors": export_form.errors,  # "Error: " in the page title
+        "page_title": "Return home interviews",
+    }
+    return render(request, "partners/interview_queue.html", ctx, status=status)
 
 
 class InterviewView(LoginRequiredMixin, View):

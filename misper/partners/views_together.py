@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,15 +18,25 @@ from django.views import View
 
 from misper.accounts.models import User
 from misper.audit.services import access_record
+from misper.core.errors import ConflictError, InvalidInput
 from misper.episodes.forms import indicator_groups
-from misper.partners import cawns, panels, placements, risk_tool
-from misper.partners.forms_together import BreachForm, CawnForm, MeetingForm, PlacementForm, RiskToolForm
-from misper.partners.views import POLICE_ONLY, _run
+from misper.partners import cawns, lists, panels, placement_ending, placements, risk_tool
+from misper.partners.forms_together import (
+    BreachForm,
+    CawnForm,
+    ListExportForm,
+    MeetingForm,
+    PlacementEndForm,
+    PlacementForm,
+    RiskToolForm,
+)
+from misper.partners.views import POLICE_ONLY, _run, interview_queue_page
 from misper.people.models import Child
 from misper.people.selectors import access_child_by_id, visible_children
 
 NOTICE_SENT = "The placement notice has been sent to the host police force and local authority"
 NOTICE_ACKNOWLEDGED = "Placement notice acknowledged"
+PLACEMENT_ENDED = "The placement has been ended and the host police force told"
 MEETING_SAVED = "The meeting has been recorded"
 ACTION_DONE = "Action marked as done"
 CAWN_SAVED = "The abduction warning notice has been recorded"
@@ -61,22 +71,58 @@ def _by_ref(user: User, ref: str) -> Child | None:
 
 class PlacementListView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        user = _user(request)
-        with transaction.atomic():
-            received = list(placements.received_notices(user)[:200])
-            sent = list(placements.sent_notices(user)[:200])
-            ids = sorted({n.pk for n in received + sent})
-            access_record(
-                user=user, action="list", record_type="placement_notice", record_ids=ids, request=request
+        return placement_list_page(request, ListExportForm())
+
+
+def placement_list_page(request: HttpRequest, export_form: ListExportForm, status: int = 200) -> HttpResponse:
+    """The notices page: its rows come from ``lists`` (the same rows and fields as its CSV download)."""
+    user = _user(request)
+    rows = lists.list_read(user=user, record_type="placement_notice", request=request)
+    mine = "acknowledged_by_police" if user.is_police else "acknowledged_by_host_authority"
+    ctx = {
+        "received": [(r, r[mine] == "Yes") for r in rows if r["list"] == lists.RECEIVED],
+        "sent": [r for r in rows if r["list"] == lists.SENT],
+        "can_send": placements.may_send_notice(user),
+        "export_form": export_form,
+        "errors": export_form.errors,  # "Error: " in the page title
+        "page_title": "Placement notices",
+    }
+    return render(request, "partners/placements.html", ctx, status=status)
+
+
+class ListExportView(LoginRequiredMixin, View):
+    """POST a purpose: the list's rows as CSV (``lists.list_export``: an ``export`` access event)."""
+
+    record_type = ""
+    filename = ""
+    page: Any = None
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = ListExportForm(request.POST)
+        form.is_valid()  # binds the form; the service makes the decision (and names the field)
+        purpose = request.POST.get("purpose", "")
+        try:
+            rows = lists.list_export(
+                user=_user(request), record_type=self.record_type, purpose=purpose, request=request
             )
-        rows = [(n, placements.acknowledged(n, user)) for n in received]
-        ctx = {
-            "received": rows,
-            "sent": sent,
-            "can_send": placements.may_send_notice(user),
-            "page_title": "Placement notices",
-        }
-        return render(request, "partners/placements.html", ctx)
+        except InvalidInput as exc:
+            _all_errors(form, exc.errors)
+            return type(self).page(request, form, status=400)
+        response = StreamingHttpResponse(
+            lists.rows_csv(self.record_type, rows), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
+        return response
+
+
+class InterviewQueueExportView(ListExportView):
+    record_type, filename = "return_interview", "return-interviews.csv"
+    page = staticmethod(interview_queue_page)
+
+
+class PlacementListExportView(ListExportView):
+    record_type, filename = "placement_notice", "placement-notices.csv"
+    page = staticmethod(placement_list_page)
 
 
 class PlacementCreateView(LoginRequiredMixin, View):
@@ -125,6 +171,72 @@ class PlacementAcknowledgeView(LoginRequiredMixin, View):
     def post(self, request: HttpRequest, notice_id: int) -> HttpResponse:
         placements.placement_notice_acknowledge(notice_id=notice_id, acting_user=_user(request))
         messages.success(request, NOTICE_ACKNOWLEDGED)
+        return HttpResponseRedirect(reverse("placements"))
+
+
+class PlacementNoticeView(LoginRequiredMixin, View):
+    """One notice, the child's other notices the user may see, and (for those who may) the form that
+    ends the placement. The access rule is ``placement_ending.visible_notices``."""
+
+    def get(self, request: HttpRequest, notice_id: int) -> HttpResponse:
+        notice = self._notice(request, notice_id)
+        form = PlacementEndForm(initial={"version": notice.version, "ended_on": timezone.localdate()})
+        return placement_page(request, notice, form)
+
+    def _notice(self, request: HttpRequest, notice_id: int) -> Any:
+        with transaction.atomic():
+            notice = placement_ending.access_notice_by_id(_user(request), notice_id)
+            access_record(
+                user=_user(request),
+                action="view",
+                record_type="placement_notice",
+                record_ids=[notice.pk],
+                request=request,
+            )
+        return notice
+
+
+def placement_page(
+    request: HttpRequest, notice: Any, form: PlacementEndForm, status: int = 200
+) -> HttpResponse:
+    user = _user(request)
+    others = placement_ending.visible_notices(user).filter(child_id=notice.child_id).exclude(pk=notice.pk)
+    ctx = {
+        "notice": notice,
+        "ended": placement_ending.is_ended(notice),
+        "others": list(others.order_by("-starts_on", "-pk")[:50]),
+        "can_end": placement_ending.may_end(user, notice) and notice.ended_at is None,
+        "form": form,
+        "page_title": f"Placement notice: {notice.child.full_name}",
+    }
+    return render(request, "partners/placement.html", ctx, status=status)
+
+
+class PlacementEndView(LoginRequiredMixin, View):
+    def post(self, request: HttpRequest, notice_id: int) -> HttpResponse:
+        user = _user(request)
+        notice = placement_ending.access_notice_by_id(user, notice_id)
+        if not placement_ending.may_end(user, notice):
+            raise PermissionDenied(placement_ending.END_NOT_ALLOWED)
+        form = PlacementEndForm(request.POST)
+        valid = form.is_valid()
+        data = form.cleaned_data
+        ended_on, reason = data.get("ended_on"), data.get("reason") or ""
+        if not valid:
+            _all_errors(form, placement_ending.end_errors(notice, ended_on, reason))
+            return placement_page(request, notice, form, status=400)
+        try:
+            placement_ending.placement_end(
+                user=user, notice=notice, ended_on=ended_on, reason=reason, version=data.get("version")
+            )
+        except ConflictError as exc:
+            form.add_error(None, str(exc))
+            return placement_page(request, notice, form, status=409)
+        except InvalidInput as exc:
+            _all_errors(form, exc.errors)
+            return placement_page(request, notice, form, status=400)
+        messages.success(request, PLACEMENT_ENDED)
+        # The host force may no longer see the notice once its last day has passed: back to the list.
         return HttpResponseRedirect(reverse("placements"))
 
 

@@ -62,6 +62,7 @@ EVENT_NAMES = {
     "episode.missing_72h": "Missing for 72 hours",
     "return_interview.overdue": "Return interview overdue",
     "placement.notice": "Placement notice",
+    "placement.ended": "Placement ended",
     "missing_notification.received": "Reported missing by a care home",
     "alert.escalated": "High-risk alert not acknowledged",
 }
