@@ -27,9 +27,26 @@ def _service_modules() -> list[Path]:
     ]
 
 
+def _optional_imports(tree: ast.AST) -> set[ast.AST]:
+    """Imports inside ``try: ... except ImportError`` (an optional backend that says what to install,
+    such as pyspark for ``misper link --backend spark``): the service runs without them."""
+    guarded: set[ast.AST] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Try) and any(
+            isinstance(h.type, ast.Name) and h.type.id in {"ImportError", "ModuleNotFoundError"}
+            for h in node.handlers
+        ):
+            guarded.update(n for stmt in node.body for n in ast.walk(stmt))
+    return guarded
+
+
 def _top_level_imports(path: Path) -> set[str]:
     names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+    tree = ast.parse(path.read_text(), filename=str(path))
+    optional = _optional_imports(tree)
+    for node in ast.walk(tree):
+        if node in optional:
+            continue
         if isinstance(node, ast.Import):
             names.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:

@@ -111,6 +111,42 @@ def clusters(
     return pd.Series(np.arange(n)).groupby(roots).transform("min").to_numpy()
 
 
+# A source whose records link strongly among themselves for more than this share of its records holds
+# duplicates by design (a deduplication set) and is not held to one record per child.
+SOURCE_DUPLICATE_RATE = 0.05
+
+
+def one_record_per_source(
+    sources: Sequence[str], pairs: pd.DataFrame, cluster_of: np.ndarray, threshold: float
+) -> list[tuple[int, int]]:
+    """Pairs of records from one source that a chain of links put in one person: keep them apart.
+
+    A force's return lists each child once (``ref`` is unique within a source), so two of its records in
+    one person mean a chain went through a wrong link somewhere. Two records of one source that link
+    *directly* at the threshold stay joinable (a force's own duplicate), and a source whose records link
+    among themselves for more than 5% of its records is exempt (it holds duplicates by design, like
+    FEBRL). The pairs returned go to ``clusters`` as cannot-links, which rejoins the rest strongest first.
+    """
+    source = pd.Series(sources, dtype=object)
+    frame = pd.DataFrame({"cluster": cluster_of, "source": source})
+    repeated = frame[frame.duplicated(["cluster", "source"], keep=False)]
+    if repeated.empty:
+        return []
+    strong = pairs[pairs["probability"] >= threshold]
+    left, right = strong["left"].to_numpy(np.int64), strong["right"].to_numpy(np.int64)
+    inside = source.to_numpy()[left] == source.to_numpy()[right]
+    rate = pd.Series(source.to_numpy()[left][inside]).value_counts() / source.value_counts()
+    exempt = set(rate.index[rate.fillna(0) > SOURCE_DUPLICATE_RATE])
+    direct = {(min(a, b), max(a, b)) for a, b in zip(left[inside], right[inside], strict=True)}
+    apart: list[tuple[int, int]] = []
+    for (_, name), group in repeated.groupby(["cluster", "source"]):
+        if name in exempt:
+            continue
+        members = group.index.tolist()
+        apart += [(a, b) for i, a in enumerate(members) for b in members[i + 1 :] if (a, b) not in direct]
+    return apart
+
+
 def person_ids(keys: Sequence[tuple[str, str]], cluster_of: np.ndarray) -> list[str]:
     """Stable person ids: a short hash of the first (source, ref) in each cluster, sorted.
 

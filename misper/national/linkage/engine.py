@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 
-from misper.national.linkage.cluster import clusters, person_ids
+from misper.national.linkage.cluster import clusters, one_record_per_source, person_ids
 from misper.national.linkage.guard import guard_household
 from misper.national.linkage.model import MATCH_THRESHOLD, MODEL_PATH, REVIEW_LOWER, score
 from misper.national.linkage.prepare import prepare
@@ -63,12 +64,16 @@ def link(
     threshold: float = MATCH_THRESHOLD,
     lower: float = REVIEW_LOWER,
     twin_guard: bool = True,
+    backend: str = "duckdb",
 ) -> LinkOutcome:
     """Link ``records`` into people with the stored model.
 
     Pairs scoring ≥ ``threshold`` are the same child; pairs between ``lower`` and ``threshold`` that the
     reviewers have not decided are returned as doubtful. Decisions override scores (see cluster.py).
     ``twin_guard`` (on for children) sends household-only pairs (twins, siblings; see guard.py) to review.
+    Two records of one source are not put in one person through a chain of links (see
+    ``one_record_per_source``); strong pairs kept apart that way are doubtful too.
+    ``backend`` "spark" scores on Splink's Spark backend with the same model (see spark.py).
     ``seconds`` in the outcome holds each stage's wall time.
     """
     keys = [r.key for r in records]
@@ -76,13 +81,21 @@ def link(
         return LinkOutcome(person_ids=person_ids(keys, clusters(len(records), _no_pairs(), threshold)))
     clock = _Clock()
     frame = clock.lap("prepare", prepare(records))
-    pairs = clock.lap("score", score(frame, model, lower))
+    pairs = clock.lap("score", score(frame, model, lower, backend))
     if twin_guard:
         pairs = clock.lap("guard", guard_household(frame, pairs, threshold))
     same, different = _decision_indexes(keys, decisions)
-    cluster_of = clock.lap("cluster", clusters(len(records), pairs, threshold, same, different))
+    cluster_of = clusters(len(records), pairs, threshold, same, different)
+    apart = one_record_per_source([k[0] for k in keys], pairs, cluster_of, threshold)
+    joined = {frozenset(p) for p in same}
+    apart = [p for p in apart if frozenset(p) not in joined]
+    if apart:
+        cluster_of = clusters(len(records), pairs, threshold, same, [*different, *apart])
+    clock.lap("cluster", None)
     decided = {frozenset(p) for p in (*same, *different)}
-    band = pairs[(pairs["probability"] < threshold)]
+    # Doubtful: the review band, and strong pairs that a cannot-link kept in two people.
+    split = cluster_of[pairs["left"].to_numpy(np.int64)] != cluster_of[pairs["right"].to_numpy(np.int64)]
+    band = pairs[(pairs["probability"] < threshold) | split]
     doubtful = [
         DoubtfulPair(keys[a], keys[b], float(p))
         for a, b, p in zip(band["left"], band["right"], band["probability"], strict=True)

@@ -5,12 +5,20 @@ children in one children's home share the address. Splink adds these up as indep
 two children of one household can score as one child. Only their own details tell them apart, so a pair
 is never linked automatically when
 
-- both given names are present and clearly differ (not one name's nicknames, not swapped with the
-  family name, not spelled alike: see ``spelled_alike``), or
+- both given names are present and are genuinely different names (see ``same_name``: not one name's
+  nicknames, not the names entered the wrong way round, not one name mistyped or cut short or given as
+  an initial) and the child's sex is recorded on at least one of the two records, or
 - neither the given name nor the date of birth positively agrees (say, one given name missing and the
-  dates of birth different): nothing personal to the child links them.
+  dates of birth different): nothing personal to the child links them, or
+- one record has no given name and its links reach two genuinely different given names (a twin's
+  nameless record fits both twins): all of its links wait (``_bridges``).
 
 Such a pair's probability is capped just under the match threshold, so it waits for a person.
+
+Why sex: a twin is a child, and misper's returns record a child's sex (about 95% of appearances in the
+synthetic set; a pair with sex on neither side is 0.25% of pairs). Records with sex on neither side come
+from data without the field, such as adult benchmark sets (FEBRL has no sex column), where a different
+given name is far more often a replaced value than a twin; for them the model's score stands.
 """
 
 from __future__ import annotations
@@ -19,40 +27,99 @@ import jellyfish
 import numpy as np
 import pandas as pd
 
+from misper.national.linkage.nicknames import canonical_given_name
+
 # Below this Jaro-Winkler similarity (and not nicknames of one name), two given names are two children.
 NAME_SIMILARITY = 0.80
+# Names entered the wrong way round, with a slip: "Rednond Melissa" has Melissa in its family-name field.
+SWAP_SIMILARITY = 0.92
 
 
-def spelled_alike(a: str, b: str, canon_a: str, canon_b: str) -> bool:
-    """True when two given names could be one name typed differently: Jaro-Winkler ≥ 0.80, one typing
-    slip (Damerau-Levenshtein ≤ 1: "Ian"/"Ina"), one cut short ("Emm"/"Emma"), or a nickname's full
-    form spelled like the other ("Tommy" → thomas, "Thomag")."""
+def _slips_allowed(a: str, b: str) -> int:
+    """One typing slip; two in longer names that start alike ("Vanessa"/"Vansesa", not "James"/"Jones")."""
+    return 2 if min(len(a), len(b)) >= 6 and a[0] == b[0] else 1
+
+
+def same_name(a: str, b: str, canon_a: str, canon_b: str) -> bool:
+    """True when two given names could be one name written differently: one canonical name through the
+    nickname table, Jaro-Winkler ≥ 0.80, typing slips (Damerau-Levenshtein ≤ 1, or ≤ 2 in names of six
+    letters or more that start alike: see ``_slips_allowed``), one cut short or given as an initial
+    ("Emm"/"Emma", "J"/"James"), or a nickname's full form spelled like the other ("Tommy" → thomas,
+    "Thomag")."""
     return (
-        jellyfish.jaro_winkler_similarity(a, b) >= NAME_SIMILARITY
-        or jellyfish.damerau_levenshtein_distance(a, b) <= 1
+        canon_a == canon_b
+        or jellyfish.jaro_winkler_similarity(a, b) >= NAME_SIMILARITY
+        or jellyfish.damerau_levenshtein_distance(a, b) <= _slips_allowed(a, b)
         or a.startswith(b)
         or b.startswith(a)
         or jellyfish.jaro_winkler_similarity(canon_a, canon_b) >= NAME_SIMILARITY
     )
 
 
+def _swap_alike(a: object, b: object) -> bool:
+    return (
+        isinstance(a, str)
+        and isinstance(b, str)
+        and (
+            canonical_given_name(a) == canonical_given_name(b)
+            or jellyfish.jaro_winkler_similarity(a, b) >= SWAP_SIMILARITY
+        )
+    )
+
+
+def _swapped(given_a: str, family_a: object, given_b: str, family_b: object, given_like: set[str]) -> bool:
+    """Record a has its names the wrong way round compared with b.
+
+    Both halves agreeing is a swap (the surname allowing a slip, the given name anything ``same_name``
+    allows). The child's own half alone (a's family-name field holds b's given
+    name, the surname having changed) is a swap only when that name is used more as a given name than a
+    family name in the input: in "Julie Black" / "Black Catherine" the shared name is the household's
+    surname, so they are two sisters.
+    """
+    if not isinstance(family_a, str):
+        return False
+    if _swap_alike(given_a, family_b):
+        return same_name(family_a, given_b, canonical_given_name(family_a), canonical_given_name(given_b))
+    return _swap_alike(family_a, given_b) and given_b in given_like
+
+
+AGREE, DIFFER, UNKNOWN = 1, 0, -1
+
+
+def _compare(a: str, b: str, ca: str, cb: str, fa: object, fb: object, given_like: set[str]) -> int:
+    """One pair of given names (with their canonical forms and the records' family names)."""
+    if same_name(a, b, ca, cb) or _swapped(a, fa, b, fb, given_like) or _swapped(b, fb, a, fa, given_like):
+        return AGREE
+    if (fa is None and _swap_alike(a, fb)) or (fb is None and _swap_alike(b, fa)):
+        return UNKNOWN  # "Ward" alone, in the given-name field: a surname, no given name
+    return DIFFER
+
+
 def _given_names(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(differ, agree) per pair: both present and clearly different; both present and alike.
+    """(differ, agree) per pair: both present and genuinely different names; both present and alike.
 
     Computed once per distinct pair of names, so a million pairs cost seconds.
     """
     cols = ("given_name", "given_canon", "family_name")
     given, canon, family = (frame[c].to_numpy() for c in cols)
     both = pd.notna(given[left]) & pd.notna(given[right])
-    swapped = both & ((given[left] == family[right]) | (given[right] == family[left]))
-    names = pd.DataFrame({"a": given[left], "b": given[right], "ca": canon[left], "cb": canon[right]})[both]
+    names = pd.DataFrame(
+        {"a": given[left], "b": given[right], "ca": canon[left], "cb": canon[right],
+         "fa": family[left], "fb": family[right]}
+    )[both]  # fmt: skip
     distinct = names.drop_duplicates()
-    alike = [ca == cb or spelled_alike(a, b, ca, cb) for a, b, ca, cb in distinct.itertuples(index=False)]
-    verdict = names.merge(distinct.assign(alike=alike), how="left", on=["a", "b", "ca", "cb"])["alike"]
-    agree = np.zeros(len(left), dtype=bool)
-    agree[both] = verdict.to_numpy(dtype=bool)
-    agree |= swapped
-    return both & ~agree, agree
+    as_given, as_family = frame["given_name"].value_counts(), frame["family_name"].value_counts()
+    given_like = set(as_given.index[as_given > as_family.reindex(as_given.index, fill_value=0)])
+    verdicts = [_compare(*row, given_like) for row in distinct.itertuples(index=False)]
+    verdict = names.merge(distinct.assign(verdict=verdicts), how="left", on=list(names.columns))["verdict"]
+    result = np.full(len(left), UNKNOWN)
+    result[both] = verdict.to_numpy()
+    return result == DIFFER, result == AGREE
+
+
+def _sex_recorded(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    sex = frame["sex"].to_numpy()
+    return pd.notna(sex[left]) | pd.notna(sex[right])
 
 
 def _dates_agree(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -69,6 +136,38 @@ def _dates_agree(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> np
     return agree
 
 
+def _bridges(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, hold: np.ndarray) -> np.ndarray:
+    """Pairs touching a record without a given name whose remaining links reach two genuinely different
+    given names (one side with sex recorded, as for the name test).
+
+    A twin's record with no given name matches both twins equally well; linking it would merge them, so
+    all of its links wait for a person.
+    """
+    given, canon = frame["given_name"].to_numpy(), frame["given_canon"].to_numpy()
+    sexed = pd.notna(frame["sex"].to_numpy())
+    kept = ~hold
+    nameless_l = kept & pd.isna(given[left]) & pd.notna(given[right])
+    nameless_r = kept & pd.isna(given[right]) & pd.notna(given[left])
+    edges = pd.DataFrame(
+        {"record": np.concatenate([left[nameless_l], right[nameless_r]]),
+         "other": np.concatenate([right[nameless_l], left[nameless_r]])}
+    )  # fmt: skip
+    ambiguous: set[int] = set()
+    for record, others in edges.groupby("record")["other"]:
+        names = {(given[o], canon[o], bool(sexed[o])) for o in others}
+        if len(names) > 1 and any(
+            (sa or sb) and not same_name(a, b, ca, cb)
+            for (a, ca, sa) in names
+            for (b, cb, sb) in names
+            if a < b
+        ):
+            ambiguous.add(int(record))
+    if not ambiguous:
+        return np.zeros(len(left), dtype=bool)
+    marked = np.array(sorted(ambiguous))
+    return np.isin(left, marked) | np.isin(right, marked)
+
+
 def guard_household(frame: pd.DataFrame, pairs: pd.DataFrame, threshold: float) -> pd.DataFrame:
     """``pairs`` with household-only pairs at or above ``threshold`` capped just below it."""
     strong = pairs.index[pairs["probability"] >= threshold]
@@ -76,7 +175,8 @@ def guard_household(frame: pd.DataFrame, pairs: pd.DataFrame, threshold: float) 
         return pairs
     left, right = pairs.loc[strong, "left"].to_numpy(), pairs.loc[strong, "right"].to_numpy()
     differ, given_agree = _given_names(frame, left, right)
-    hold = differ | ~(given_agree | _dates_agree(frame, left, right))
+    hold = (differ & _sex_recorded(frame, left, right)) | ~(given_agree | _dates_agree(frame, left, right))
+    hold |= _bridges(frame, left, right, hold)
     guarded = pairs.copy()
     guarded.loc[strong[hold], "probability"] = np.nextafter(threshold, 0)
     return guarded

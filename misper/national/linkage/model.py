@@ -84,14 +84,30 @@ def load(model: Path, records: int) -> dict:
     return settings_dict
 
 
-def score(frame: pd.DataFrame, model: Path = MODEL_PATH, lower: float = REVIEW_LOWER) -> pd.DataFrame:
-    """Scored candidate pairs with probability ≥ ``lower``: columns left, right (row ids), probability."""
-    linker = _linker(frame, load(model, len(frame)))
-    chunks = max(1, len(frame) // 400_000)
-    pairs = linker.inference.predict(
-        threshold_match_probability=lower, num_chunks_left=chunks, num_chunks_right=1
-    )
-    result = pairs.as_pandas_dataframe()
+BACKENDS = ("duckdb", "spark")
+
+
+def score(
+    frame: pd.DataFrame, model: Path = MODEL_PATH, lower: float = REVIEW_LOWER, backend: str = "duckdb"
+) -> pd.DataFrame:
+    """Scored candidate pairs with probability ≥ ``lower``: columns left, right (row ids), probability.
+
+    ``backend`` "spark" runs the same model on Splink's Spark backend (see spark.py; pyspark is
+    imported only then).
+    """
+    if backend == "spark":
+        from misper.national.linkage import spark
+
+        result = spark.score(frame, load(model, len(frame)), lower)
+    elif backend == "duckdb":
+        linker = _linker(frame, load(model, len(frame)))
+        chunks = max(1, len(frame) // 400_000)
+        pairs = linker.inference.predict(
+            threshold_match_probability=lower, num_chunks_left=chunks, num_chunks_right=1
+        )
+        result = pairs.as_pandas_dataframe()
+    else:
+        raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
     return pd.DataFrame(
         {
             "left": result["unique_id_l"].astype("int64"),

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from misper.national.linkage import Decision, LinkRecord, link, read_records
-from misper.national.linkage.cluster import clusters
+from misper.national.linkage.cluster import clusters, one_record_per_source
 from misper.national.linkage.evaluate import cluster_level, pairwise
 from misper.national.linkage.nicknames import canonical_given_name
 from misper.national.linkage.synthetic import generate, labelled_records
@@ -19,8 +19,7 @@ def test_febrl3_dedupe_meets_the_target_f1():
     documents, truth = febrl3_documents()
     result = read_records(json.dumps(d) for d in documents)
     assert not result.rejects
-    # FEBRL has no twins: its corrupted given names look like twins, so the guard is off (as --no-twin-guard).
-    outcome = link(result.records, twin_guard=False)
+    outcome = link(result.records)  # default settings, as `misper link` runs
     scores = pairwise(outcome.person_ids, truth)
     print("FEBRL3 pairwise", scores, "clusters", cluster_level(outcome.person_ids, truth))
     assert scores.f1 >= 0.95
@@ -103,6 +102,57 @@ def test_a_mistyped_given_name_is_not_taken_for_a_twin():
     assert len(set(link(records).person_ids)) == 1
 
 
+def _household(**child: str) -> dict:
+    return {"family_name": "Example", "date_of_birth": "2012-03-04", "address_line": "1 Mill Lane",
+            "town": "Dunmere", "postcode": "ZA1 1AA"} | child  # fmt: skip
+
+
+def test_different_given_names_without_any_sex_recorded_are_left_to_the_score():
+    """Data without a sex field (FEBRL) replaces given names; twins are children, whose sex is recorded."""
+    unsexed = [LinkRecord("alpha", "1", given_name="Olivia", **_household()),
+               LinkRecord("bravo", "1", given_name="Harriet", **_household())]  # fmt: skip
+    assert len(set(link(unsexed).person_ids)) == 1
+    one_sexed = [unsexed[0], LinkRecord("bravo", "1", given_name="Harriet", sex="female", **_household())]
+    outcome = link(one_sexed)
+    assert len(set(outcome.person_ids)) == 2
+    assert outcome.doubtful
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "same"),
+    [
+        ("Vanessa", "Vansesa", True),  # two slips in a long name
+        ("J", "James", True),  # an initial
+        ("Tommy", "Thomag", True),  # a nickname's full form, mistyped
+        ("James", "Jones", False),  # two slips, but two names
+        ("Karen", "Aaron", False),
+    ],
+)
+def test_the_guard_tells_a_misspelling_from_another_name(left, right, same):
+    records = [LinkRecord("alpha", "1", given_name=left, **_household(sex="male")),
+               LinkRecord("bravo", "1", given_name=right, **_household(sex="male"))]  # fmt: skip
+    assert (len(set(link(records).person_ids)) == 1) is same
+
+
+def test_names_the_wrong_way_round_with_a_slip_are_one_child_but_a_sister_is_not():
+    swapped = [LinkRecord("alpha", "1", "Melissa", "Redmond", "2012-03-04", "female", postcode="ZA1 1AA"),
+               LinkRecord("bravo", "1", "Rednond", "Melisa", "2012-03-04", "female", postcode="ZA1 1AA")]  # fmt: skip
+    assert len(set(link(swapped).person_ids)) == 1
+    # The family name in the given-name field is what a household shares, not a swap: two sisters.
+    sisters = [LinkRecord("alpha", "1", "Julie", "Black", "2012-03-04", "female", postcode="ZA1 1AA"),
+               LinkRecord("bravo", "1", "Black", "Catherine", "2012-03-04", "female", postcode="ZA1 1AA")]  # fmt: skip
+    assert len(set(link(sisters).person_ids)) == 2
+
+
+def test_a_twins_record_without_a_given_name_joins_neither_twin():
+    records = [*_twins(), LinkRecord("charlie", "1", **_household(sex="female"))]
+    outcome = link(records)
+    ids = outcome.person_ids
+    assert ids[0] == ids[1] != ids[2] == ids[3]
+    assert ids[4] not in (ids[0], ids[2])
+    assert any(("charlie", "1") in (p.left, p.right) for p in outcome.doubtful)
+
+
 def test_nicknames_and_swapped_day_and_month_link():
     records = [
         LinkRecord("alpha", "1", "Jessica", "Smith", "2011-04-09", "female", postcode="ZA1 1AA"),
@@ -126,6 +176,26 @@ def test_a_different_decision_holds_against_a_chain_of_links():
     pairs = pd.DataFrame({"left": [0, 1], "right": [1, 2], "probability": [0.99, 0.98]})
     assert len(set(clusters(3, pairs, 0.9))) == 1
     assert len(set(clusters(3, pairs, 0.9, different=[(0, 2)]))) == 2
+
+
+def test_a_chain_cannot_put_two_records_of_one_force_in_one_child():
+    """0 and 2 come from one force's return, joined only through 1: the weaker link gives way."""
+    pairs = pd.DataFrame({"left": [0, 1], "right": [1, 2], "probability": [0.99, 0.95]})
+    joined = clusters(3, pairs, 0.9)
+    apart = one_record_per_source(["alpha", "bravo", "alpha"], pairs, joined, 0.9)
+    assert apart == [(0, 2)]
+    split = clusters(3, pairs, 0.9, different=apart)
+    assert split[0] == split[1] != split[2]
+    # A direct strong link between them is a force's own duplicate: nothing is kept apart.
+    direct = pd.concat([pairs, pd.DataFrame({"left": [0], "right": [2], "probability": [0.97]})])
+    assert one_record_per_source(["alpha", "bravo", "alpha"], direct, joined, 0.9) == []
+
+
+def test_a_source_full_of_its_own_duplicates_is_not_held_to_one_record_per_child():
+    """A deduplication set (FEBRL: one source) links among itself far more than 5% of its records."""
+    pairs = pd.DataFrame({"left": [0, 1, 3], "right": [1, 2, 4], "probability": [0.99, 0.95, 0.99]})
+    joined = clusters(5, pairs, 0.9)
+    assert one_record_per_source(["dedupe"] * 5, pairs, joined, 0.9) == []
 
 
 @pytest.mark.parametrize(

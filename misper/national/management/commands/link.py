@@ -9,7 +9,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from misper.national.linkage import link, read_records
-from misper.national.linkage.model import MATCH_THRESHOLD, MODEL_PATH, train_on_synthetic
+from misper.national.linkage.errors import SparkBackendError
+from misper.national.linkage.model import BACKENDS, MATCH_THRESHOLD, MODEL_PATH, train_on_synthetic
 from misper.national.services import write_rejects
 
 UNUSABLE = "No line of {path} could be linked."
@@ -25,6 +26,12 @@ class Command(BaseCommand):
         parser.add_argument("--threshold", type=float, default=MATCH_THRESHOLD, help="match probability")
         parser.add_argument("--model", type=Path, default=MODEL_PATH, help="trained model JSON")
         parser.add_argument("--train", action="store_true", help="retrain the model on synthetic data first")
+        parser.add_argument(
+            "--backend",
+            choices=BACKENDS,
+            default="duckdb",
+            help="Splink backend: duckdb (default) or spark (local[2]; see docs/linkage.md)",
+        )
         parser.add_argument(
             "--no-twin-guard", action="store_true", help="link pairs whose given names clearly differ"
         )
@@ -46,12 +53,16 @@ class Command(BaseCommand):
         write_rejects(out, result.rejects)
         if not result.records:
             raise CommandError(UNUSABLE.format(path=source), returncode=2)
-        outcome = link(
-            result.records,
-            model=options["model"],  # type: ignore[arg-type]
-            threshold=options["threshold"],  # type: ignore[arg-type]
-            twin_guard=not options["no_twin_guard"],
-        )
+        try:
+            outcome = link(
+                result.records,
+                model=options["model"],  # type: ignore[arg-type]
+                threshold=options["threshold"],  # type: ignore[arg-type]
+                twin_guard=not options["no_twin_guard"],
+                backend=options["backend"],  # type: ignore[arg-type]
+            )
+        except SparkBackendError as error:
+            raise CommandError(str(error), returncode=2) from error
         with out.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(["source", "ref", "person_id"])
