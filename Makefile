@@ -10,7 +10,7 @@ DEPS_HASH := $(shell cat pyproject.toml constraints.txt 2>/dev/null | sha256sum 
 STAMP := $(VENV)/.installed-$(DEPS_HASH)
 DEV_STAMP := $(VENV)/.installed-dev-$(DEPS_HASH)
 
-.PHONY: help install install-dev run serve test test-sqlite test-postgres lint bench browser-deps clean
+.PHONY: help install install-dev run serve test test-sqlite test-postgres lint audit bench browser-deps clean
 
 help:
 	@echo "make run    install, migrate, seed a demo force and serve on http://127.0.0.1:$(PORT)/"
@@ -53,7 +53,12 @@ test-postgres: install-dev
 	@bash scripts/ensure-postgres.sh
 	DATABASE_URL=$${TEST_POSTGRES_URL:-$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/misper}} $(BIN)/pytest -q -m "not browser"
 
-test: lint test-sqlite
+# Known vulnerabilities in the pinned dependencies: pip-audit when a service answers, else the committed
+# offline snapshot (scripts/audit-deps.sh, docs/trust.md). Never needs the network.
+audit: install-dev
+	sh scripts/audit-deps.sh
+
+test: lint audit test-sqlite
 	@if [ "$${CI:-}" = "true" ] || [ -n "$${TEST_POSTGRES_URL:-}" ] || [[ "$${DATABASE_URL:-}" == postgres* ]] || pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
 		$(MAKE) --no-print-directory test-postgres; \
 	else echo "PostgreSQL run skipped: no server at 127.0.0.1:5432 and TEST_POSTGRES_URL unset (CI makes it mandatory)."; fi

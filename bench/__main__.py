@@ -1,7 +1,8 @@
 """``make bench``: run every benchmark under bench/ in turn; each writes bench/results/NAME.json.
 
 Benchmarks are scripts with a ``__main__`` block; they are run as separate processes so that each
-one's peak memory is its own. Pass names to run a subset: ``python -m bench engine``.
+one's peak memory is its own. Pass names to run a subset: ``python -m bench engine``. The load test
+(bench/load.py, 5 minutes) is not in the default list: ``python -m bench load --users 50 --seconds 300``.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ BENCHMARKS = ["engine", "find_child", "intake", "board", "dashboard", "alerts", 
 
 
 def main(argv: list[str]) -> int:
-    names = argv or BENCHMARKS
+    # Names, then options for them: `python -m bench load --users 50 --seconds 300`.
+    first_option = next((i for i, a in enumerate(argv) if a.startswith("-")), len(argv))
+    names, options = argv[:first_option] or BENCHMARKS, argv[first_option:]
     failed = []
     for name in names:
         started = time.monotonic()
         print(f"== bench {name}", flush=True)
-        if subprocess.run([sys.executable, str(HERE / f"{name}.py")], check=False).returncode != 0:
+        if subprocess.run([sys.executable, str(HERE / f"{name}.py"), *options], check=False).returncode != 0:
             failed.append(name)
         print(f"== bench {name} took {time.monotonic() - started:.1f} s", flush=True)
     if failed:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -35,6 +36,9 @@ def _may_use_api(user: User) -> bool:
     return user.is_superuser or (user.agency is not None and user.agency.active)
 
 
+TOKEN_USE_GRANULARITY = timedelta(minutes=1)
+
+
 def api_token_user(raw: str) -> User | None:
     """The active user a bearer token belongs to, or None."""
     token = (
@@ -44,7 +48,10 @@ def api_token_user(raw: str) -> User | None:
     )
     if token is None or not _may_use_api(token.user):
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    # Recorded to the minute: a write (and a commit) on every API read would cost more than the read.
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_GRANULARITY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
 

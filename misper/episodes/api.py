@@ -197,11 +197,14 @@ def report_episode(request: HttpRequest) -> Status[ReportOut]:
 def get_episode(request: HttpRequest, episode_id: int) -> dict[str, Any]:
     with transaction.atomic():
         episode = access_episode_by_id(request.user, episode_id)  # type: ignore[arg-type]
+        # Partners see the partner projection: no police-only fields (misper.partners.projections).
+        view = episode_view_for(request.user, episode_detail(episode))  # type: ignore[arg-type]
+        # Logged last in the transaction: the access log's chain lock is held until commit, so taking it
+        # before the detail's queries serialised every concurrent case view behind them.
         access_record(
             user=request.user, action="view", record_type="episode", record_ids=[episode.pk], request=request
         )
-        # Partners see the partner projection: no police-only fields (misper.partners.projections).
-        return episode_view_for(request.user, episode_detail(episode))  # type: ignore[arg-type]
+        return view
 
 
 @router.post("/{episode_id}/grading", response={200: GradingOut, 202: GradingOut})
