@@ -26,12 +26,12 @@ from misper.config.wsgi import application
 
 # The shared personas, and the fast test hasher (tests/ is outside misper/, so its conftest's autouse
 # fixtures do not apply here by themselves: without it each test spent ~7 s hashing seven passwords).
-from misper.conftest import _fast_password_hashing, world  # noqa: F401
+from misper.conftest import _fast_password_hashing, api_as, world  # noqa: F401
 from misper.core.factories import user_make
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 EXAMPLES = int(os.environ.get("MISPER_FUZZ_EXAMPLES", "2"))
-ROLES = ("call_handler", "supervisor", "partner_practitioner", "auditor")
+ROLES = ("call_handler", "supervisor", "analyst", "partner_practitioner", "auditor")
 # Every status returned must be declared: misper/config/api.py declares the shared error responses
 # (401/403/404/409/422, the {"detail", "errors"} shape) on every operation.
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
@@ -54,6 +54,7 @@ def tokens(world):  # type: ignore[no-untyped-def]  # noqa: F811
     users = {
         "call_handler": world.calltaker,
         "supervisor": world.supervisor,
+        "analyst": world.analyst,  # the dashboard, the national view and the review queue answer 200
         "partner_practitioner": world.socialworker,
         "auditor": user_make(world.force, Role.AUDITOR, username="fuzz-auditor"),
     }
@@ -74,7 +75,8 @@ def test_api_never_errors_and_matches_its_schema(case, tokens):  # type: ignore[
 
 
 def test_every_operation_declares_the_shared_error_responses():
-    """401 (where a token is needed), 403, 404, 409 and 422, each with the {"detail", "errors"} body."""
+    """401 (where a token is needed), 403, 404, 409 and 422 — and 400 and 413 where there is a body — each
+    with the {"detail", "errors"} body."""
     from misper.config.api import api
 
     document = api.get_openapi_schema()
@@ -82,7 +84,38 @@ def test_every_operation_declares_the_shared_error_responses():
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             expected = {403, 404, 409, 422} | ({401} if operation.get("security") else set())
+            expected |= {400, 413} if "requestBody" in operation else set()
             for status in expected:
                 body = operation["responses"][status]["content"]["application/json"]["schema"]
                 assert body == error, f"{method.upper()} {path} {status}"
     assert document["components"]["schemas"]["Error"]["required"] == ["detail", "errors"]
+
+
+# Found by a heavier run (MISPER_FUZZ_EXAMPLES=30): numbers beyond the database's integer range were 500s.
+HUGE = "39716730563202072576"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/v1/episodes?offset={HUGE}",
+        f"/api/v1/alerts?offset={HUGE}",
+        f"/api/v1/national/missing-now?offset={HUGE}",
+        f"/api/v1/national/review?offset={HUGE}",
+        f"/api/v1/episodes/{HUGE}",
+        f"/api/v1/placements/{HUGE}",
+        f"/api/v1/national/review/{HUGE}",
+    ],
+)
+def test_numbers_beyond_the_database_range_are_a_clear_4xx(path, world, api_as):  # type: ignore[no-untyped-def]  # noqa: F811
+    resp = api_as(world.analyst).get_json(path)
+    assert resp.status_code in (404, 422), resp.content
+    assert resp.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_a_body_that_is_not_json_is_a_documented_400(world, api_as):  # type: ignore[no-untyped-def]  # noqa: F811
+    resp = api_as(world.supervisor).post_json("/api/v1/children/search", b"\x00")
+    assert resp.status_code == 400
+    assert set(resp.json()) == {"detail", "errors"}

@@ -9,7 +9,7 @@ import logging
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, DataError, connection
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
@@ -38,6 +38,11 @@ ERROR_RESPONSES = {
     404: "Not found, or not visible to you",
     409: "Refused in the record's current state, or a stale version",
     422: "The request is not valid: each field's problem is listed",
+}
+# Only where the operation reads a request body.
+BODY_ERROR_RESPONSES = {
+    400: "The request body cannot be read: not JSON, or not UTF-8",
+    413: "The request body is too large",
 }
 ERROR_SCHEMAS = {
     "ErrorField": {
@@ -68,7 +73,8 @@ class MisperAPI(NinjaAPI):
         for operations in schema["paths"].values():
             for operation in operations.values():
                 responses = operation.setdefault("responses", {})
-                for status, description in ERROR_RESPONSES.items():
+                shared = ERROR_RESPONSES | (BODY_ERROR_RESPONSES if "requestBody" in operation else {})
+                for status, description in shared.items():
                     if status == 401 and not operation.get("security"):
                         continue
                     responses.setdefault(status, {"description": description, "content": body})
@@ -143,6 +149,18 @@ def on_unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def on_out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A number too large for the database (an id or a count far beyond any record): nothing matched."""
+    return _error(
+        request,
+        422,
+        "A number in the request is out of range.",
+        [{"field": "request", "message": "a number here is too large"}],
+    )
 
 
 @api.exception_handler(Exception)

@@ -9,9 +9,10 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from misper.audit.services import access_record
+from misper.core.api_schemas import Page, Strict
 from misper.core.http import json_body
 from misper.episodes import services
 from misper.episodes.models import Episode
@@ -29,10 +30,6 @@ def _child_age(episode_id: int) -> int | None:
     """The child's age today, for terms that apply only to younger children (docs/language.md)."""
     child = Child.objects.only("date_of_birth").get(episodes__pk=episode_id)
     return child.age_on(timezone.localdate())
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class ChildSummaryOut(Schema):
@@ -78,11 +75,6 @@ class EpisodeSummaryOut(Schema):
 class EpisodeListOut(Schema):
     count: int
     items: list[EpisodeSummaryOut]
-
-
-class Page(Strict):
-    limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
 
 
 class ReportOut(Schema):

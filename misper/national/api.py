@@ -12,13 +12,13 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from misper.audit.services import access_record
+from misper.core.api_schemas import Page
 from misper.national import selectors
 from misper.national.schemas import (
     CrossForceListOut,
     CrossForcePersonOut,
     DecisionIn,
     DecisionOut,
-    Page,
     PairListOut,
     PairOut,
     RecordListOut,

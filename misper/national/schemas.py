@@ -6,19 +6,11 @@ from datetime import datetime
 from typing import Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
+from misper.core.api_schemas import Strict
 from misper.national.models import NationalRecord
 from misper.national.selectors import CrossForcePerson, NationalCounts, PairRecords
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Page(Strict):
-    limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
 
 
 class SummaryOut(Schema):

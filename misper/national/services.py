@@ -233,17 +233,22 @@ def review_decide(*, pair: ReviewPair, decision: str, acting_user: User) -> Revi
     Every later linkage run reuses it: "same" joins the two children, "different" keeps them apart.
     """
     with transaction.atomic():
-        pair.decision = decision
-        pair.decided_by = acting_user
-        pair.decided_at = timezone.now()
-        pair.full_clean()
-        pair.save(update_fields=["decision", "decided_by", "decided_at"])
-        access_record(
-            user=acting_user, action="national_review_decide", record_type="review_pair",
-            record_ids=[pair.pk], purpose=decision,
-        )  # fmt: skip
+        _decision_save(pair=pair, decision=decision, acting_user=acting_user)
     national_relink(acting_user=acting_user)
     return pair
+
+
+def _decision_save(*, pair: ReviewPair, decision: str, acting_user: User) -> None:
+    """The decision and its access event; the caller's transaction holds them."""
+    pair.decision = decision
+    pair.decided_by = acting_user
+    pair.decided_at = timezone.now()
+    pair.full_clean()
+    pair.save(update_fields=["decision", "decided_by", "decided_at"])
+    access_record(
+        user=acting_user, action="national_review_decide", record_type="review_pair",
+        record_ids=[pair.pk], purpose=decision,
+    )  # fmt: skip
 
 
 ALREADY_DECIDED = "This pair has already been decided: {decision}. Change it on the review page."
@@ -265,4 +270,9 @@ def review_decide_once(*, pair_id: int, decision: str, acting_user: User) -> tup
             return pair, False
         if pair.decision != Decision.UNDECIDED:
             raise ConflictError(ALREADY_DECIDED.format(decision=Decision(pair.decision).label.lower()))
-        return review_decide(pair=pair, decision=decision, acting_user=acting_user), True
+        _decision_save(pair=pair, decision=decision, acting_user=acting_user)
+    # Re-linked after commit, as review_decide does: a run takes minutes at national scale, and the access
+    # event above holds the access log's chain lock until the transaction ends, which would stall every
+    # other logged request in the service for the whole run.
+    national_relink(acting_user=acting_user)
+    return pair, True

@@ -10,9 +10,10 @@ from uuid import UUID
 from django.db import transaction
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from misper.audit.services import access_record
+from misper.core.api_schemas import Page, Strict
 from misper.partners import placement_ending
 from misper.partners.alerts import alert_acknowledge
 from misper.partners.models import Alert, PlacementNotice
@@ -20,10 +21,6 @@ from misper.partners.selectors import agency_list, alert_inbox
 from misper.partners.subscriptions import subscription_create
 
 router = Router(tags=["partners"])
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class AgencyOut(Schema):
@@ -83,11 +80,6 @@ class AlertOut(Schema):
 class AlertListOut(Schema):
     count: int
     items: list[AlertOut]
-
-
-class Page(Strict):
-    limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
 
 
 @router.get("/agencies", response=list[AgencyOut])

@@ -128,6 +128,25 @@ def test_decision_is_recorded_applied_and_repeatable(world, pair, api_as):
     assert pair.decided_at == decided_at
 
 
+def test_the_decision_commits_before_the_relink_runs(world, pair, api_as, monkeypatch):
+    """A relink takes minutes at national scale; inside the decision's transaction it would hold the
+    access log's chain lock (taken by the decision's access event) and stall every logged request."""
+    from misper.national import services
+
+    depth_in_test = len(connection.atomic_blocks)
+    seen: list[tuple[int, str]] = []
+
+    def relink(*, acting_user):  # type: ignore[no-untyped-def]
+        decided = ReviewPair.objects.get(pk=pair.pk).decision
+        seen.append((len(connection.atomic_blocks) - depth_in_test, decided))
+        return 0
+
+    monkeypatch.setattr(services, "national_relink", relink)
+    response = api_as(world.analyst).post_json(f"{BASE}/review/{pair.pk}/decision", {"decision": "same"})
+    assert response.status_code == 200, response.content
+    assert seen == [(0, Decision.SAME)]  # no transaction of the request's left open; decision saved
+
+
 def test_a_different_decision_on_a_decided_pair_is_a_conflict(world, pair, api_as):
     api = api_as(world.analyst)
     assert api.post_json(f"{BASE}/review/{pair.pk}/decision", {"decision": "different"}).status_code == 200
