@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from misper.accounts.models import Role, User
 from misper.audit.models import AccessEvent
+from misper.core.spreadsheet import spreadsheet_cell as _cell
 
 SEARCH_LIMIT = 500
 CSV_COLUMNS = (
@@ -62,12 +63,6 @@ def access_log_search(f: LogFilter) -> QuerySet[AccessEvent]:
         else:  # SQLite has no JSON containment: match the quoted id in the list's text
             qs = qs.filter(record_ids__icontains=f'"{rid}"')
     return qs
-
-
-def _cell(value: object) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def access_log_csv(events: Iterable[AccessEvent]) -> Iterator[str]:

@@ -11,19 +11,13 @@ import io
 from collections.abc import Iterable
 from xml.sax.saxutils import escape
 
+from misper.core.spreadsheet import spreadsheet_cell as _cell
 from misper.learning.models import Recommendation
 
 CSV_HEADER = [
     "Source", "Reference", "Type", "Recommendation", "Due", "Owner", "Status",
     "Action", "Action owner", "Action due", "Action status", "Latest progress", "Evidence",
 ]  # fmt: skip
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> str:
-    """A spreadsheet-safe cell: text that a spreadsheet would run as a formula is quoted."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _latest(rec: Recommendation) -> str:

@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from misper.accounts.models import User
 from misper.audit.services import access_record
 from misper.core.errors import FieldError, InvalidInput
+from misper.core.spreadsheet import spreadsheet_cell as _cell
 from misper.partners import interviews, placements, selectors
 from misper.partners.models import PlacementNotice, ReturnInterview
 from misper.partners.projections import INTERVIEW_QUEUE_COLUMNS, PLACEMENT_LIST_COLUMNS, row_for
@@ -131,14 +132,6 @@ def list_export(
             request=request,
         )
     return rows
-
-
-def _cell(value: object) -> str:
-    """A CSV cell a spreadsheet will not run as a formula; datetimes and dates in ISO 8601."""
-    if value is None:
-        return ""
-    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def rows_csv(record_type: str, rows: list[dict[str, Any]]) -> Iterator[str]:

@@ -19,7 +19,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -29,6 +29,7 @@ from misper.audit.services import access_record
 from misper.core.errors import ConflictError, FieldError, InvalidInput
 from misper.partners.alerts import Recipient, child_alerts_write
 from misper.partners.models import PlacementNotice
+from misper.partners.placements import notice_access_q
 from misper.people.selectors import visible_children
 
 ENDED_EVENT = "placement.ended"
@@ -48,23 +49,11 @@ REASON_MAX = 2000
 REASON_TOO_LONG = f"Why the placement ended must be {REASON_MAX} characters or fewer"
 
 
-def _notice_q(user: User) -> Q | None:
-    """Notices addressed to the user's agency (host force; host authority) or sent by it (placing
-    authority). None for anyone else."""
-    if user.agency_id is None or not user.is_active:
-        return None
-    if user.is_police:
-        return Q(host_force_id=user.agency_id)
-    if user.role == Role.PARTNER_PRACTITIONER:
-        return Q(host_authority_id=user.agency_id) | Q(placing_authority_id=user.agency_id)
-    return None
-
-
 def visible_notices(user: User) -> QuerySet[PlacementNotice]:
     """The access rule for one notice (the notice page, ending, the API): received by or sent by the
     user's agency (``placements.received_notices`` ∪ ``placements.sent_notices``), about a child the user
     can see."""
-    q = _notice_q(user)
+    q = notice_access_q(user)
     if q is None:
         return PlacementNotice.objects.none()
     return PlacementNotice.objects.filter(q, child__in=visible_children(user).values("pk")).select_related(
@@ -112,8 +101,9 @@ def end_errors(notice: PlacementNotice, ended_on: date | None, reason: str) -> l
 
 
 def _recipients(notice: PlacementNotice, acting_user: User) -> list[Recipient]:
-    """The host force and the host authority, less the agency that ended the placement."""
-    agencies = [notice.host_force, notice.host_authority]
+    """The host force, the host authority and the placing authority (responsible for the child), less
+    the agency that ended the placement."""
+    agencies = [notice.host_force, notice.host_authority, notice.placing_authority]
     seen: set[int] = {acting_user.agency_id} if acting_user.agency_id else set()
     out = []
     for agency in agencies:

@@ -280,6 +280,27 @@ def _receiving_q(user: User) -> Q | None:
     return None
 
 
+def _sending_q(user: User) -> Q | None:
+    """Notices the user's agency sent as placing authority (a local authority's practitioners)."""
+    if user.agency_id is None or user.is_police or user.role != Role.PARTNER_PRACTITIONER:
+        return None
+    return Q(placing_authority_id=user.agency_id)
+
+
+def notice_access_q(user: User) -> Q | None:
+    """The one access rule for placement notices, before the child's own rule: received by the user's
+    agency or sent by it. None for anyone else (and for a disabled user)."""
+    if not user.is_active:
+        return None
+    parts = [q for q in (_receiving_q(user), _sending_q(user)) if q is not None]
+    if not parts:
+        return None
+    q = parts[0]
+    for part in parts[1:]:
+        q |= part
+    return q
+
+
 def received_notices(user: User) -> QuerySet[PlacementNotice]:
     """The access rule for received notices: addressed to the user's agency, about a child the user can
     see. Newest first."""
@@ -305,12 +326,11 @@ def current_received_notices(user: User) -> QuerySet[PlacementNotice]:
 
 def sent_notices(user: User) -> QuerySet[PlacementNotice]:
     """Notices a local authority sent as placing authority (empty for everyone else)."""
-    if user.is_police or user.role != Role.PARTNER_PRACTITIONER or user.agency_id is None:
+    q = _sending_q(user)
+    if q is None or not user.is_active:
         return PlacementNotice.objects.none()
     return (
-        PlacementNotice.objects.filter(
-            placing_authority_id=user.agency_id, child__in=visible_children(user).values("pk")
-        )
+        PlacementNotice.objects.filter(q, child__in=visible_children(user).values("pk"))
         .select_related("child", "host_authority", "host_force", "placement")
         .order_by("-created_at", "-pk")
     )

@@ -186,20 +186,28 @@ class PlacementNoticeView(LoginRequiredMixin, View):
     def _notice(self, request: HttpRequest, notice_id: int) -> Any:
         with transaction.atomic():
             notice = placement_ending.access_notice_by_id(_user(request), notice_id)
-            access_record(
-                user=_user(request),
-                action="view",
-                record_type="placement_notice",
-                record_ids=[notice.pk],
-                request=request,
-            )
+            _notice_viewed(request, notice)
         return notice
+
+
+def _notice_viewed(request: HttpRequest, notice: Any) -> None:
+    """The access event for showing a notice (its page, or the page again with the form's errors)."""
+    access_record(
+        user=_user(request),
+        action="view",
+        record_type="placement_notice",
+        record_ids=[notice.pk],
+        request=request,
+    )
 
 
 def placement_page(
     request: HttpRequest, notice: Any, form: PlacementEndForm, status: int = 200
 ) -> HttpResponse:
     user = _user(request)
+    if status != 200:  # the end was refused and the notice is shown again: that is a view too
+        with transaction.atomic():
+            _notice_viewed(request, notice)
     others = placement_ending.visible_notices(user).filter(child_id=notice.child_id).exclude(pk=notice.pk)
     ctx = {
         "notice": notice,

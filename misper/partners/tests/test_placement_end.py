@@ -79,10 +79,11 @@ def test_the_host_force_coordinator_may_end_it_but_not_other_officers_or_the_hos
         with pytest.raises(Http404):
             _end(notice, stranger)
     _end(notice, placed["coordinator"])
-    # The coordinator's own agency is not alerted about its own action; the host council is.
-    assert [
+    # The coordinator's own agency is not alerted about its own action; the host council and the placing
+    # authority (responsible for the child) are.
+    assert sorted(
         a.recipient_agency.code for a in Alert.objects.filter(event="placement.ended", channel="inbox")
-    ] == ["host-la"]
+    ) == ["host-la", "ours-placing"]
 
 
 @pytest.mark.parametrize(
@@ -207,8 +208,15 @@ def test_notice_page_ends_the_placement_and_shows_field_errors(pairs, placed):  
         not in _web(placed["officer"]).get(f"/placements/{notice.pk}").content.decode()
     )
 
+    def views() -> int:
+        return AccessEvent.objects.filter(
+            record_type="placement_notice", action="view", record_ids=[str(notice.pk)]
+        ).count()
+
+    before = views()
     r = client.post(f"/placements/{notice.pk}/end", {"ended_on": "", "reason": "", "version": notice.version})
     assert r.status_code == 400
+    assert views() == before + 1  # the notice was shown again, with the errors: logged as a view
     body = r.content.decode()
     assert "There is a problem" in body
     assert "<title>Error: " in body
