@@ -227,13 +227,30 @@ def national_relink(*, acting_user: User | None = None) -> int:
     return people
 
 
-def review_decide(*, pair: ReviewPair, decision: str, acting_user: User) -> ReviewPair:
+STALE_DECISION = (
+    "Someone else recorded a decision on this pair after you opened it ({now}). Check it and decide again."
+)
+
+
+def review_decide(
+    *, pair: ReviewPair, decision: str, acting_user: User, decision_seen: str | None = None
+) -> ReviewPair:
     """Record a reviewer's Same or Different decision on ``pair``, then re-link so it takes effect.
 
     Every later linkage run reuses it: "same" joins the two children, "different" keeps them apart.
+    ``decision_seen`` is the decision the reviewer's page showed ("" when undecided): if another reviewer
+    has recorded a different one since, nothing is saved and a ConflictError says so.
     """
     with transaction.atomic():
-        _decision_save(pair=pair, decision=decision, acting_user=acting_user)
+        locked = ReviewPair.objects.select_for_update().get(pk=pair.pk)
+        if decision_seen is not None and locked.decision != decision_seen:
+            raise ConflictError(STALE_DECISION.format(now=locked.get_decision_display()))
+        _decision_save(pair=locked, decision=decision, acting_user=acting_user)
+        pair.decision, pair.decided_by, pair.decided_at = (
+            locked.decision,
+            locked.decided_by,
+            locked.decided_at,
+        )
     national_relink(acting_user=acting_user)
     return pair
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views import View
 
 from misper.audit.services import access_record
+from misper.core.errors import ConflictError
 from misper.national import selectors
 from misper.national.models import Decision, ReviewPair
 from misper.national.services import review_decide
@@ -61,7 +62,9 @@ class ReviewPairView(NationalUserMixin, View):
     def _pair(self, pk: int) -> ReviewPair:
         return selectors.access_review_pair_by_id(self.request.user, pk)  # type: ignore[arg-type]
 
-    def _render(self, request: HttpRequest, pair: ReviewPair, error: str = "") -> HttpResponse:
+    def _render(
+        self, request: HttpRequest, pair: ReviewPair, error: str = "", status: int = 422
+    ) -> HttpResponse:
         (compared,) = selectors.pairs_compared(request.user, [pair])  # type: ignore[arg-type]
         with transaction.atomic():
             access_record(user=request.user, action="national_review_view", record_type="review_pair",
@@ -69,7 +72,7 @@ class ReviewPairView(NationalUserMixin, View):
         return render(request, "national/review_pair.html", {
             "page_title": REVIEW_TITLE, "pair": pair, "left": compared.left, "right": compared.right, "error": error,
             "errors": [error] if error else [],
-        }, status=422 if error else 200)  # fmt: skip
+        }, status=status if error else 200)  # fmt: skip
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         return self._render(request, self._pair(pk))
@@ -79,6 +82,12 @@ class ReviewPairView(NationalUserMixin, View):
         decision = request.POST.get("decision", "")
         if decision not in (Decision.SAME, Decision.DIFFERENT):
             return self._render(request, pair, CHOOSE_DECISION)
-        review_decide(pair=pair, decision=decision, acting_user=request.user)  # type: ignore[arg-type]
+        try:
+            review_decide(
+                pair=pair, decision=decision, acting_user=request.user,  # type: ignore[arg-type]
+                decision_seen=request.POST.get("decision_seen", ""),
+            )  # fmt: skip
+        except ConflictError as exc:
+            return self._render(request, self._pair(pk), str(exc), status=409)
         messages.success(request, DECIDED_SAME if decision == Decision.SAME else DECIDED_DIFFERENT)
         return HttpResponseRedirect(reverse("national-review"))

@@ -75,3 +75,26 @@ def test_review_decision_is_recorded_and_applied(world, imported):
     pair.refresh_from_db()
     assert (pair.decision, pair.decided_by) == (Decision.SAME, world.analyst)
     assert client.get("/national").context["counts"].children == 1
+
+
+def test_a_second_reviewer_working_from_a_stale_page_is_told_and_changes_nothing(world, imported):
+    pair = ReviewPair.objects.get(left_ref="1", right_ref="3")
+    first, second = (
+        client_for(world.analyst),
+        client_for(user_make(agency_make(AgencyKind.NATIONAL), Role.ANALYST, username="national-reviewer")),
+    )
+    page = second.get(f"/national/review/{pair.pk}").content.decode()
+    assert 'name="decision_seen" value=""' in page  # the second reviewer opened it undecided
+    ok = first.post(f"/national/review/{pair.pk}", {"decision": "same", "decision_seen": ""})
+    assert ok.status_code == 302
+    stale = second.post(f"/national/review/{pair.pk}", {"decision": "different", "decision_seen": ""})
+    assert stale.status_code == 409
+    assert b"Someone else recorded a decision" in stale.content
+    pair.refresh_from_db()
+    assert (pair.decision, pair.decided_by) == (Decision.SAME, world.analyst)
+    # From the fresh page (which shows "same"), the second reviewer may change it on purpose.
+    assert 'name="decision_seen" value="same"' in second.get(f"/national/review/{pair.pk}").content.decode()
+    changed = second.post(f"/national/review/{pair.pk}", {"decision": "different", "decision_seen": "same"})
+    assert changed.status_code == 302
+    pair.refresh_from_db()
+    assert pair.decision == Decision.DIFFERENT
