@@ -16,6 +16,7 @@ with ``misper analytics refresh`` (about 5 minutes on the national database).
 slowest figure); ``per_figure_ms`` lists them all. Baseline, in the same run: a plain count of the
 episodes in the same scope and period. If the figures module is absent, both results say "pending".
 On PostgreSQL a figure is cut off after ``STATEMENT_TIMEOUT_S`` and listed under ``timed_out``.
+``--scope force|national`` runs one of the two; ``--only code,code`` times some figures and writes no file.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def _statement_timeout() -> None:
         cursor.execute(f"SET statement_timeout = '{STATEMENT_TIMEOUT_S}s'")
 
 
-def _run(name: str, url: str, years: int, national: bool, runs: int) -> None:
+def _run(name: str, url: str, years: int, national: bool, runs: int, only: list[str] | None = None) -> None:
     from django.db import connection
     from django.db.backends.signals import connection_created
     from django.utils import timezone
@@ -100,7 +101,10 @@ def _run(name: str, url: str, years: int, national: bool, runs: int) -> None:
     print(f"{name}:", file=sys.stderr)
     timed_out: list[str] = []
     context = Context(user=analyst, filters=filters, now=now)
-    per_figure = _per_figure(REGISTRY, context, runs, timed_out)
+    registry = {code: fn for code, fn in REGISTRY.items() if not only or code in only}
+    per_figure = _per_figure(registry, context, runs, timed_out)
+    if only:  # a look at some figures: printed above, no result file
+        return
     metrics = latency(list(per_figure.values()) * 2)  # quantiles need two points; the values are the same
     metrics["peak_rss_mib"] = peak_rss_mib()
     info = scale(url) | {"scope": "all forces" if national else analyst.agency.code, "years": years}
@@ -115,7 +119,10 @@ def _pending(url: str, reason: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs of each one-force figure (national: 1)")
+    parser.add_argument("--only", help="comma-separated figure codes: time these, write no result file")
+    parser.add_argument("--scope", choices=["force", "national", "both"], default="both")
     args = parser.parse_args()
+    only = args.only.split(",") if args.only else None
     url = database_url()
     django_setup(url)
     try:
@@ -123,8 +130,10 @@ def main() -> None:
     except ImportError as exc:
         _pending(url, f"misper.analytics.figures is not there yet ({exc})")
         return
-    _run("dashboard_force", url, years=1, national=False, runs=args.runs)
-    _run("dashboard_national", url, years=10, national=True, runs=1)
+    if args.scope in ("force", "both"):
+        _run("dashboard_force", url, years=1, national=False, runs=args.runs, only=only)
+    if args.scope in ("national", "both"):
+        _run("dashboard_national", url, years=10, national=True, runs=1, only=only)
 
 
 if __name__ == "__main__":

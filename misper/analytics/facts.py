@@ -21,6 +21,7 @@ from django.db.models import (
     Case,
     CharField,
     DateField,
+    DateTimeField,
     Exists,
     F,
     Min,
@@ -36,6 +37,7 @@ from django.utils import timezone
 
 from misper.analytics.definitions import force_repeat, national_repeat
 from misper.analytics.figures.base import annotate_age, episodes_within, since_expression
+from misper.analytics.figures.outcomes import CATEGORIES, SIDES, window_count
 from misper.analytics.models import EpisodeFact, FactsRefresh
 from misper.episodes.models import (
     ApprovalStatus,
@@ -127,9 +129,26 @@ def _source(episodes: QuerySet[Episode]) -> QuerySet[Episode]:
         "found_with_kind": who,
         "window_force": Coalesce(episodes_within(force_repeat().days), 0),
         "window_national": Coalesce(episodes_within(national_repeat().days), 0),
+        **_interview_windows(),
     }
     aliased = {f"fact_{name}": expr for name, expr in columns.items()}
     return annotate_age(episodes).order_by().annotate(**aliased).values(*aliased)
+
+
+def _interview_windows() -> dict[str, Case]:
+    """When the episode's return interview was completed (null unless it was), and the person's missing
+    and absent episodes in the 90 days before and after that (``outcome_remissing``): counted from the
+    episodes, which are the facts this refresh writes for the same person."""
+    done = Q(return_interview__status=InterviewStatus.COMPLETED, return_interview__completed_at__isnull=False)
+    at = "return_interview__completed_at"
+    columns: dict[str, Case] = {
+        "rhi_completed_at": Case(When(done, then=F(at)), default=None, output_field=DateTimeField())
+    }
+    for side, before in SIDES.items():
+        for cat in CATEGORIES:
+            count = window_count(Episode, "child", at, before, cat)
+            columns[f"rhi_{side}_{cat}"] = Case(When(done, then=count), default=Value(0))
+    return columns
 
 
 def _column(name: str) -> str:
@@ -139,7 +158,10 @@ def _column(name: str) -> str:
 
 
 def _upsert(episodes: QuerySet[Episode]) -> int:
-    """Insert or update the facts of ``episodes`` in one statement; returns the rows written."""
+    """Insert or update the facts of ``episodes`` in one statement; returns how many episodes' facts are
+    now current. On PostgreSQL a fact whose values have not changed is not rewritten: a full refresh
+    used to leave the table at twice its live size (1.1 GB against 0.57 GB nationally) until a
+    ``VACUUM FULL``, and every national figure scans all of it."""
     qs = _source(episodes)
     compiler = qs.query.get_compiler(connection=connection)
     select_sql, params = compiler.as_sql()
@@ -148,9 +170,15 @@ def _upsert(episodes: QuerySet[Episode]) -> int:
     updates = ", ".join(f"{c} = excluded.{c}" for c in cols[1:])
     table = connection.ops.quote_name(EpisodeFact._meta.db_table)
     sql = f"INSERT INTO {table} ({', '.join(cols)}) {select_sql} ON CONFLICT (episode_id) DO UPDATE SET {updates}"
+    if connection.vendor == "postgresql":
+        mine, theirs = (
+            ", ".join(f"{table}.{c}" for c in cols[1:]),
+            ", ".join(f"excluded.{c}" for c in cols[1:]),
+        )
+        sql += f" WHERE ({mine}) IS DISTINCT FROM ({theirs})"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return max(cursor.rowcount, 0)
+    return episodes.count()
 
 
 def _changed_children(since: datetime) -> QuerySet[Child]:
@@ -202,7 +230,20 @@ def _refresh_all() -> int:
         with transaction.atomic():
             written += _upsert(Episode.objects.filter(pk__gte=start, pk__lt=start + BATCH))
         start += BATCH
+    _analyze()
     return written
+
+
+def _analyze() -> None:
+    """Fresh planner statistics for the rewritten table (PostgreSQL), and, outside a transaction (the
+    command, the worker), a VACUUM of the rows the refresh replaced. Without statistics a figure's plan
+    can be built on the old row counts: a semi-join estimated at a few rows ran as a nested loop for
+    40 s on a six-force database where it takes 40 ms; without the VACUUM every scan reads the table
+    twice over until autovacuum gets to it."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(EpisodeFact._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {table}" if connection.in_atomic_block else f"VACUUM (ANALYZE) {table}")
 
 
 def facts_refresh_due(

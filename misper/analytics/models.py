@@ -63,6 +63,14 @@ class EpisodeFact(models.Model):
     found_with_kind = models.CharField(max_length=10)  # associate, named or none
     window_force = models.IntegerField(help_text="Episodes of the person in the force repeat window")
     window_national = models.IntegerField(help_text="Episodes of the person in the national window")
+    # Re-missing after a return home interview (figures/outcomes.py): when the episode's interview was
+    # completed (null unless it was), and the person's missing and absent episodes in the 90 days
+    # before and after that moment.
+    rhi_completed_at = models.DateTimeField(null=True)
+    rhi_before_missing = models.IntegerField(default=0)
+    rhi_before_absent = models.IntegerField(default=0)
+    rhi_after_missing = models.IntegerField(default=0)
+    rhi_after_absent = models.IntegerField(default=0)
 
     class Meta:
         indexes = [
@@ -73,6 +81,11 @@ class EpisodeFact(models.Model):
             models.Index(fields=["child_placing_authority_id"]),
             models.Index(fields=["child_host_authority_id"]),
             models.Index(fields=["child_care_provider_id"]),
+            models.Index(
+                fields=["child_force_id", "rhi_completed_at"],
+                condition=models.Q(rhi_completed_at__isnull=False),
+                name="analytics_fact_force_rhi",
+            ),
         ]
 
 

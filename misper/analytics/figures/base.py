@@ -13,6 +13,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -107,6 +109,9 @@ class Context:
 
             facts_refresh(now=self.now)
             self._cache["refreshed"] = True
+        if "tuned" not in self._cache:
+            _session_for_aggregates()
+            self._cache["tuned"] = True
         return filtered_facts(visible_facts(self.user), self.filters)
 
     def facts_in_period(self) -> QuerySet[EpisodeFact]:
@@ -115,10 +120,51 @@ class Context:
         return self.facts().filter(reported_at__gte=f.start, reported_at__lt=f.end)
 
 
+def _session_for_aggregates() -> None:
+    """On PostgreSQL, inside the reading transaction: ``work_mem`` for its sorts and hashes
+    (``MISPER_DASHBOARD_WORK_MEM``, default 64MB; the server's default, 4MB, sends a national distinct
+    count's sort to disk). ``SET LOCAL`` ends with the transaction; outside one it is not set."""
+    value = getattr(settings, "MISPER_DASHBOARD_WORK_MEM", "64MB")
+    conn = connections["default"]
+    if value and conn.vendor == "postgresql" and conn.in_atomic_block:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [value])
+
+
 def visible_facts(user: User) -> QuerySet[EpisodeFact]:
     """Facts of the episodes ``user`` may see: the one access rule, ``child_access_q``, applied to the
-    copies of the child's fields each fact carries (``child_force_id``, ``child_pk``, …)."""
-    return EpisodeFact.objects.filter(child_access_q(user, prefix="child_"))
+    copies of the child's fields each fact carries (``child_force_id``, ``child_pk``, …).
+
+    The rule's subqueries (hosted children, a partner's interview children) are read first and passed
+    as lists (``materialised``): ``force = X OR pk IN (subquery)`` makes PostgreSQL filter every fact
+    of the period (a force-year read a year of national facts, 0.4 s), while ``pk = ANY(list)`` lets it
+    combine two index scans."""
+    return EpisodeFact.objects.filter(materialised(child_access_q(user, prefix="child_")))
+
+
+MATERIALISE_AT_MOST = 50_000  # ids; a longer list stays a subquery
+
+
+def _only_value(row: Any) -> Any:
+    """The one value of a ``values()`` row, or a model instance's primary key."""
+    return next(iter(row.values())) if isinstance(row, dict) else row.pk
+
+
+def materialised(q: Q) -> Q:
+    """``q`` with each ``…__in=<queryset>`` lookup replaced by the ids it selects now (in the caller's
+    transaction), unless there are more than ``MATERIALISE_AT_MOST``. The same rows match."""
+    out = Q(_connector=q.connector, _negated=q.negated)
+    for child in q.children:
+        if isinstance(child, Q):
+            out.children.append(materialised(child))
+            continue
+        lookup, value = child
+        if lookup.endswith("__in") and isinstance(value, QuerySet):
+            rows = list(value[: MATERIALISE_AT_MOST + 1])
+            if len(rows) <= MATERIALISE_AT_MOST:
+                value = sorted({_only_value(r) for r in rows})
+        out.children.append((lookup, value))
+    return out
 
 
 def filtered_facts(qs: QuerySet[EpisodeFact], f: Filters) -> QuerySet[EpisodeFact]:
@@ -224,11 +270,20 @@ def by_segment(qs: QuerySet[Any], key: str | None, measure: Any) -> dict[Any, di
     segment, as {key value: {segment key: value}} — one GROUP BY query."""
     keys = [key] if key else []
     rows = qs.order_by().values(*keys, "age_group", "category").annotate(value=measure)
-    out: dict[Any, dict[str, int]] = {}
+    return _cells(rows, key).get("value", {})
+
+
+def _cells(rows: Iterable[dict[str, Any]], key: str | None) -> dict[str, dict[Any, dict[str, int]]]:
+    """Grouped rows as {aggregate name: {key value: {segment key: value}}} (the unknown age's two
+    categories added together)."""
+    out: dict[str, dict[Any, dict[str, int]]] = {}
     for r in rows:
         seg = _segment_key(r["age_group"], r["category"])
-        cell = out.setdefault(r[key] if key else None, {})
-        cell[seg] = cell.get(seg, 0) + (r["value"] or 0)
+        for name, value in r.items():
+            if name in (key, "age_group", "category"):
+                continue
+            cell = out.setdefault(name, {}).setdefault(r[key] if key else None, {})
+            cell[seg] = cell.get(seg, 0) + (value or 0)
     return out
 
 
@@ -240,15 +295,74 @@ def totals(qs: QuerySet[Any], key: str | None, measure: Any) -> dict[Any, int]:
     return {r[key]: r["value"] or 0 for r in rows}
 
 
+def _grouped(
+    qs: QuerySet[Any], key: str | None, aggs: dict[str, Any]
+) -> tuple[dict[str, dict[Any, dict[str, int]]], dict[str, dict[Any, int]]]:
+    """``aggs`` grouped by ``key`` and segment (``_cells``), and by ``key`` alone (the totals: {name:
+    {key value: total}}), reading the facts once where it can:
+
+    - counts of rows (no distinct aggregate): the totals are the segments' sums, one query;
+    - distinct counts on PostgreSQL: one query with ``GROUPING SETS`` (``_grouping_sets``);
+    - otherwise two queries, by segment and by key."""
+    keys = [key] if key else []
+    seg_qs = qs.order_by().values(*keys, "age_group", "category").annotate(**aggs)
+    if not any(getattr(a, "distinct", False) for a in aggs.values()):
+        cells = _cells(seg_qs, key)
+        sums = {n: {k: sum(v.values()) for k, v in cells.get(n, {}).items()} for n in aggs}
+        return cells, sums
+    if connections[qs.db].vendor == "postgresql":
+        seg_rows, total_rows = _grouping_sets(seg_qs, key)
+    else:
+        seg_rows = list(seg_qs)
+        total_rows = (
+            list(qs.order_by().values(*keys).annotate(**aggs)) if key else [qs.order_by().aggregate(**aggs)]
+        )
+    k = key or ""
+    total = {n: {(r[k] if key else None): r[n] or 0 for r in total_rows} for n in aggs}
+    return _cells(seg_rows, key), total
+
+
+def _grouping_sets(
+    seg_qs: QuerySet[Any], key: str | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The rows of ``seg_qs`` (grouped by ``key``, age group and category) and its totals by ``key``
+    (None: one total) from one PostgreSQL statement: its SQL with the GROUP BY made ``GROUPING SETS
+    ((key, age_group, category), (key))``. A total row is the one with a NULL age group (a fact's is
+    never NULL). One scan and one sort instead of two (distinct counts cannot be summed)."""
+    compiler = seg_qs.query.get_compiler(using=seg_qs.db)
+    try:
+        seg_sql, params = compiler.as_sql()
+    except EmptyResultSet:  # a filter that matches nothing (a user who may see no one)
+        return [], []
+    aliases = [alias for _, _, alias in compiler.select]
+    key_by = str(aliases.index(key) + 1) if key else ""  # Django groups by select positions too
+    seg_by = _group_by(seg_sql)
+    sql = f"{seg_sql[: -len(seg_by)]}GROUPING SETS (({seg_by}), ({key_by}))"
+    with connections[seg_qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c.name for c in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return [r for r in rows if r["age_group"] is not None], [r for r in rows if r["age_group"] is None]
+
+
+def _group_by(sql: str) -> str:
+    """The GROUP BY list at the end of a compiled grouped query (no ORDER BY or HAVING follows)."""
+    by = sql[sql.rindex(" GROUP BY ") + len(" GROUP BY ") :]
+    if any(word in by for word in (" ORDER BY ", " HAVING ", " LIMIT ")):
+        raise ValueError(f"Unexpected grouped query: {sql}")
+    return by
+
+
 def segmented_rows(
     qs: QuerySet[Any], key: str | None, labels: Iterable[tuple[Any, str]], measure: Any = None
 ) -> list[list[Any]]:
     """One table row per (key value, label): the label, the measure in each segment, the total."""
     measure = measure if measure is not None else Count("pk")
-    cells = by_segment(qs, key, measure)
-    total = totals(qs, key, measure)
+    cells, total = _grouped(qs, key, {"value": measure})
+    value, total_value = cells.get("value", {}), total["value"]
     return [
-        [label, *[cells.get(k, {}).get(s, 0) for s in SEGMENT_KEYS], total.get(k, 0)] for k, label in labels
+        [label, *[value.get(k, {}).get(s, 0) for s in SEGMENT_KEYS], total_value.get(k, 0)]
+        for k, label in labels
     ]
 
 
@@ -269,17 +383,16 @@ class Measure:
 
 
 def measure_rows(qs: QuerySet[Any], measures: Sequence[Measure]) -> list[list[Any]]:
-    """One row per measure, by segment and in total, in two queries whatever the number of measures
-    (conditional aggregates grouped by segment, then the same aggregates over everything)."""
+    """One row per measure, by segment and in total, in one query (two on SQLite when a measure counts
+    people) whatever the number of measures: conditional aggregates grouped by segment (``_grouped``)."""
     aggs = {f"m{i}": m.aggregate() for i, m in enumerate(measures)}
-    cells: dict[str, dict[str, int]] = {}
-    for r in qs.order_by().values("age_group", "category").annotate(**aggs):
-        seg = _segment_key(r["age_group"], r["category"])
-        for name in aggs:
-            cells.setdefault(name, {})[seg] = cells.get(name, {}).get(seg, 0) + (r[name] or 0)
-    total = qs.order_by().aggregate(**aggs)
+    cells, total = _grouped(qs, None, aggs)
     return [
-        [m.label, *[cells.get(f"m{i}", {}).get(s, 0) for s in SEGMENT_KEYS], total[f"m{i}"] or 0]
+        [
+            m.label,
+            *[cells.get(f"m{i}", {}).get(None, {}).get(s, 0) for s in SEGMENT_KEYS],
+            total[f"m{i}"].get(None, 0),
+        ]
         for i, m in enumerate(measures)
     ]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from misper.analytics.figures.base import (
     SEGMENT_KEYS,
@@ -21,6 +21,7 @@ from misper.analytics.figures.base import (
     columns,
     labelled,
 )
+from misper.analytics.models import EpisodeFact
 from misper.episodes.models import Risk
 from misper.people.models import LocationKind
 
@@ -82,7 +83,8 @@ def demand_top_people(ctx: Context) -> Figure:
     """The people with most episodes in the period (top 10), by their force reference."""
     qs = ctx.facts_in_period()
     top = (
-        qs.order_by()
+        qs.filter(child_id__in=_top_candidates(qs))
+        .order_by()
         .values("child_id", "child__ref")
         .annotate(
             n=Count("pk"),
@@ -124,6 +126,24 @@ def demand_top_people(ctx: Context) -> Figure:
         chart="stacked",
         chart_columns=(1, 2, 3, 4),
     )
+
+
+CANDIDATES = 5 * TOP
+
+
+def _top_candidates(qs: QuerySet[EpisodeFact]) -> list[int] | QuerySet[EpisodeFact]:
+    """People who may be in the top ``TOP`` by episodes: those with at least as many as the ``TOP``-th
+    person (whatever the tie-break, nobody with fewer can be). Counting by person alone first spares
+    joining every fact to its person for the reference: 0.8 s for one force-year nationally, where
+    PostgreSQL hashed 1.7 M people. Usually one query; a subquery when ties run past ``CANDIDATES``."""
+    by_person = qs.order_by().values("child_id").annotate(n=Count("pk"))
+    first = list(by_person.order_by("-n", "child_id")[:CANDIDATES])
+    if len(first) < TOP:
+        return [r["child_id"] for r in first]
+    least = first[TOP - 1]["n"]
+    if len(first) < CANDIDATES or first[-1]["n"] < least:
+        return [r["child_id"] for r in first if r["n"] >= least]
+    return by_person.filter(n__gte=least).values("child_id")
 
 
 def location_label(r: dict[str, Any], prefix: str) -> str:

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -120,3 +121,25 @@ def test_the_page_says_when_the_figures_were_calculated(world, dataset) -> None:
     page = client.get("/dashboard").content.decode()
     assert "Figures as of " in page
     assert "Figures about who is missing now are live." in page
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="xmin (the row version) is PostgreSQL's")
+def test_a_refresh_rewrites_only_facts_that_changed(world, dataset) -> None:
+    """On PostgreSQL an unchanged fact keeps its row version, so a full refresh does not double the
+    table; a changed one is rewritten."""
+    facts_refresh()
+
+    def versions() -> dict[int, str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT episode_id, xmin::text FROM analytics_episodefact")
+            return dict(cursor.fetchall())
+
+    before = versions()
+    changed = dataset.amy_episodes[0]
+    Episode.objects.filter(pk=changed.pk).update(risk="high")
+    facts_refresh()
+    after = versions()
+    assert after[changed.pk] != before[changed.pk]
+    assert {k: v for k, v in after.items() if k != changed.pk} == {
+        k: v for k, v in before.items() if k != changed.pk
+    }

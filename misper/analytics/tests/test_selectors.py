@@ -188,6 +188,45 @@ def test_remissing_after_a_trigger_plan(world, dataset) -> None:
     assert rows["Return home interview completed"][:2] == [0, 0]
 
 
+def _interview(episode: Any, completed_at: Any, world: Any, status: str = "completed") -> ReturnInterview:
+    return ReturnInterview.objects.create(
+        episode=episode,
+        responsible_agency=world.la,
+        referred_at=episode.found_at,
+        due_at=episode.found_at + timedelta(hours=72),
+        status=status,
+        completed_at=completed_at,
+    )
+
+
+def test_remissing_after_a_return_interview(world, dataset) -> None:
+    """Amy's interview for her episode −100, completed at −95: episode −100 before; −80 and −50 after.
+    Cal's, completed 15 days ago, has no complete follow-up yet; Dee's was not completed."""
+    first = dataset.amy_episodes[0]
+    _interview(first, dataset.now - timedelta(days=95), world)
+    cal = dataset.cal.episodes.get()
+    _interview(cal, dataset.now - timedelta(days=15), world)
+    dee = dataset.dee.episodes.order_by("reported_at").first()
+    _interview(dee, None, world, status="offered")
+    f = replace(default_filters(dataset.now.date()), period_from=(dataset.now - timedelta(days=120)).date())
+    rows = fig(world.analyst, "outcome_remissing", f, now=dataset.now)
+    interview = rows["Return home interview completed"]
+    assert interview == [1, 1, 1, 2, 0, 0, 100.0]  # 1 interview, 1 child, missing 1 → 2, absent 0 → 0
+    assert fig(world.other_force_officer, "outcome_remissing", f, now=dataset.now)[
+        "Return home interview completed"
+    ][:2] == [0, 0]
+    # Filters apply to the interview's episode: Amy is female and looked after.
+    male = replace(f, sex="male")
+    assert fig(world.analyst, "outcome_remissing", male, now=dataset.now)["Return home interview completed"][
+        :2
+    ] == [0, 0]
+    # Completed inside the period's first 90 days of follow-up only: a period ending before −95 has none.
+    early = replace(f, period_to=(dataset.now - timedelta(days=96)).date())
+    assert fig(world.analyst, "outcome_remissing", early, now=dataset.now)["Return home interview completed"][
+        :2
+    ] == [0, 0]
+
+
 def test_demand_cost_uses_the_published_medium_figure(world, dataset) -> None:
     rows = fig(world.analyst, "demand_cost")
     medium = rows["Medium"]
