@@ -13,6 +13,7 @@ from typing import Any
 
 from misper.analytics.figures import Figure
 from misper.analytics.filters import Filters
+from misper.core.spreadsheet import spreadsheet_cell
 
 PACK_TITLE = "Missing children: monthly pack for the safeguarding board"
 SYNTHETIC_NOTE = "Figures from misper. Children are under 18 when reported; adults 18 or over."
@@ -32,8 +33,14 @@ def figure_csv(figure: Figure) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(figure.columns)
     for row in figure.rows:
-        writer.writerow([cell_text(v) for v in row])
+        writer.writerow([_file_cell(v) for v in row])
     return out.getvalue()
+
+
+def _file_cell(value: Any) -> str:
+    """``cell_text`` for a file: labels come from records (places, names), so text a spreadsheet would run
+    as a formula is quoted (numbers never are)."""
+    return spreadsheet_cell(value) if isinstance(value, str) else cell_text(value)
 
 
 def _sheet_title(code: str, used: set[str]) -> str:
@@ -64,7 +71,7 @@ def figures_xlsx(figures: Iterable[Figure], filters: Filters) -> bytes:
         for cell in ws[4]:
             cell.font = Font(bold=True)
         for row in f.rows:
-            ws.append(list(row))
+            ws.append([spreadsheet_cell(v) if isinstance(v, str) else v for v in row])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
