@@ -10,7 +10,7 @@ from misper.core.spreadsheet import spreadsheet_cell
 @pytest.mark.parametrize(
     ("value", "cell"),
     [
-        ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
         ("+44 1632 960221", "'+44 1632 960221"),
         ("-cmd", "'-cmd"),
         ("@SUM(A1)", "'@SUM(A1)"),
