@@ -1,13 +1,14 @@
 """Load test (not part of make test): N concurrent users against a local misper for a bounded time.
 
-    .venv/bin/python -m bench load [--users 50] [--seconds 300] [--threads 16] [--database-url URL]
+    .venv/bin/python -m bench load [--users 50] [--seconds 300] [--workers N] [--threads 16] [--database-url URL]
     .venv/bin/python bench/load.py --users 50 --seconds 300          # the same
 
 By default it (re)builds the PostgreSQL database ``misper_load`` (at MISPER_BENCH_PG, default
 postgres://postgres@127.0.0.1:5432): migrate, then ``misper seed`` (the demo force), so every run starts
 from the same data. ``--database-url`` uses that database as it is (it must hold the demo force); pass
 ``--database-url sqlite`` for a throwaway SQLite one. The server runs as production runs it:
-``scripts/run.sh`` (waitress with ``--threads`` threads, and the alert worker), on a random 127.0.0.1 port.
+``scripts/run.sh`` (gunicorn: ``--workers`` processes, default one per CPU, of ``--threads`` threads each,
+and the alert worker), on a random 127.0.0.1 port.
 Users mix intake (30%: POST /api/v1/episodes with an Idempotency-Key, as the demo call taker), board
 refresh (30%: GET /board/fragment, signed in as the demo supervisor) and case views (40%: GET
 /api/v1/episodes/{id} of a recently created episode), with 0.2-1 s of think time between requests.
@@ -219,7 +220,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--users", type=int, default=50, help="concurrent users (default 50)")
     ap.add_argument("--seconds", type=int, default=300, help="how long the users run (default 300)")
-    ap.add_argument("--threads", type=int, default=16, help="waitress threads (misper serve --threads)")
+    ap.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="server processes (misper serve --workers; default one per CPU)",
+    )
+    ap.add_argument("--threads", type=int, default=16, help="threads per process (misper serve --threads)")
     ap.add_argument(
         "--database-url",
         default="",
@@ -227,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--output", type=Path, default=RESULTS)
     args = ap.parse_args(argv)
+    args.workers = args.workers or max(1, len(os.sched_getaffinity(0)))  # as misper serve decides
     env = {**os.environ, "MISPER_ENV": "demo"}
     if args.database_url == "sqlite":
         env["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/load.sqlite3"
@@ -243,7 +251,16 @@ def main(argv: list[str] | None = None) -> int:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        ["bash", "scripts/run.sh", "--port", str(port), "--threads", str(args.threads)],
+        [
+            "bash",
+            "scripts/run.sh",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+        ],
         cwd=REPO,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -301,7 +318,9 @@ def main(argv: list[str] | None = None) -> int:
             "episodes": before["episodes"],
             "users": args.users,
             "seconds": args.seconds,
-            "server": f"scripts/run.sh (waitress, {args.threads} threads, and the alert worker)",
+            "server": f"scripts/run.sh (gunicorn, {args.workers} x {args.threads} threads, and the alert worker)",
+            "workers": args.workers,
+            "threads": args.threads,
             "mix": "30% intake, 30% board refresh, 40% case view; 0.2-1 s think time",
             "load_average_1m": {"mean": round(statistics.mean(loads), 1), "max": round(max(loads), 1)},
         },

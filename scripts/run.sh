@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Run misper for a demo or a small deployment: the alert worker in the background, the web server in the
-# foreground. When the server stops (Ctrl-C, SIGTERM, or a crash) the worker is stopped too.
-# Usage: scripts/run.sh [--port 8000] [other `misper serve` options]
+# foreground. When the server stops (Ctrl-C, SIGTERM, or a crash) the worker is stopped too. The server is
+# gunicorn (`misper serve`: --workers processes, default one per CPU): on SIGTERM it stops accepting, lets
+# requests in hand finish (up to 30 s) and stops its processes.
+# Usage: scripts/run.sh [--port 8000] [--workers N] [--threads T] [other `misper serve` options]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN="${BIN:-.venv/bin}"

@@ -31,6 +31,15 @@ ALLOWED_HOSTS = [
     h for h in os.environ.get("MISPER_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
 ]
 
+# One cache for every server process (gunicorn runs several): Django's database cache, table created by
+# misper/web/migrations/0001_cache_table.py. Used for the feedback form's rate limit.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "misper_cache",
+    }
+}
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,4 +1,4 @@
-"""WSGI entry point (waitress in `make run`, any WSGI server in production)."""
+"""WSGI entry point (gunicorn in `misper serve`; any WSGI server works)."""
 
 import os
 

@@ -2,7 +2,7 @@
 
 The test starts a PostgreSQL cluster of its own (a throwaway data directory on a free port, so the shared
 server and the rest of the suite are untouched), migrates it, serves misper on it with ``misper serve``
-(waitress, persistent connections with health checks, as in production), and then restarts PostgreSQL
+(gunicorn, persistent connections with health checks, as in production), and then restarts PostgreSQL
 between requests with ``pg_ctl restart -m fast``, which ends every server-side connection. The next
 requests must succeed without restarting misper, and what was written before is still there.
 """

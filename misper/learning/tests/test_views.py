@@ -294,3 +294,16 @@ def test_tracker_access_analysts_read_others_do_not(world, coordinator) -> None:
     assert client_as(world.socialworker).get("/learning/recommendations/export.csv").status_code == 403
     assert client_as(coordinator).get(f"/learning/recommendations/{theirs.pk}").status_code == 404
     assert client_as(None).get("/learning/recommendations").status_code == 302
+
+
+def test_the_rate_limit_count_is_shared_by_every_server_process(world) -> None:  # type: ignore[no-untyped-def]
+    """Counted in the database cache, not in one process's memory: with several gunicorn workers an address
+    would otherwise get the limit once per worker."""
+    from django.db import connection
+
+    cache.clear()
+    client_as(None).get("/feedback/guess-0")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM misper_cache")
+        assert cursor.fetchone()[0] >= 1
+    cache.clear()
