@@ -63,23 +63,23 @@ def access_record(
     With no ``purpose``, the purpose is taken from the request: a purpose the user gave (a ``purpose``
     form field), else the case being worked on (the episode or child in the URL)."""
     purpose = purpose or purpose_from_request(request)
+    agency = getattr(user, "agency", None)  # read before the lock: it is held until the caller commits
+    event = AccessEvent(
+        user=user if getattr(user, "pk", None) else None,
+        username=getattr(user, "username", "") or "",
+        agency_code=agency.code if agency else "",
+        role=getattr(user, "role", "") or "",
+        action=action,
+        record_type=record_type,
+        record_ids=[str(i) for i in record_ids][:1000],
+        purpose=purpose[:200],
+        request_id=getattr(request, "request_id", "") if request is not None else "",
+    )
     with transaction.atomic():
         _lock_chain()
         last = AccessEvent.objects.order_by("-pk").values_list("hash", flat=True).first()
-        agency = getattr(user, "agency", None)
-        event = AccessEvent(
-            at=timezone.now(),
-            user=user if getattr(user, "pk", None) else None,
-            username=getattr(user, "username", "") or "",
-            agency_code=agency.code if agency else "",
-            role=getattr(user, "role", "") or "",
-            action=action,
-            record_type=record_type,
-            record_ids=[str(i) for i in record_ids][:1000],
-            purpose=purpose[:200],
-            request_id=getattr(request, "request_id", "") if request is not None else "",
-            prev_hash=last or GENESIS,
-        )
+        event.at = timezone.now()  # taken under the lock, so times never run backwards along the chain
+        event.prev_hash = last or GENESIS
         event.hash = event_hash(event)
         event.save()
         LOGGED_IN_REQUEST.set(True)

@@ -263,10 +263,11 @@ def _report(*, doc: dict[str, Any], force: Agency, user: User, rationale: str) -
     )
     trigger = merged["child"].get("trigger_plan") or {}
     _create_actions(episode, result, list(trigger.get("actions", [])), timezone.now())
-    access_record(user=user, action="create", record_type="episode", record_ids=[episode.pk, child.pk])
     _emit(event="episode.reported", episode=episode)
     if _crossed_repeat_threshold(result):
         _emit(event="episode.repeat_threshold", episode=episode)
+    # Logged last: the access log's chain lock is held from here to commit (misper.audit.services).
+    access_record(user=user, action="create", record_type="episode", record_ids=[episode.pk, child.pk])
     return ReportOutcome(episode, assessment)
 
 
