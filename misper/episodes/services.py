@@ -99,8 +99,26 @@ def _validate_document(doc: Any) -> None:
         raise InvalidInput(FieldError(exc.field, exc.message)) from exc
 
 
+PLACEMENT_AGENCY_UNKNOWN = (
+    "is not the code of an active local authority: use a code from GET /api/v1/agencies "
+    "(a council that is never told the child is missing cannot help find them)"
+)
+
+
+def _placement_agencies_check(doc: dict[str, Any]) -> None:
+    """Refuse a document naming a placing or host authority by a code that is not an active local
+    authority. Dropping the unknown code silently would mean the council is never told (issue 18)."""
+    placement = (doc.get("child") or {}).get("placement") or {}
+    for key in ("placing_authority", "host_authority"):
+        code = placement.get(key)
+        if code and _agency_by_code(code) is None:
+            raise InvalidInput(FieldError(f"child.placement.{key}", PLACEMENT_AGENCY_UNKNOWN))
+
+
 def _agency_by_code(code: str | None) -> Agency | None:
-    return Agency.objects.filter(code=code).first() if code else None
+    if not code:
+        return None
+    return Agency.objects.filter(code=code, kind=AgencyKind.LOCAL_AUTHORITY, active=True).first()
 
 
 def _child_from_document(force: Agency, section: dict[str, Any], at: datetime, user: User) -> Child:
@@ -195,6 +213,7 @@ def episode_report(
     """
     _require_police(acting_user)
     _validate_document(doc)
+    _placement_agencies_check(doc)
     force = acting_user.agency
     assert force is not None
     try:

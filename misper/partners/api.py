@@ -25,6 +25,7 @@ router = Router(tags=["partners"])
 
 class AgencyOut(Schema):
     id: int
+    code: str = Field(description="The code a misper/1 document names the agency by (placing_authority …)")
     name: str
     kind: str
 
@@ -84,7 +85,7 @@ class AlertListOut(Schema):
 
 @router.get("/agencies", response=list[AgencyOut])
 def list_agencies(request: HttpRequest) -> list[AgencyOut]:
-    return [AgencyOut(id=a.pk, name=a.name, kind=a.kind) for a in agency_list()]
+    return [AgencyOut(id=a.pk, code=a.code, name=a.name, kind=a.kind) for a in agency_list()]
 
 
 @router.post("/subscriptions", response={201: SubscriptionOut})

@@ -23,13 +23,13 @@ def _errors(resp) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {e["field"]: e["message"] for e in resp.json()["errors"]}
 
 
-def test_agencies_are_listed_with_id_name_and_kind(world, api_as):
+def test_agencies_are_listed_with_id_code_name_and_kind(world, api_as):
     resp = api_as(world.socialworker).get_json("/api/v1/agencies")
     assert resp.status_code == 200
     body = resp.json()
     assert isinstance(body, list)
-    assert {"id": world.la.pk, "name": world.la.name, "kind": "local_authority"} in body
-    assert all(set(a) == {"id", "name", "kind"} for a in body)
+    assert {"id": world.la.pk, "code": "test-la", "name": world.la.name, "kind": "local_authority"} in body
+    assert all(set(a) == {"id", "code", "name", "kind"} for a in body)
 
 
 def test_agencies_need_sign_in(api_as):
@@ -167,3 +167,34 @@ def test_only_inbox_alerts_are_in_the_inbox(world, api_as):
     client = api_as(world.socialworker)
     assert client.get_json("/api/v1/alerts").json()["count"] == 1
     assert client.post_json(f"/api/v1/alerts/{email.pk}/acknowledge", {}).status_code == 404
+
+
+@pytest.mark.parametrize("field", ["placing_authority", "host_authority"])
+@pytest.mark.parametrize("code", ["no-such-council", "test-force", "retired-la"])
+def test_a_report_naming_an_unknown_agency_code_is_a_422_and_stores_nothing(world, api_as, field, code):
+    """An attacker (or a typo) names a council that does not exist, a police force as a council, or a
+    council no longer active: the partner would never be told, so the report is refused, naming the field."""
+    from misper.accounts.models import AgencyKind
+    from misper.core.factories import agency_make
+    from misper.episodes.models import Episode
+    from misper.partners.tests.conftest import report_doc
+
+    agency_make(AgencyKind.LOCAL_AUTHORITY, code="retired-la", name="Retired Council", active=False)
+    doc = report_doc("C-CODE-1")
+    doc["child"]["looked_after"] = True
+    doc["child"]["placement"] = {"type": "residential_home", field: code}
+    resp = api_as(world.calltaker).post_json("/api/v1/episodes", doc)
+    assert resp.status_code == 422
+    assert f"child.placement.{field}" in _errors(resp)
+    assert not Episode.objects.filter(child__ref="C-CODE-1").exists()
+
+
+def test_a_report_naming_a_known_council_by_code_links_it(world, api_as):
+    from misper.episodes.models import Episode
+    from misper.partners.tests.conftest import report_doc
+
+    resp = api_as(world.calltaker).post_json(
+        "/api/v1/episodes", report_doc("C-CODE-2", placing_authority="test-la")
+    )
+    assert resp.status_code == 201, resp.json()
+    assert Episode.objects.get(pk=resp.json()["id"]).child.placing_authority == world.la
