@@ -1,20 +1,26 @@
-"""POST /api/v1/assessments: run the risk engine on a misper/1 document (the shared risk tool).
+"""POST /api/v1/assessments: run the risk engine on a misper/1 document (the shared risk tool). Stores
+nothing but an access event; the answer is exactly what ``misper assess`` prints.
 
-Stores nothing but an access event; the answer is exactly what ``misper assess`` prints."""
+POST /api/v1/assessments/{id}/decision: a supervisor's decision on a grading below the recommendation
+(``episodes.services.assessment_decide``; whoever made the grading is refused with a 403)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from pydantic import Field
 
 from misper import risk
 from misper.audit.services import access_record
+from misper.core.api_schemas import Strict
 from misper.core.errors import FieldError, InvalidInput
 from misper.core.http import json_body
+from misper.episodes import services
+from misper.episodes.schemas import AssessmentOut, assessment_out
 
 router = Router(tags=["assessments"])
 
@@ -45,3 +51,23 @@ def assess_document(request: HttpRequest, query: Query[PolicyQuery]) -> dict[str
             user=request.user, action="assess", record_type="document", record_ids=[], request=request
         )
     return result
+
+
+class DecisionIn(Strict):
+    decision: Literal["approve", "reject"]
+    note: str = Field("", max_length=5000)
+    version: int | None = Field(
+        None, ge=1, le=2_147_483_647, description="The episode version you decided on"
+    )
+
+
+@router.post("/{assessment_id}/decision", response=AssessmentOut)
+def decide(request: HttpRequest, assessment_id: int, body: DecisionIn) -> AssessmentOut:
+    assessment = services.assessment_decide(
+        assessment_id=assessment_id,
+        approve=body.decision == "approve",
+        note=body.note,
+        acting_user=request.user,  # type: ignore[arg-type]
+        expected_version=body.version,
+    )
+    return assessment_out(assessment)

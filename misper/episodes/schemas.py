@@ -23,6 +23,9 @@ class AssessmentOut(Schema):
     under_graded: bool
     rationale: str
     approval_status: str
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    decision_note: str = ""
     reasons: list[dict[str, Any]]
     actions: list[str]
     suggestions: list[dict[str, Any]]
@@ -45,6 +48,9 @@ def assessment_out(a: Any) -> AssessmentOut:
         under_graded=a.under_graded,
         rationale=a.rationale,
         approval_status=a.approval_status,
+        decided_by=a.decided_by.username if a.decided_by_id else None,
+        decided_at=a.decided_at,
+        decision_note=a.decision_note,
         reasons=r.get("reasons", []),
         actions=r.get("actions", []),
         suggestions=r.get("suggestions", []),

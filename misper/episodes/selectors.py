@@ -65,7 +65,11 @@ def episode_detail(episode: Episode) -> dict[str, object]:
     e = (
         Episode.objects.select_related("child", "found_location", "owner")
         .prefetch_related(
-            "assessments__created_by", "reviews__reviewer", "actions__assigned_to", "status_changes"
+            "assessments__created_by",
+            "assessments__decided_by",
+            "reviews__reviewer",
+            "actions__assigned_to",
+            "status_changes",
         )
         .get(pk=episode.pk)
     )

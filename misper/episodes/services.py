@@ -379,17 +379,29 @@ def _apply_grade(episode: Episode, category: str, risk_grade: str) -> None:
     episode.next_review_at = schedules.next_review_at(risk_grade, timezone.now())
 
 
-def assessment_decide(*, assessment_id: int, approve: bool, note: str, acting_user: User) -> RiskAssessment:
-    """A supervisor approves or rejects a grading below the engine's recommendation."""
+GRADER_CANNOT_DECIDE = "You made this grading, so another supervisor must decide on it."
+
+
+def assessment_decide(
+    *, assessment_id: int, approve: bool, note: str, acting_user: User, expected_version: int | None = None
+) -> RiskAssessment:
+    """A supervisor approves or rejects a grading below the engine's recommendation.
+
+    Four eyes: whoever made the grading never decides on it (PermissionDenied), whatever their role. An
+    assessment the user may not see is a 404; one already decided, or an episode changed since the decider
+    opened it (``expected_version``), is a ConflictError."""
     if not acting_user.can_supervise:
         raise PermissionDenied("Only a supervisor or coordinator can decide on a grading.")
     if not approve and not note.strip():
         raise InvalidInput(FieldError("note", "Say why you are rejecting this grading"))
     with transaction.atomic():
-        assessment = RiskAssessment.objects.select_for_update().get(pk=assessment_id)
+        assessment = _lock_assessment(assessment_id, acting_user)
         episode = _lock(assessment.episode_id, acting_user)
+        if assessment.created_by_id == acting_user.pk:
+            raise PermissionDenied(GRADER_CANNOT_DECIDE)
         if assessment.approval_status != ApprovalStatus.PENDING:
             raise ConflictError("This grading has already been decided.")
+        _check_version(episode, expected_version)
         assessment.approval_status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
         assessment.decided_by, assessment.decided_at, assessment.decision_note = (
             acting_user,
@@ -402,6 +414,21 @@ def assessment_decide(*, assessment_id: int, approve: bool, note: str, acting_us
         _save(episode, acting_user)
         access_record(user=acting_user, action="change", record_type="episode", record_ids=[episode.pk])
         return assessment
+
+
+def _lock_assessment(assessment_id: int, user: User) -> RiskAssessment:
+    from misper.episodes.selectors import visible_episodes
+
+    assessment = (
+        RiskAssessment.objects.select_for_update()
+        .filter(pk=assessment_id, episode__in=visible_episodes(user).values("pk"))
+        .first()
+    )
+    if assessment is None:
+        from django.http import Http404
+
+        raise Http404("No such grading")
+    return assessment
 
 
 # --- found, safe and well, close ----------------------------------------------------------------------

@@ -561,17 +561,23 @@ class AssessmentDecideView(SupervisorMixin, View):
                 form_errors_from(form, exc)
             except ConflictError as exc:
                 form.add_error(None, str(exc))
+            except PermissionDenied as exc:
+                # Four eyes: the grader is refused in words on the page, with the 403 status.
+                form.add_error(None, str(exc))
+                return self.render(assessment, form, status=403)
         return self.render(assessment, form)
 
-    def render(self, assessment: RiskAssessment, form: DecideForm) -> HttpResponse:
+    def render(self, assessment: RiskAssessment, form: DecideForm, status: int = 200) -> HttpResponse:
         ctx = {
             "assessment": assessment,
             "episode": assessment.episode,
             "form": form,
             "decided": assessment.approval_status != ApprovalStatus.PENDING,
+            "own_grading": assessment.created_by_id == self.request.user.pk,
+            "grader_cannot_decide": services.GRADER_CANNOT_DECIDE,
             "page_title": "Decide on a grading",
         }
-        return render(self.request, "episodes/decide.html", ctx)
+        return render(self.request, "episodes/decide.html", ctx, status=status)
 
 
 # --- briefing -----------------------------------------------------------------------------------------

@@ -237,6 +237,7 @@ API: dict[str, Route] = {
     "POST /api/v1/episodes/{episode_id}/safe-and-well": api_police(),
     "POST /api/v1/episodes/{episode_id}/close": api_police(),
     "POST /api/v1/assessments": api_signed_in(note="the engine on a posted document: no records read"),
+    "POST /api/v1/assessments/{assessment_id}/decision": api_signed_in(note="422 before the access check"),
     # partners (observed when this matrix was written; the partners owner confirms)
     "GET /api/v1/agencies": api_signed_in(),
     "GET /api/v1/alerts": api_signed_in(),
