@@ -102,3 +102,26 @@ class SignInThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"sign-in throttle for {self.username}"
+
+
+class EnrolmentGrant(models.Model):
+    """Permission to set up an authenticator app once, for an account that has none confirmed.
+
+    Created for a new account or by an administrator's reset (``misper accounts reset-2fa``), logged as
+    an access event; used by the first successful enrolment, refused after ``expires_at``. Without an
+    open grant the enrolment page refuses everyone. See ``misper.accounts.signin``."""
+
+    class Reason(models.TextChoices):
+        NEW_ACCOUNT = "new_account", "New account"
+        RESET = "reset", "Authenticator reset by an administrator"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_grants")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    granted_by = models.CharField(max_length=150, help_text="Who granted it: a username or the command")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"enrolment grant {self.pk} for {self.user}"

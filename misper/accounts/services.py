@@ -10,8 +10,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from misper.accounts.models import Agency, ApiToken, Role, User
+from misper.accounts.models import Agency, ApiToken, EnrolmentGrant, Role, User
+from misper.audit.services import access_record
 
 TOKEN_PREFIX = "msp_"
 
@@ -53,6 +55,36 @@ def api_token_user(raw: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_GRANULARITY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+@transaction.atomic
+def second_factor_reset(
+    *, user: User, acting_user: User | None, granted_by: str, reason: str = EnrolmentGrant.Reason.RESET
+) -> EnrolmentGrant:
+    """Remove ``user``'s authenticators, withdraw any grant still open, and grant one enrolment that
+    expires after ``MISPER_ENROLMENT_GRANT_HOURS``: at their next sign-in (password first) they set up
+    a new authenticator, once. For a new account (``reason`` new_account) there is nothing to remove.
+    Logged as an access event on the user record, naming who granted it (``granted_by``: an
+    administrator's username, or the command line)."""
+    now = timezone.now()
+    removed = TOTPDevice.objects.filter(user=user).delete()[0]
+    EnrolmentGrant.objects.filter(user=user, used_at__isnull=True, withdrawn_at__isnull=True).update(
+        withdrawn_at=now
+    )
+    grant = EnrolmentGrant.objects.create(
+        user=user,
+        reason=reason,
+        granted_by=granted_by[:150],
+        expires_at=now + timedelta(hours=settings.MISPER_ENROLMENT_GRANT_HOURS),
+    )
+    access_record(
+        user=acting_user,
+        action="reset-2fa",
+        record_type="user",
+        record_ids=[user.pk],
+        purpose=f"enrolment grant {grant.pk} by {granted_by}; {removed} authenticator(s) removed"[:200],
+    )
+    return grant
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,17 @@ import base64
 import io
 from datetime import timedelta
 
+import django_otp
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from misper.accounts.models import SignInThrottle, User
+from misper.accounts.models import EnrolmentGrant, SignInThrottle, User
+from misper.audit.services import access_record
 
 LOCKED_MESSAGE = "Too many failed attempts. Wait 15 minutes, then try again."
 WRONG_CODE = "Enter the 6-digit code shown in your authenticator app"
@@ -66,22 +69,64 @@ def totp_confirmed_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
+def _open_grants(user: User) -> QuerySet[EnrolmentGrant]:
+    return EnrolmentGrant.objects.filter(
+        user=user, used_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=timezone.now()
+    )
+
+
+def enrolment_allowed(user: User) -> bool:
+    """Only an account with no confirmed authenticator and an open one-time enrolment grant may enrol:
+    enrolment never stands in for the code of a device the account already has."""
+    return totp_confirmed_device(user) is None and _open_grants(user).exists()
+
+
 @transaction.atomic
 def totp_enrolment_device(user: User) -> TOTPDevice:
-    """The user's unconfirmed authenticator (created once, reused until confirmed)."""
+    """The user's unconfirmed authenticator (created once, reused until confirmed). Call only after
+    ``enrolment_allowed``."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     return device or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
 
 
-def totp_verify(user: User, code: str, *, enrolling: bool = False) -> TOTPDevice | None:
-    """The device that accepts ``code`` (confirming it when ``enrolling``), or None."""
-    device = totp_enrolment_device(user) if enrolling else totp_confirmed_device(user)
-    code = "".join(ch for ch in (code or "") if ch.isdigit())
+def _digits(code: str) -> str:
+    return "".join(ch for ch in (code or "") if ch.isdigit())
+
+
+def totp_verify(user: User, code: str) -> TOTPDevice | None:
+    """The confirmed device that accepts ``code``, or None. django-otp's ``verify_token`` locks the
+    device row and refuses a code at or before the last one accepted, so a code works once."""
+    device = totp_confirmed_device(user)
+    code = _digits(code)
+    if device is None or len(code) != 6:
+        return None
+    verified = django_otp.verify_token(user, device.persistent_id, code)
+    return verified if isinstance(verified, TOTPDevice) else None
+
+
+@transaction.atomic
+def totp_enrol_confirm(user: User, code: str) -> TOTPDevice | None:
+    """Confirm the user's new authenticator with ``code`` and use up their enrolment grant, in one
+    transaction (logged). None, with nothing confirmed, when the account already has a confirmed
+    device, has no open grant, or the code is wrong."""
+    grant = _open_grants(user).select_for_update().order_by("pk").first()
+    if grant is None or totp_confirmed_device(user) is not None:
+        return None
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+    code = _digits(code)
     if device is None or len(code) != 6 or not device.verify_token(code):
         return None
-    if enrolling:
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    grant.used_at = timezone.now()
+    grant.save(update_fields=["used_at"])
+    access_record(
+        user=user,
+        action="enrol",
+        record_type="user",
+        record_ids=[user.pk],
+        purpose=f"sign-in: authenticator set up with enrolment grant {grant.pk}",
+    )
     return device
 
 

@@ -1,7 +1,12 @@
-"""Sign-in in two steps: password, then the code from an authenticator app (set up at first sign-in).
+"""Sign-in in two steps: password, then the code from an authenticator app.
 
 Nobody is signed in (``django.contrib.auth.login``) until both steps pass; between them the session
-holds only the pending user's id, for at most five minutes. Demo users in demo mode skip step two.
+holds only the pending user's id, for at most five minutes: this "half-signed-in" session is anonymous
+to every other page and API route. Both steps end in ``login`` then ``django_otp.login``, and
+``SessionPolicyMiddleware`` signs out any session whose user needs a second factor but is not verified
+by django-otp's ``OTPMiddleware``, whatever code path signed it in. An authenticator is set up (the
+enrolment page) only by an account with no confirmed device that holds an open one-time enrolment grant
+(``misper accounts reset-2fa``). Demo users in demo mode skip step two.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from misper.accounts import signin
 from misper.accounts.forms import SecondFactorForm
@@ -26,6 +32,10 @@ from misper.web.forms import SignInForm
 PENDING_KEY = "misper_signin_pending"
 PENDING_SECONDS = 300
 SIGNED_OUT_IDLE = "You were signed out because you had not used misper for a while."
+NO_AUTHENTICATOR = (
+    "Your account has no authenticator app set up. Ask your administrator to let you set one up, "
+    "then sign in again."
+)
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -67,30 +77,48 @@ class SignInView(auth_views.LoginView):
         if not signin.second_factor_needed(user):
             signin.signin_success_record(user.username)
             return super().form_valid(form)
+        if signin.totp_confirmed_device(user):
+            step = "sign-in-code"
+        elif signin.enrolment_allowed(user):
+            step = "sign-in-enrol"
+        else:
+            form.add_error(None, NO_AUTHENTICATOR)
+            return self.render_to_response(self.get_context_data(form=form), status=403)
         self.request.session[PENDING_KEY] = {"user": user.pk, "at": time.time()}
-        step = "sign-in-code" if signin.totp_confirmed_device(user) else "sign-in-enrol"
         return HttpResponseRedirect(reverse(step) + "?next=" + _next_url(self.request))
 
 
 class _SecondFactorStep(View):
     template_name = ""
-    enrolling = False
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        user = _pending_user(request)
-        if user is None:
-            return HttpResponseRedirect(reverse("sign-in"))
-        return self.render(user, SecondFactorForm())
+    def refusal(self, user: User) -> HttpResponse | None:
+        """Where to send a pending user who may not use this step (None: they may)."""
+        return None
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def verify(self, user: User, code: str) -> TOTPDevice | None:
+        raise NotImplementedError
+
+    def _user_or_refusal(self, request: HttpRequest) -> tuple[User | None, HttpResponse | None]:
         user = _pending_user(request)
         if user is None or signin.signin_locked(user.username):
             request.session.pop(PENDING_KEY, None)
-            return HttpResponseRedirect(reverse("sign-in"))
+            return None, HttpResponseRedirect(reverse("sign-in"))
+        return user, self.refusal(user)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        user, refused = self._user_or_refusal(request)
+        if user is None or refused is not None:
+            return refused  # type: ignore[return-value]
+        return self.render(user, SecondFactorForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        user, refused = self._user_or_refusal(request)
+        if user is None or refused is not None:
+            return refused  # type: ignore[return-value]
         form = SecondFactorForm(request.POST)
         device = None
         if form.is_valid():
-            device = signin.totp_verify(user, form.cleaned_data["code"], enrolling=self.enrolling)
+            device = self.verify(user, form.cleaned_data["code"])
             if device is None:
                 form.add_error("code", signin.WRONG_CODE)
                 signin.signin_failure_record(user.username)
@@ -111,16 +139,36 @@ class _SecondFactorStep(View):
 
 
 class SecondFactorView(_SecondFactorStep):
-    """Step two: the 6-digit code from the user's confirmed authenticator."""
+    """Step two: the 6-digit code from the user's confirmed authenticator (each code works once)."""
 
     template_name = "accounts/code.html"
 
+    def refusal(self, user: User) -> HttpResponse | None:
+        if signin.totp_confirmed_device(user) is None:
+            return HttpResponseRedirect(reverse("sign-in-enrol") + "?next=" + _next_url(self.request))
+        return None
+
+    def verify(self, user: User, code: str) -> TOTPDevice | None:
+        return signin.totp_verify(user, code)
+
 
 class EnrolView(_SecondFactorStep):
-    """First sign-in: scan the QR code, then type a code to confirm the authenticator works."""
+    """Setting up an authenticator: scan the QR code, then type a code to confirm it works. Only for an
+    account with no confirmed device and an open enrolment grant; anyone else is sent to the code step
+    (or back to the password step), and no device is created for them."""
 
     template_name = "accounts/enrol.html"
-    enrolling = True
+
+    def refusal(self, user: User) -> HttpResponse | None:
+        if signin.enrolment_allowed(user):
+            return None
+        if signin.totp_confirmed_device(user) is not None:
+            return HttpResponseRedirect(reverse("sign-in-code") + "?next=" + _next_url(self.request))
+        self.request.session.pop(PENDING_KEY, None)
+        return HttpResponseRedirect(reverse("sign-in"))
+
+    def verify(self, user: User, code: str) -> TOTPDevice | None:
+        return signin.totp_enrol_confirm(user, code)
 
     def context(self, user: User) -> dict[str, Any]:
         device = signin.totp_enrolment_device(user)

@@ -4,7 +4,11 @@ Everything that differs between a laptop demo and a production force is read fro
 
 - ``DATABASE_URL``: PostgreSQL in production (``postgres://…``); the embedded default is SQLite under ``var/``.
 - ``MISPER_ENV``: ``demo`` (default: demo users and their printed password allowed) or ``production``.
-- ``MISPER_SECRET_KEY``: required in production.
+- ``MISPER_SECRET_KEY``: required in production: at least 50 random characters, not a well-known value.
+
+In production, misper refuses to start (``ImproperlyConfigured``, from any command or server) with debug on
+or an unfit secret key (``misper/config/production.py``); it sends HSTS and sets its cookies Secure,
+HttpOnly and SameSite=Lax.
 """
 
 from __future__ import annotations
@@ -13,6 +17,9 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from misper.config.production import production_refusals
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = BASE_DIR.parent
@@ -24,8 +31,11 @@ DEBUG = os.environ.get("MISPER_DEBUG", "0") == "1"
 
 if DEMO_MODE:
     SECRET_KEY = os.environ.get("MISPER_SECRET_KEY", "misper-demo-only-not-secret")
-else:  # pragma: no cover - exercised by deployment checks
-    SECRET_KEY = os.environ["MISPER_SECRET_KEY"]
+else:
+    SECRET_KEY = os.environ.get("MISPER_SECRET_KEY", "")
+    _REFUSALS = production_refusals(debug=DEBUG, secret_key=SECRET_KEY)
+    if _REFUSALS:
+        raise ImproperlyConfigured("misper refuses to start in production: " + "; ".join(_REFUSALS) + ".")
 
 ALLOWED_HOSTS = [
     h for h in os.environ.get("MISPER_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
@@ -66,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Sets request.user.is_verified(): True only after django_otp.login (the code step of sign-in).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "misper.web.middleware.SecurityHeadersMiddleware",
@@ -139,6 +151,16 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute limit: one shift
 SESSION_COOKIE_SECURE = not DEMO_MODE
 CSRF_COOKIE_SECURE = not DEMO_MODE
+CSRF_COOKIE_HTTPONLY = True  # forms carry the token in a hidden field; no script reads the cookie
+CSRF_COOKIE_SAMESITE = "Lax"
+if not DEMO_MODE:
+    # Browsers keep to HTTPS for a year. Django sends the header on HTTPS requests only: behind a proxy
+    # that ends TLS, set MISPER_PROXY_SSL_HEADER=1 so its X-Forwarded-Proto: https is believed.
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_SSL_REDIRECT = os.environ.get("MISPER_SSL_REDIRECT", "0") == "1"
+if os.environ.get("MISPER_PROXY_SSL_HEADER", "0") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -191,7 +213,8 @@ MISPER_ALERT_LEASE_SECONDS = int(os.environ.get("MISPER_ALERT_LEASE_SECONDS", "6
 
 # Trust (issue 7): second factor, session limits, sign-in lockout, retention -----------------------
 INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
-# After auth: ends idle sessions and sessions of users who were disabled or lost their agency.
+# After auth and OTPMiddleware: ends idle sessions, sessions of users who were disabled or lost their
+# agency, and sessions signed in without the second factor their user needs.
 MIDDLEWARE += [
     "misper.web.middleware.SessionPolicyMiddleware",
     "misper.audit.middleware.CasePageAccessLogMiddleware",
@@ -200,6 +223,9 @@ MISPER_SESSION_IDLE_SECONDS = int(os.environ.get("MISPER_SESSION_IDLE_SECONDS", 
 MISPER_SIGNIN_MAX_FAILURES = 5  # then locked for MISPER_SIGNIN_LOCK_MINUTES
 MISPER_SIGNIN_LOCK_MINUTES = 15
 OTP_TOTP_ISSUER = "misper"
+# A one-time enrolment grant (misper accounts reset-2fa) lets an account with no authenticator set one
+# up at its next sign-in, for this many hours.
+MISPER_ENROLMENT_GRANT_HOURS = int(os.environ.get("MISPER_ENROLMENT_GRANT_HOURS", "72"))
 # Review dates by record type (force policy; the defaults follow the MoPI review periods in the College
 # of Policing APP on information management: a record is reviewed, then retained or disposed of).
 MISPER_RETENTION = {"episode": {"years_after_closure": 6}}

@@ -12,6 +12,8 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
+from misper.accounts.signin import second_factor_needed
+
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
@@ -39,10 +41,13 @@ SEEN_WRITE_EVERY = 60  # seconds: avoid a session write on every request
 
 
 def session_end_reason(request: HttpRequest, now: float) -> str:
-    """Why the signed-in session must end now ("" if it may go on): idle too long, or the user's
-    agency link was removed or its agency disabled. (A disabled user is already signed out by
-    Django's ModelBackend, which refuses inactive users.)"""
+    """Why the signed-in session must end now ("" if it may go on): idle too long, signed in without
+    the second factor the user needs (``OTPMiddleware`` sets ``is_verified``: only the code step of
+    sign-in verifies a session), or the user's agency link was removed or its agency disabled. (A
+    disabled user is already signed out by Django's ModelBackend, which refuses inactive users.)"""
     user = request.user
+    if second_factor_needed(user) and not user.is_verified():  # type: ignore[arg-type, union-attr]
+        return "second-factor"
     seen = request.session.get(SESSION_SEEN_KEY)
     if seen is not None and now - seen > settings.MISPER_SESSION_IDLE_SECONDS:
         return "idle"
@@ -52,8 +57,8 @@ def session_end_reason(request: HttpRequest, now: float) -> str:
 
 
 class SessionPolicyMiddleware:
-    """Ends a web session on the next request after it has been idle for ``MISPER_SESSION_IDLE_SECONDS``
-    or its user lost their agency. The absolute limit is ``SESSION_COOKIE_AGE`` (12 hours)."""
+    """Ends a web session on the next request after it has been idle for ``MISPER_SESSION_IDLE_SECONDS``,
+    if it was signed in without its second factor, or if its user lost their agency. The absolute limit is ``SESSION_COOKIE_AGE`` (12 hours)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

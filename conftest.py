@@ -1,0 +1,35 @@
+"""Test set-up shared by every test folder (misper/, tests/).
+
+``Client.force_login`` stands for a completed sign-in, so here it also passes the second factor: the
+session is verified by django-otp (as ``django_otp.login`` does at the code step), with a confirmed
+authenticator made for the user if they have none. Without this, ``SessionPolicyMiddleware`` would sign
+out every forced session of a user who needs a second factor. The sign-in steps themselves, and the
+refusal of unverified sessions, are tested through the real pages in ``misper/accounts/tests``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+
+def _force_login_verified(original: Any) -> Any:
+    def force_login(self: Client, user: Any, backend: str | None = None) -> None:
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        original(self, user, backend)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = device or TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    return force_login
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Client, "force_login", _force_login_verified(Client.force_login))
