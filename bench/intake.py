@@ -74,6 +74,9 @@ def document(ref: str) -> dict[str, Any]:
             "reported_by": "parent",
             "circumstances": "Not home at the agreed time.",
             "indicators": ["out_of_character"],
+            # Each child is reported again every round while its earlier episodes are still open, so each
+            # report says it is a separate incident (one open episode per child: episodes.services).
+            "separate_incident": {"reason": "Benchmark: each report is a new synthetic incident"},
         },
     }
 

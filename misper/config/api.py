@@ -92,9 +92,14 @@ api = MisperAPI(
 
 
 def _error(
-    request: HttpRequest, status: int, detail: str, errors: list[dict[str, str]] | None = None
+    request: HttpRequest,
+    status: int,
+    detail: str,
+    errors: list[dict[str, str]] | None = None,
+    context: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
+    body = {"detail": detail, "errors": errors or [], **(context or {})}
+    return api.create_response(request, body, status=status)
 
 
 def _loc_to_field(loc: list[Any] | tuple[Any, ...]) -> str:
@@ -123,7 +128,8 @@ def on_invalid_input(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
 
 @api.exception_handler(ConflictError)
 def on_conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
-    return _error(request, 409, str(exc))
+    errors = [{"field": e.field, "message": e.message} for e in exc.errors]
+    return _error(request, 409, str(exc), errors, exc.context)
 
 
 @api.exception_handler(PermissionDenied)
@@ -193,6 +199,7 @@ def health(request: HttpRequest) -> Status[HealthOut]:
 def _register_routers() -> None:
     from misper.analytics.api import router as analytics_router
     from misper.episodes.api import router as episodes_router
+    from misper.episodes.api_actions import router as actions_router
     from misper.episodes.api_assessments import router as assessments_router
     from misper.learning.api import router as learning_router
     from misper.national.api import router as national_router
@@ -200,6 +207,7 @@ def _register_routers() -> None:
     from misper.people.api import router as people_router
 
     api.add_router("/episodes", episodes_router)
+    api.add_router("/episodes", actions_router)
     api.add_router("/children", people_router)
     api.add_router("/assessments", assessments_router)
     api.add_router("", partners_router)  # /agencies, /subscriptions, /alerts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -21,4 +22,14 @@ class InvalidInput(Exception):  # noqa: N818 - reads better at call sites than I
 
 class ConflictError(Exception):
     """The request cannot be done in the record's current state (e.g. closing without a safe-and-well check,
-    or a stale write under optimistic locking). Nothing has been saved."""
+    or a stale write under optimistic locking). Nothing has been saved.
+
+    ``errors`` name the fields that would resolve the conflict; ``context`` holds extra keys the API adds
+    to its error body (for example ``open_episode``: the record that is in the way)."""
+
+    def __init__(
+        self, message: str = "", errors: list[FieldError] | None = None, context: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.errors = errors or []
+        self.context = context or {}

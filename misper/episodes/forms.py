@@ -171,6 +171,14 @@ class ReportForm(GovukFormMixin, forms.Form):
         required=False,
     )
 
+    separate_reason = forms.CharField(
+        label="Why is this a separate incident from the open episode?",
+        help_text="For example, the child was found and has gone missing again from somewhere else",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         reported, seen = data.get("reported_at"), data.get("last_seen_at")
@@ -188,7 +196,11 @@ class ReportForm(GovukFormMixin, forms.Form):
             "reported_by": d["reporter_type"],
             "circumstances": d["circumstances"],
             "indicators": list(d["indicators"]),
-        }
+        } | (
+            {"separate_incident": {"reason": d["separate_reason"]}}
+            if d.get("separate_reason", "").strip()
+            else {}
+        )
 
     def missing_from(self) -> dict[str, str]:
         d = self.cleaned_data
@@ -427,4 +439,55 @@ class DecideForm(GovukFormMixin, forms.Form):
         help_text="Needed if you reject the grading",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+    )
+
+
+class _OfficerChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_full_name()} ({obj.get_role_display()})"
+
+
+class ActionAddForm(GovukFormMixin, forms.Form):
+    title = forms.CharField(
+        label="What needs to be done?",
+        max_length=200,
+        error_messages={"required": "Enter what needs to be done"},
+    )
+    assigned_to = _OfficerChoice(
+        label="Who will do it? (optional)",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Nobody yet",
+        error_messages={"invalid_choice": "Choose an officer in your force"},
+    )
+    due_at = LocalDateTimeField(label="When is it due? (optional)", help_text="UK time", required=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = police_colleagues(user)  # type: ignore[attr-defined]
+
+
+class ActionAssignForm(GovukFormMixin, forms.Form):
+    action_version = forms.IntegerField(widget=forms.HiddenInput)
+    assigned_to = _OfficerChoice(
+        label="Who will do it?",
+        queryset=User.objects.none(),
+        error_messages={
+            "required": "Choose who will do this action",
+            "invalid_choice": "Choose an officer in your force",
+        },
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = police_colleagues(user)  # type: ignore[attr-defined]
+
+
+class ActionCancelForm(GovukFormMixin, forms.Form):
+    action_version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Why is this action no longer needed?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why this action is no longer needed"},
     )

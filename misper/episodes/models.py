@@ -192,15 +192,24 @@ class ActionStatus(models.TextChoices):
     OPEN = "open", "To do"
     DONE = "done", "Done"
     NOT_NEEDED = "not_needed", "Not needed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class ActionSource(models.TextChoices):
+    """Where an action came from, as an officer would say it."""
+
+    ENGINE = "engine", "Recommended by the risk assessment"
+    STANDARD = "standard", "Standard enquiry for a missing child"
+    TRIGGER_PLAN = "trigger_plan", "From the child's trigger plan"
+    MANUAL = "manual", "Added by an officer"
+    HANDOVER = "handover", "Handover"
 
 
 class Action(models.Model):
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="actions")
     code = models.CharField(max_length=60)
     title = models.CharField(max_length=200)
-    source = models.CharField(
-        max_length=20, default="standard", help_text="engine, standard, trigger_plan, manual"
-    )
+    source = models.CharField(max_length=20, choices=ActionSource.choices, default=ActionSource.STANDARD)
     assigned_to = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
     )
@@ -213,6 +222,9 @@ class Action(models.Model):
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="completed_actions"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="created_actions"
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

@@ -178,7 +178,7 @@ def episode_page(user: User, episode_id: int) -> Episode:
             Prefetch("reviews", queryset=Review.objects.select_related("reviewer")),
             Prefetch(
                 "actions",
-                queryset=Action.objects.select_related("assigned_to", "completed_by").order_by(
+                queryset=Action.objects.select_related("assigned_to", "completed_by", "created_by").order_by(
                     "status", "due_at", "pk"
                 ),
             ),

@@ -21,7 +21,13 @@ from misper.audit.history import history_save
 from misper.audit.services import access_record
 from misper.core.errors import ConflictError, FieldError, InvalidInput
 from misper.episodes import schedules
-from misper.episodes.actions import STANDARD_ENQUIRIES, action_title
+from misper.episodes.actions import (
+    STANDARD_ENQUIRIES,
+    action_finish_by_code,
+    action_title,
+    actions_close_search,
+    format_when,
+)
 from misper.episodes.documents import child_on_file_document, episode_document, merge_on_file
 from misper.episodes.models import (
     Action,
@@ -246,6 +252,7 @@ def _report(*, doc: dict[str, Any], force: Agency, user: User, rationale: str) -
     report = doc["report"]
     reported_at = _parse_time(report["reported_at"])
     child = _child_from_document(force, doc["child"], reported_at, user)
+    separate = _separate_incident_reason(child, report)
     merged = merge_on_file(doc, child_on_file_document(child, reported_at))
     result = risk.assess(merged, _policy())
     under = bool(result.get("under_graded"))
@@ -269,7 +276,7 @@ def _report(*, doc: dict[str, Any], force: Agency, user: User, rationale: str) -
     episode.reference = f"{force.code[:3].upper()}-{reported_at:%Y}-{episode.pk:06d}"
     episode.save(update_fields=["reference"])
     StatusChange.objects.create(
-        episode=episode, from_status="", to_status=Status.REPORTED, at=timezone.now(), by=user
+        episode=episode, from_status="", to_status=Status.REPORTED, at=timezone.now(), by=user, note=separate
     )
     assessment = _assessment_from_result(
         episode=episode,
@@ -288,6 +295,46 @@ def _report(*, doc: dict[str, Any], force: Agency, user: User, rationale: str) -
     # Logged last: the access log's chain lock is held from here to commit (misper.audit.services).
     access_record(user=user, action="create", record_type="episode", record_ids=[episode.pk, child.pk])
     return ReportOutcome(episode, assessment)
+
+
+OPEN_STATUSES = (Status.REPORTED, Status.ACTIVE)
+ALREADY_MISSING = (
+    "{name} is already reported missing: episode {reference} is still open. Add the new information to "
+    "that episode. Only if this is a genuinely separate incident, report it again saying why."
+)
+SEPARATE_REASON_NEEDED = "Say why this is a separate incident from the open episode"
+
+
+def open_episode_for(child: Child) -> Episode | None:
+    """The child's open episode (reported or under investigation), the oldest if ever more than one."""
+    return Episode.objects.filter(child=child, status__in=OPEN_STATUSES).order_by("reported_at", "pk").first()
+
+
+def _separate_incident_reason(child: Child, report: dict[str, Any]) -> str:
+    """One open episode per child: refuse a report for a child already missing unless the caller says it
+    is a separate incident and why; return the note that logs the override on the new episode.
+
+    The child row is locked first, so two reports racing for one child are decided one after the other."""
+    Child.objects.select_for_update().filter(pk=child.pk).first()
+    reason = str((report.get("separate_incident") or {}).get("reason", "")).strip()
+    if "separate_incident" in report and not reason:
+        raise InvalidInput(FieldError("report.separate_incident.reason", SEPARATE_REASON_NEEDED))
+    current = open_episode_for(child)
+    if current is None:
+        return f"Reported as a separate incident: {reason}" if reason else ""
+    if not reason:
+        raise ConflictError(
+            ALREADY_MISSING.format(name=child.full_name, reference=current.reference),
+            errors=[
+                FieldError(
+                    "report.separate_incident",
+                    f"Open episode {current.reference} (id {current.pk}): add the new information there, "
+                    "or send separate_incident with the reason",
+                )
+            ],
+            context={"open_episode": {"id": current.pk, "reference": current.reference}},
+        )
+    return f"Reported as a separate incident while {current.reference} was open: {reason}"
 
 
 def _crossed_repeat_threshold(result: dict[str, Any]) -> bool:
@@ -468,9 +515,49 @@ def episode_found(
             )
         episode.next_review_at = None
         _save(episode, acting_user)
+        now = timezone.now()
+        actions_close_search(episode=episode, acting_user=acting_user, at=now)
+        # The return interview's 72-hour clock starts at the return, so the referral is made now, not at
+        # closure (no referral when no local authority is set up: closure then refuses and says so).
+        return_interview_refer(episode=episode, acting_user=acting_user, at=now)
         access_record(user=acting_user, action="change", record_type="episode", record_ids=[episode.pk])
         _emit(event="episode.found", episode=episode)
         return episode
+
+
+REFERRAL_MADE = "Referred to {agency} on {when}; the interview is due by {due}."
+
+
+def return_interview_refer(*, episode: Episode, acting_user: User, at: datetime) -> ReturnInterview | None:
+    """The episode's return home interview referral, made once: to the responsible local authority, due
+    72 hours after the child's return. Returns the existing referral if one was made, None if there is
+    no local authority to refer to. The caller holds the episode's lock and transaction."""
+    existing = ReturnInterview.objects.filter(episode=episode).first()
+    if existing is not None:
+        return existing
+    authority = responsible_authority(episode.child)
+    if authority is None:
+        return None
+    interview = ReturnInterview.objects.create(
+        episode=episode,
+        responsible_agency=authority,
+        provider=authority.commissioned_providers.filter(kind=AgencyKind.RETURN_INTERVIEW_PROVIDER).first(),
+        referred_at=at,
+        due_at=schedules.return_interview_due_at(episode.found_at or at),
+    )
+    action_finish_by_code(
+        episode=episode,
+        code="return_interview_referral",
+        outcome=REFERRAL_MADE.format(
+            agency=authority.name, when=format_when(at), due=format_when(interview.due_at)
+        ),
+        acting_user=acting_user,
+        at=at,
+    )
+    access_record(
+        user=acting_user, action="disclose", record_type="return_interview", record_ids=[episode.pk]
+    )
+    return interview
 
 
 HARM_AT_HOME_FLAGS = frozenset({"domestic_abuse_at_home", "honour_based_abuse_risk", "child_protection_plan"})
@@ -526,6 +613,13 @@ def safe_and_well_record(*, episode_id: int, acting_user: User, data: dict[str, 
         if check.offences_to_investigate:
             episode.offences_identified = check.offences_to_investigate
         _save(episode, acting_user)
+        action_finish_by_code(
+            episode=episode,
+            code="safe_and_well_check",
+            outcome=f"Recorded on {format_when(check.conducted_at)}.",
+            acting_user=acting_user,
+            at=timezone.now(),
+        )
         access_record(user=acting_user, action="create", record_type="safe_and_well", record_ids=[episode.pk])
         return check
 
@@ -558,8 +652,8 @@ def episode_close(
     summary: str = "",
     expected_version: int | None = None,
 ) -> CloseOutcome:
-    """Close a found episode. Refused without a safe-and-well check or a reason why not. Creates the return
-    home interview referral, due 72 hours after the child's return."""
+    """Close a found episode. Refused without a safe-and-well check or a reason why not. The return home
+    interview referral was made when the child was found; if it was not, closing makes it (never twice)."""
     _require_police(acting_user)
     with transaction.atomic():
         episode = _lock(episode_id, acting_user)
@@ -572,28 +666,19 @@ def episode_close(
                 "This episode cannot be closed yet: record a safe-and-well check, "
                 "or give the reason it was not done."
             )
-        authority = responsible_authority(episode.child)
-        if authority is None:
+        now = timezone.now()
+        # Normally made when the child was found; made here only if it was not (an episode found before
+        # referrals moved to the return, or a local authority set up since).
+        interview = return_interview_refer(episode=episode, acting_user=acting_user, at=now)
+        if interview is None:
             raise ConflictError(
                 "No local authority is set up for this child, so no return interview can be referred."
             )
-        now = timezone.now()
-        interview = ReturnInterview.objects.create(
-            episode=episode,
-            responsible_agency=authority,
-            provider=authority.commissioned_providers.filter(
-                kind=AgencyKind.RETURN_INTERVIEW_PROVIDER
-            ).first(),
-            referred_at=now,
-            due_at=schedules.return_interview_due_at(episode.found_at or now),
-        )
         episode_transition(episode=episode, to=Status.CLOSED, acting_user=acting_user, at=now)
         episode.closed_at, episode.closure_summary = now, summary
         episode.safe_and_well_not_done_reason = "" if has_check else reason_no_check
         _save(episode, acting_user)
-        access_record(
-            user=acting_user, action="disclose", record_type="return_interview", record_ids=[episode.pk]
-        )
+        access_record(user=acting_user, action="change", record_type="episode", record_ids=[episode.pk])
         return CloseOutcome(episode, interview, _closure_prompts(episode))
 
 

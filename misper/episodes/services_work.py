@@ -18,6 +18,7 @@ from misper.accounts.models import User
 from misper.audit.services import access_record
 from misper.core.errors import ConflictError, FieldError, InvalidInput
 from misper.episodes import schedules
+from misper.episodes.action_services import ACTION_FINISHED, assignee_check, lock_action
 from misper.episodes.models import (
     Action,
     ActionStatus,
@@ -42,7 +43,6 @@ from misper.episodes.transitions import episode_transition
 from misper.partners.alerts import handover_alert_write
 from misper.people.models import Location, LocationKind
 
-ACTION_STALE = "Someone else changed this action after you opened the page. Check it and try again."
 HANDOVER_SELF = "Choose someone other than the current owner"
 
 
@@ -73,34 +73,18 @@ def episode_report_with_place(
 # --- actions ------------------------------------------------------------------------------------------
 
 
-def _lock_action(action_id: int, user: User, expected_version: int | None) -> Action:
-    from misper.episodes.selectors import visible_episodes
-
-    action = (
-        Action.objects.select_for_update()
-        .filter(pk=action_id, episode__in=visible_episodes(user))
-        .select_related("episode")
-        .first()
-    )
-    if action is None:
-        from django.http import Http404
-
-        raise Http404("No such action")
-    if expected_version is not None and expected_version != action.version:
-        raise ConflictError(ACTION_STALE)
-    return action
-
-
 def action_assign(
     *, action_id: int, acting_user: User, assignee: User | None = None, expected_version: int | None = None
 ) -> Action:
-    """Assign an action to ``assignee`` (the acting user when not given)."""
+    """Assign or reassign an action to ``assignee`` (the acting user when not given): an active officer of
+    the acting user's force."""
     _require_police(acting_user)
     assignee = assignee or acting_user
+    assignee_check(assignee, acting_user)
     with transaction.atomic():
-        action = _lock_action(action_id, acting_user, expected_version)
+        action = lock_action(action_id, acting_user, expected_version)
         if action.status != ActionStatus.OPEN:
-            raise ConflictError("This action is already finished.")
+            raise ConflictError(ACTION_FINISHED)
         action.assigned_to, action.version = assignee, action.version + 1
         action.save(update_fields=["assigned_to", "version"])
         access_record(
@@ -124,9 +108,9 @@ def action_complete(
     if not outcome.strip():
         raise InvalidInput(FieldError("outcome", "Enter the outcome: what was done and what was found"))
     with transaction.atomic():
-        action = _lock_action(action_id, acting_user, expected_version)
+        action = lock_action(action_id, acting_user, expected_version)
         if action.status != ActionStatus.OPEN:
-            raise ConflictError("This action is already finished.")
+            raise ConflictError(ACTION_FINISHED)
         action.status, action.outcome = status, outcome.strip()
         action.completed_at, action.completed_by = timezone.now(), acting_user
         action.assigned_to = action.assigned_to or acting_user

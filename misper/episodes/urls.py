@@ -1,6 +1,6 @@
 from django.urls import path
 
-from misper.episodes import views
+from misper.episodes import action_views, views
 
 urlpatterns = [
     path("children/<int:child_id>/report", views.EpisodeReportView.as_view(), name="episode-report"),
@@ -20,6 +20,17 @@ urlpatterns = [
         "episodes/<int:episode_id>/actions/<int:action_id>/assign",
         views.ActionAssignView.as_view(),
         name="action-assign",
+    ),
+    path("episodes/<int:episode_id>/actions/new", action_views.ActionAddView.as_view(), name="action-add"),
+    path(
+        "episodes/<int:episode_id>/actions/<int:action_id>/reassign",
+        action_views.ActionReassignView.as_view(),
+        name="action-reassign",
+    ),
+    path(
+        "episodes/<int:episode_id>/actions/<int:action_id>/cancel",
+        action_views.ActionCancelView.as_view(),
+        name="action-cancel",
     ),
     path(
         "episodes/<int:episode_id>/actions/<int:action_id>/done",

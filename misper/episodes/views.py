@@ -154,13 +154,19 @@ class EpisodeReportView(LoginRequiredMixin, View):
 
     def get(self, request: HttpRequest, child_id: int) -> HttpResponse:
         child = access_child_by_id(_user(request), child_id)
+        current = services.open_episode_for(child)
+        if current is not None and request.GET.get("separate") != "yes":
+            return self.render_already_missing(child, current)
         form = ReportForm(initial={"reported_at": local_now()})
-        return self.render(child, form)
+        return self.render(child, form, current)
 
     def post(self, request: HttpRequest, child_id: int) -> HttpResponse:
         user = _user(request)
         child = access_child_by_id(user, child_id)
         form = ReportForm(request.POST)
+        current = services.open_episode_for(child)
+        if current is not None and form.is_valid() and not form.cleaned_data["separate_reason"].strip():
+            form.add_error("separate_reason", services.SEPARATE_REASON_NEEDED)
         if form.is_valid():
             reported_at = form.cleaned_data["reported_at"]
             doc = {
@@ -179,16 +185,33 @@ class EpisodeReportView(LoginRequiredMixin, View):
                 return HttpResponseRedirect(reverse("episode-grade", args=[outcome.episode.pk]))
             except InvalidInput as exc:
                 form_errors_from(form, exc)
-        return self.render(child, form)
+            except ConflictError:  # another report for this child was made while this form was open
+                return self.render_already_missing(child, services.open_episode_for(child))
+        return self.render(child, form, current)
 
-    def render(self, child: Any, form: ReportForm) -> HttpResponse:
+    def render(self, child: Any, form: ReportForm, current: Episode | None = None) -> HttpResponse:
         selected = set(form["indicators"].value() or [])
         groups = [
             (title, [(code, q, code in selected) for code, q in questions])
             for title, questions in indicator_groups()
         ]
-        ctx = {"child": child, "form": form, "groups": groups, "page_title": "Report a missing child"}
+        ctx = {
+            "child": child,
+            "form": form,
+            "groups": groups,
+            "open_episode": current,
+            "page_title": "Report a missing child",
+        }
         return render(self.request, "episodes/report.html", ctx)
+
+    def render_already_missing(self, child: Any, current: Episode | None) -> HttpResponse:
+        ctx = {"child": child, "open_episode": current, "page_title": f"{child.full_name} is already missing"}
+        return render(
+            self.request,
+            "episodes/already_missing.html",
+            ctx,
+            status=409 if self.request.method == "POST" else 200,
+        )
 
 
 class EpisodeGradeView(EpisodeFormView):
@@ -283,6 +306,8 @@ def _has(obj: Any, name: str) -> bool:
 
 
 class ActionAssignView(LoginRequiredMixin, View):
+    """ "Assign to me" on the episode's list of actions."""
+
     def post(self, request: HttpRequest, episode_id: int, action_id: int) -> HttpResponse:
         user = _user(request)
         try:
@@ -305,6 +330,12 @@ def _int(value: Any) -> int | None:
 
 
 class ActionDoneView(LoginRequiredMixin, View):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        # Actions are police information (misper.partners.projections): a partner never sees one.
+        if request.user.is_authenticated and not _user(request).is_police:
+            raise PermissionDenied(POLICE_ONLY)
+        return super().dispatch(request, *args, **kwargs)
+
     def _action(self, request: HttpRequest, episode_id: int, action_id: int) -> Action:
         episode = selectors.access_episode_by_id(_user(request), episode_id)
         return get_object_or_404(Action, pk=action_id, episode=episode)

@@ -115,7 +115,12 @@ WEB: dict[str, Route] = {
     "episodes/<int:episode_id>/close": web_police(),
     "episodes/<int:episode_id>/review": web_police(**SUPERVISING),
     "episodes/<int:episode_id>/actions/<int:action_id>/assign": web_police(method="POST"),
-    "episodes/<int:episode_id>/actions/<int:action_id>/done": web_signed_in(**CHILD_VISIBLE),
+    "episodes/<int:episode_id>/actions/<int:action_id>/done": web_police(
+        note="actions are police information"
+    ),
+    "episodes/<int:episode_id>/actions/new": web_police(),
+    "episodes/<int:episode_id>/actions/<int:action_id>/reassign": web_police(),
+    "episodes/<int:episode_id>/actions/<int:action_id>/cancel": web_police(),
     "assessments/<int:assessment_id>/decide": web_police(**SUPERVISING),
     "board": web_police(**SUPERVISING),
     "board/fragment": web_police(**SUPERVISING),
@@ -236,6 +241,11 @@ API: dict[str, Route] = {
     "POST /api/v1/episodes/{episode_id}/found": api_signed_in(note="422 before the access check"),
     "POST /api/v1/episodes/{episode_id}/safe-and-well": api_police(),
     "POST /api/v1/episodes/{episode_id}/close": api_police(),
+    # Actions: an empty body fails validation (422) before the police check.
+    "POST /api/v1/episodes/{episode_id}/actions": api_signed_in(note="422 before the access check"),
+    "POST /api/v1/episodes/{episode_id}/actions/{action_id}/assign": api_signed_in(note="422 first"),
+    "POST /api/v1/episodes/{episode_id}/actions/{action_id}/complete": api_signed_in(note="422 first"),
+    "POST /api/v1/episodes/{episode_id}/actions/{action_id}/cancel": api_signed_in(note="422 first"),
     "POST /api/v1/assessments": api_signed_in(note="the engine on a posted document: no records read"),
     "POST /api/v1/assessments/{assessment_id}/decision": api_signed_in(note="422 before the access check"),
     # partners (observed when this matrix was written; the partners owner confirms)
