@@ -164,6 +164,7 @@ CENSUS = """
 import json, sys
 from misper.episodes.models import Episode
 from misper.people.models import Child
+from misper.audit.models import AccessEvent
 ids, run = json.load(open(sys.argv[-1]))
 found = set(Episode.objects.filter(pk__in=ids).values_list("pk", flat=True))
 print(json.dumps({
@@ -173,6 +174,8 @@ print(json.dumps({
     "forces": Child.objects.values("force").distinct().count(),
     "all_children": Child.objects.count(),
     "episodes": Episode.objects.count(),
+    "access_events": AccessEvent.objects.count(),
+    "unsealed": AccessEvent.objects.filter(seq__isnull=True).count(),
 }))
 """
 
@@ -232,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
         default="",
         help=f"use this database as it is; 'sqlite' for a throwaway one (default: rebuild {LOAD_DB})",
     )
+    ap.add_argument("--database", default=LOAD_DB, help=f"the PostgreSQL database to rebuild ({LOAD_DB})")
     ap.add_argument("--output", type=Path, default=RESULTS)
     args = ap.parse_args(argv)
     args.workers = args.workers or max(1, len(os.sched_getaffinity(0)))  # as misper serve decides
@@ -243,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.database_url:
         env["DATABASE_URL"] = args.database_url
     else:
-        env["DATABASE_URL"] = f"{PG}/{LOAD_DB}"
+        env["DATABASE_URL"] = f"{PG}/{args.database}"
         _build(env, env["DATABASE_URL"])
     token = _manage(env, "token", "demo-calltaker", "--label", "load test")
     before = _census(env, [], "none")
@@ -288,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
             t.join()
         elapsed = time.time() - started
     finally:
-        server.send_signal(signal.SIGTERM)  # run.sh stops the server and the worker
+        server.send_signal(signal.SIGTERM)  # run.sh stops the server, the worker and the sealer
         try:
             server.wait(timeout=60)
         except subprocess.TimeoutExpired:
@@ -306,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:
         "episodes_created": len(runner.created),
         "episodes_lost": lost,
         "episodes_duplicated": duplicated,
+        "access_events_written": int(after["access_events"]) - int(before["access_events"]),  # type: ignore[call-overload]
+        "access_events_unsealed_after": after["unsealed"],
     }
     result = {
         "benchmark": "load",
@@ -318,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
             "episodes": before["episodes"],
             "users": args.users,
             "seconds": args.seconds,
-            "server": f"scripts/run.sh (gunicorn, {args.workers} x {args.threads} threads, and the alert worker)",
+            "server": f"scripts/run.sh (gunicorn, {args.workers} x {args.threads} threads, the alert worker and the access log sealer)",
             "workers": args.workers,
             "threads": args.threads,
             "mix": "30% intake, 30% board refresh, 40% case view; 0.2-1 s think time",
@@ -331,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
-    return 1 if runner.errors or lost or duplicated else 0
+    return 1 if runner.errors or lost or duplicated or after["unsealed"] else 0
 
 
 if __name__ == "__main__":

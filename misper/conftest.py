@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -10,6 +11,12 @@ from django.test import Client
 from misper.accounts.models import Agency, AgencyKind, Role, User
 from misper.accounts.services import api_token_create
 from misper.core.factories import agency_make, user_make
+
+
+@pytest.fixture(autouse=True)
+def _audit_checkpoints_per_test(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test anchors the access log in its own checkpoint file, never in the checkout's var/."""
+    settings.MISPER_AUDIT_CHECKPOINTS = f"file:{tmp_path_factory.mktemp('audit')}/checkpoints.log"
 
 
 @dataclass

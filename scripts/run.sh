@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Run misper for a demo or a small deployment: the alert worker in the background, the web server in the
-# foreground. When the server stops (Ctrl-C, SIGTERM, or a crash) the worker is stopped too. The server is
+# Run misper for a demo or a small deployment: the alert worker and the access log's sealer in the
+# background, the web server in the foreground. When the server stops (Ctrl-C, SIGTERM, or a crash) the
+# worker and the sealer are stopped too; the sealer seals the last events and writes a checkpoint first. The server is
 # gunicorn (`misper serve`: --workers processes, default one per CPU): on SIGTERM it stops accepting, lets
 # requests in hand finish (up to 30 s) and stops its processes.
 # Usage: scripts/run.sh [--port 8000] [--workers N] [--threads T] [other `misper serve` options]
@@ -10,12 +11,16 @@ BIN="${BIN:-.venv/bin}"
 
 "$BIN/misper" worker &
 worker=$!
+"$BIN/misper" audit seal --loop &
+sealer=$!
 server=""
 
 stop() {
 	trap - EXIT INT TERM
 	[ -n "$server" ] && kill -TERM "$server" 2>/dev/null || true
 	kill -TERM "$worker" 2>/dev/null || true  # the worker finishes the alert in hand, then exits
+	[ -n "$server" ] && wait "$server" 2>/dev/null || true
+	kill -TERM "$sealer" 2>/dev/null || true  # after the server: it seals the last requests' events
 	wait 2>/dev/null || true
 }
 trap stop EXIT

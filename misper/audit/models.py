@@ -6,7 +6,12 @@ from django.db import models
 
 
 class AccessEvent(models.Model):
-    """Append-only. Holds record ids, never record content."""
+    """Append-only. Holds record ids, never record content.
+
+    A request writes the event unsealed (``seq`` empty) in its own transaction; the sealer
+    (``misper.audit.sealer``) then sets the seal fields once — ``seq``, ``key_id``, ``prev_hash``, ``hash``,
+    ``sealed_at`` — linking it into the keyed chain (``misper.audit.chain``). On PostgreSQL a trigger
+    refuses every other UPDATE and every DELETE."""
 
     at = models.DateTimeField(db_index=True)
     user = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT)
@@ -20,12 +25,19 @@ class AccessEvent(models.Model):
     record_ids = models.JSONField(default=list)
     purpose = models.CharField(max_length=200, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
+    # The seal, set once by the sealer. seq: the event's gap-free position in the chain.
+    seq = models.BigIntegerField(null=True, blank=True, unique=True)
+    key_id = models.CharField(max_length=40, blank=True)
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64, blank=True)
+    sealed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]
-        indexes = [models.Index(fields=["record_type", "at"])]
+        indexes = [
+            models.Index(fields=["record_type", "at"]),
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_event_unsealed"),
+        ]
 
 
 class ChangeRecord(models.Model):

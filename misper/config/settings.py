@@ -229,3 +229,23 @@ MISPER_ENROLMENT_GRANT_HOURS = int(os.environ.get("MISPER_ENROLMENT_GRANT_HOURS"
 # Review dates by record type (force policy; the defaults follow the MoPI review periods in the College
 # of Policing APP on information management: a record is reviewed, then retained or disposed of).
 MISPER_RETENTION = {"episode": {"years_after_closure": 6}}
+
+# The access log's sealing (misper/audit/keys.py, sealer.py, checkpoints.py; docs/trust.md "Access log").
+MISPER_AUDIT_KEY = os.environ.get("MISPER_AUDIT_KEY", "")  # "<key id>:<secret>", the current key
+MISPER_AUDIT_KEY_FILE = os.environ.get("MISPER_AUDIT_KEY_FILE", "")  # older keys too, one per line
+if not DEMO_MODE and not (MISPER_AUDIT_KEY or MISPER_AUDIT_KEY_FILE):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "misper will not start in production without an access log key: set MISPER_AUDIT_KEY or "
+        "MISPER_AUDIT_KEY_FILE (see docs/trust.md, 'Access log')."
+    )
+# Where checkpoints go: "file:<path>" (append-only file, the default) or "syslog" / "syslog:<host>:<port>".
+MISPER_AUDIT_CHECKPOINTS = os.environ.get(
+    "MISPER_AUDIT_CHECKPOINTS", f"file:{VAR_DIR / 'audit-checkpoints.log'}"
+)
+MISPER_AUDIT_CHECKPOINT_SECONDS = int(os.environ.get("MISPER_AUDIT_CHECKPOINT_SECONDS", "10"))
+MISPER_AUDIT_UNSEALED_ALARM_SECONDS = int(os.environ.get("MISPER_AUDIT_UNSEALED_ALARM_SECONDS", "60"))
+# Backups: a Fernet key (or a file holding one per line, newest last) encrypts backup files.
+MISPER_BACKUP_KEY = os.environ.get("MISPER_BACKUP_KEY", "")
+MISPER_BACKUP_KEY_FILE = os.environ.get("MISPER_BACKUP_KEY_FILE", "")

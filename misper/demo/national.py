@@ -35,8 +35,10 @@ from django.db import connection, transaction
 from faker.providers.person.en_GB import Provider as Names
 
 from misper.accounts.models import Agency, AgencyKind, Role, User
+from misper.audit.chain import GENESIS
+from misper.audit.keys import KeyRing, load_keys
 from misper.audit.models import AccessEvent
-from misper.audit.services import GENESIS, event_hash
+from misper.audit.sealer import chain_head, checkpoint_now, seal_events, sealer_lock
 from misper.demo import calibrate, figures
 from misper.demo.bulkcopy import CopyQueue, LoadMode, TableWriter
 from misper.demo.people import ETHNICITY_WEIGHTS
@@ -87,7 +89,8 @@ class Force:
 class Writers:
     now: datetime
     tables: dict[str, TableWriter] = field(default_factory=dict)
-    last_hash: str = GENESIS
+    head: tuple[int, str] = (0, GENESIS)  # the access log chain's head, continued as events are written
+    keys: KeyRing | None = None
 
     def __getitem__(self, name: str) -> TableWriter:
         return self.tables[name]
@@ -128,7 +131,7 @@ COLUMNS: dict[str, tuple[Any, list[str]]] = {
     ]),
     "access": (AccessEvent, [
         "id", "at", "user_id", "username", "agency_code", "role", "action", "record_type", "record_ids",
-        "purpose", "request_id", "prev_hash", "hash",
+        "purpose", "request_id", "prev_hash", "hash", "seq", "key_id", "sealed_at",
     ]),
 }  # fmt: skip
 
@@ -424,22 +427,41 @@ def _statuses(w: Writers, eid: int, moves: list[tuple[str, str, datetime]]) -> N
 
 
 def _access(w: Writers, force: Force, eid: int, pid: int, at: datetime) -> None:
-    """The report and a supervisor's look at it, hash-chained like every access event."""
+    """The report and a supervisor's look at it, sealed into the keyed chain as they are written."""
     for n, (role, action) in enumerate(
         ((Role.CALL_HANDLER, "create"), (Role.SUPERVISOR, "view"))[:ACCESS_EVENTS_PER_EPISODE]
     ):
         user = force.users[role]
         event = AccessEvent(
-            at=at + timedelta(minutes=5 + 60 * n), user_id=user.pk, username=user.username,
-            agency_code=force.agency.code, role=role, action=action, record_type="episode",
-            record_ids=[str(eid), str(pid)], purpose="", request_id="", prev_hash=w.last_hash,
+            id=w["access"].new_id(), at=at + timedelta(minutes=5 + 60 * n), user_id=user.pk,
+            username=user.username, agency_code=force.agency.code, role=role, action=action,
+            record_type="episode", record_ids=[str(eid), str(pid)], purpose="", request_id="",
         )  # fmt: skip
-        event.hash = event_hash(event)
-        w.last_hash = event.hash
-        w["access"].add((
-            w["access"].new_id(), event.at, user.pk, user.username, event.agency_code, role, action,
-            "episode", event.record_ids, "", "", event.prev_hash, event.hash,
-        ))  # fmt: skip
+        assert w.keys is not None
+        seal_events(
+            [event], head=w.head, keys=w.keys, now=w.now
+        )  # sealed as written: the sealer's lock is held
+        w.head = (event.seq or 0, event.hash)
+        w["access"].add(
+            (
+                event.id,
+                event.at,
+                user.pk,
+                user.username,
+                event.agency_code,
+                role,
+                action,
+                "episode",
+                event.record_ids,
+                "",
+                "",
+                event.prev_hash,
+                event.hash,
+                event.seq,
+                event.key_id,
+                event.sealed_at,
+            )
+        )
 
 
 def write_episode(
@@ -543,9 +565,8 @@ def national_seed(
         tables = [model._meta.db_table for model, _ in COLUMNS.values()]
         with LoadMode(tables):
             w.tables = {name: TableWriter(model, cols, now, queue) for name, (model, cols) in COLUMNS.items()}
-            w.last_hash = (
-                AccessEvent.objects.order_by("-pk").values_list("hash", flat=True).first() or GENESIS
-            )
+            sealer_lock()  # no sealer may move the chain's head while this transaction continues it
+            w.head, w.keys = chain_head(), load_keys()
             episodes = 0
             for n, start, end in _windows(now, years):
                 for force in world:
@@ -561,6 +582,7 @@ def national_seed(
             progress(
                 f"rows written in {loaded - started:.0f} s; indexes and keys rebuilt in {time.perf_counter() - loaded:.0f} s"
             )
+    checkpoint_now()  # anchor the chain these events continued, outside the database
     _facts_fill(progress)
     return {
         "counts": counts,

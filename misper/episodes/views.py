@@ -24,6 +24,7 @@ from django.views import View
 from misper import risk
 from misper.accounts.models import User
 from misper.audit.services import access_record
+from misper.audit.verify import unsealed_alarm
 from misper.core.errors import ConflictError, InvalidInput
 from misper.episodes import selectors, services, services_work
 from misper.episodes.documents import FORMAT, child_section
@@ -540,7 +541,7 @@ def _board_context(request: HttpRequest) -> dict[str, Any]:
         b = selectors.board(user)
         ids = [r.episode.pk for r in b.rows]
         access_record(user=user, action="list", record_type="episode", record_ids=ids, request=request)
-    return {"board": b, "page_title": "Daily management board"}
+    return {"board": b, "page_title": "Daily management board", "audit_alarm": unsealed_alarm()}
 
 
 POLL_SECONDS = 15

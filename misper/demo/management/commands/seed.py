@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from misper.accounts.models import Agency
 from misper.accounts.services import DEMO_PERSONAS
 from misper.analytics.facts import facts_refresh
+from misper.audit.sealer import audit_seal
 from misper.demo import assessing, world
 from misper.demo.generator import DEFAULT_SEED, generate_plan
 from misper.demo.loader import load_plan
@@ -54,6 +55,7 @@ class Command(BaseCommand):
         generated = time.perf_counter()
         loaded = load_plan(plan)
         facts_refresh()  # the dashboard reads its fact table (misper.analytics.facts)
+        audit_seal()  # link the seed's access events into the chain and write a checkpoint
         finished = time.perf_counter()
         self._report(plan.counts(), loaded["force"], generated - started, finished - generated)
 
@@ -67,6 +69,7 @@ class Command(BaseCommand):
             seed=options["seed"],
             progress=self.stdout.write,
         )
+        audit_seal()  # seals anything left unsealed and anchors the chain the national data continued
         self.stdout.write("Seeded national synthetic data:")
         for name, count in done["counts"].items():
             self.stdout.write(f"  {name:28} {count:>12,}")

@@ -1,0 +1,104 @@
+"""Checkpoints: anchors of the access log's chain kept outside the database.
+
+A checkpoint is one line, ``misper-audit-checkpoint {"seq": …, "hash": …, "at": …, "key_id": …, "kcv": …,
+"mac": …}``, appended by the sealer every ``MISPER_AUDIT_CHECKPOINT_SECONDS`` (when the chain moved) and
+when it stops. ``MISPER_AUDIT_CHECKPOINTS`` says where:
+
+- ``file:<path>`` (default ``var/audit-checkpoints.log``): opened with O_APPEND and created 0600. Make it
+  append-only for the service's user where the filesystem allows (``chattr +a``), or ship it off the
+  machine; misper itself only ever appends.
+- ``syslog`` (the local ``/dev/log``) or ``syslog:<host>:<port>`` (UDP): for a central log store with
+  retention. Verification then reads a copy of that log: ``misper audit verify --checkpoints FILE``.
+
+Only the newest line is needed to verify; the whole file is a history of where the chain stood.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import logging.handlers
+import os
+from pathlib import Path
+
+from django.conf import settings
+
+from misper.audit.chain import Checkpoint
+
+MARKER = "misper-audit-checkpoint "
+
+
+class CheckpointError(Exception):
+    """The checkpoint sink cannot be read or parsed. Message in plain words."""
+
+
+def _sink() -> tuple[str, str]:
+    kind, _, where = settings.MISPER_AUDIT_CHECKPOINTS.partition(":")
+    return kind, where
+
+
+def checkpoint_file() -> Path | None:
+    kind, where = _sink()
+    return Path(where) if kind == "file" else None
+
+
+def checkpoint_write(cp: Checkpoint) -> None:
+    line = MARKER + json.dumps(cp.__dict__, separators=(",", ":"))
+    kind, where = _sink()
+    if kind == "file":
+        path = Path(where)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, (line + "\n").encode())
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        return
+    if kind == "syslog":
+        host, _, port = where.partition(":")
+        address: str | tuple[str, int] = (host, int(port or 514)) if host else "/dev/log"
+        handler = logging.handlers.SysLogHandler(address=address)
+        try:
+            handler.emit(logging.LogRecord("misper.audit", logging.INFO, __file__, 0, line, None, None))
+        finally:
+            handler.close()
+        return
+    raise CheckpointError(f"MISPER_AUDIT_CHECKPOINTS must be 'file:<path>' or 'syslog…', not '{kind}'.")
+
+
+def _last_line(path: Path) -> str:
+    """The last line holding a checkpoint, read backwards from the end (the file only grows)."""
+    with path.open("rb") as f:
+        f.seek(0, os.SEEK_END)
+        end = f.tell()
+        block = b""
+        while end > 0:
+            start = max(0, end - 65536)
+            f.seek(start)
+            block = f.read(end - start) + block
+            end = start
+            for raw in reversed(block.splitlines()):
+                if MARKER.encode() in raw:
+                    return raw.decode(errors="replace")
+    return ""
+
+
+def checkpoint_newest(path: Path | None = None) -> Checkpoint | None:
+    """The newest checkpoint in ``path`` (default: the configured file), or None if there is none yet."""
+    path = path or checkpoint_file()
+    if path is None:
+        raise CheckpointError("Checkpoints go to syslog: give a copy of that log with --checkpoints FILE.")
+    if not path.exists():
+        return None
+    try:
+        line = _last_line(path)
+    except OSError as exc:
+        raise CheckpointError(f"The checkpoint file {path} cannot be read ({exc.strerror}).") from exc
+    if not line:
+        return None
+    try:
+        data = json.loads(line.split(MARKER, 1)[1])
+        return Checkpoint(**{k: data[k] for k in ("seq", "hash", "at", "key_id", "kcv", "mac")})
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CheckpointError(f"The last line of the checkpoint file {path} is damaged.") from exc

@@ -1,0 +1,131 @@
+"""The sealer: links committed, unsealed access events into the keyed chain, shortly after they commit.
+
+Requests never wait for the chain: ``access_record`` inserts an unsealed row in the request's own
+transaction, and one sealer (``misper audit seal --loop``, started by ``scripts/run.sh``) does this:
+
+1. In one transaction, take the sealer lock (a PostgreSQL advisory lock only sealers ever ask for; on
+   SQLite every write transaction is already exclusive).
+2. Read the chain's head (highest ``seq`` and its link) and up to ``BATCH`` unsealed events, lowest id
+   first: the order is deterministic — committed events in id order — and an event whose transaction
+   commits late is simply sealed in a later batch (``at`` may therefore run backwards along the chain).
+3. Give each the next ``seq``, the current key id, the previous link and its own link; write only those
+   seal fields (the PostgreSQL trigger allows nothing else, and only once); commit.
+
+A crash before step 3 commits loses nothing: the events stay committed and unsealed, and the next sealer
+seals them. Two sealers cannot both seal one event: the lock serialises them, and behind it the unique
+``seq`` and the trigger's seal-once rule refuse a second seal. Every ``MISPER_AUDIT_CHECKPOINT_SECONDS``
+(and when the loop stops) the head is written to the checkpoint sink (``misper.audit.checkpoints``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import datetime
+
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
+from django.utils import timezone
+
+from misper.audit.chain import GENESIS, Checkpoint, EventRow, canonical_at, checkpoint_sign, link
+from misper.audit.checkpoints import checkpoint_write
+from misper.audit.keys import KeyRing, load_keys
+from misper.audit.models import AccessEvent
+
+logger = logging.getLogger(__name__)
+BATCH = 500
+SEAL_FIELDS = ["seq", "key_id", "prev_hash", "hash", "sealed_at"]
+_SEALER_LOCK_KEY = 0x6D697373  # "miss": held by a sealer for one batch; requests never take it
+
+
+def row_of(event: AccessEvent) -> EventRow:
+    return EventRow(
+        id=event.pk, seq=event.seq, at=event.at, user_id=event.user_id, username=event.username,
+        agency_code=event.agency_code, role=event.role, action=event.action, record_type=event.record_type,
+        record_ids=list(event.record_ids), purpose=event.purpose, request_id=event.request_id,
+        prev_hash=event.prev_hash, hash=event.hash, key_id=event.key_id,
+    )  # fmt: skip
+
+
+def sealer_lock() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SEALER_LOCK_KEY])
+
+
+def chain_head() -> tuple[int, str]:
+    head = AccessEvent.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", "hash").first()
+    return head or (0, GENESIS)
+
+
+def seal_events(events: list[AccessEvent], *, head: tuple[int, str], keys: KeyRing, now: datetime) -> None:
+    """Fill in the seal fields of ``events`` in order, continuing the chain from ``head`` (not saved)."""
+    seq, prev = head
+    for event in events:
+        seq += 1
+        event.seq, event.key_id, event.prev_hash, event.sealed_at = seq, keys.current_id, prev, now
+        event.hash = link(row_of(event), prev, keys.current)
+        prev = event.hash
+
+
+def seal_batch(*, keys: KeyRing | None = None, limit: int = BATCH) -> int:
+    """Seal up to ``limit`` committed unsealed events in one transaction. Returns how many were sealed."""
+    keys = keys or load_keys()
+    with transaction.atomic():
+        sealer_lock()
+        events = list(AccessEvent.objects.filter(seq__isnull=True).order_by("pk")[:limit])
+        if not events:
+            return 0
+        seal_events(events, head=chain_head(), keys=keys, now=timezone.now())
+        AccessEvent.objects.bulk_update(events, SEAL_FIELDS, batch_size=limit)
+    return len(events)
+
+
+def checkpoint_now(*, keys: KeyRing | None = None) -> Checkpoint | None:
+    """Write the chain's head to the checkpoint sink (nothing when nothing is sealed yet)."""
+    keys = keys or load_keys()
+    seq, head_hash = chain_head()
+    if seq == 0:
+        return None
+    key_id = AccessEvent.objects.filter(seq=seq).values_list("key_id", flat=True).get()
+    secret = keys.secret(key_id) or keys.current
+    cp = checkpoint_sign(Checkpoint(seq, head_hash, canonical_at(timezone.now()), key_id), secret)
+    checkpoint_write(cp)
+    return cp
+
+
+def audit_seal(*, keys: KeyRing | None = None) -> int:
+    """Seal every committed unsealed event, then write a checkpoint. For ``misper seed``, tests, cron."""
+    keys = keys or load_keys()
+    sealed = 0
+    while n := seal_batch(keys=keys):
+        sealed += n
+    checkpoint_now(keys=keys)
+    return sealed
+
+
+def sealer_run(*, poll: float = 0.2, stop: threading.Event | None = None) -> None:
+    """The sealer loop: seal what has committed, checkpoint at the interval and when stopped."""
+    stop = stop or threading.Event()
+    keys = load_keys()
+    every = settings.MISPER_AUDIT_CHECKPOINT_SECONDS
+    last_cp, moved = time.monotonic(), False
+    while not stop.is_set():
+        close_old_connections()
+        try:
+            while n := seal_batch(keys=keys):
+                moved = True
+                if n < BATCH:
+                    break
+            if moved and time.monotonic() - last_cp >= every:
+                checkpoint_now(keys=keys)
+                last_cp, moved = time.monotonic(), False
+        except Exception:
+            logger.exception("The access log sealer failed; retrying on the next loop")
+            close_old_connections()
+        stop.wait(poll)
+    try:
+        audit_seal(keys=keys)
+    except Exception:
+        logger.exception("The access log sealer could not seal and checkpoint on stopping")
