@@ -18,6 +18,8 @@ from ninja.security import HttpBearer
 
 from misper.accounts.services import api_token_user
 from misper.core.errors import ConflictError, FieldError, InvalidInput
+from misper.core.http import StrictJSONParser, UnreadableBody
+from misper.risk import InvalidDocument
 
 logger = logging.getLogger("misper.api")
 
@@ -88,6 +90,7 @@ api = MisperAPI(
     urls_namespace="api-v1",
     auth=BearerToken(),
     docs_url="/docs",
+    parser=StrictJSONParser(),
 )
 
 
@@ -154,7 +157,21 @@ def on_unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # django-ninja wraps whatever the body parser raises in a bare 400 naming nothing: a body that is not
+    # JSON stays a 400, a value our parser refused is a 422, each naming the field (misper.core.http).
+    cause = exc.__cause__
+    if isinstance(cause, InvalidInput):
+        status = 400 if isinstance(cause, UnreadableBody) else 422
+        return _error(
+            request, status, str(cause), [{"field": e.field, "message": e.message} for e in cause.errors]
+        )
     return _error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(InvalidDocument)
+def on_invalid_document(request: HttpRequest, exc: InvalidDocument) -> HttpResponse:
+    """The risk engine refused a document a service built (normally turned into InvalidInput there)."""
+    return _error(request, 422, str(exc), [{"field": exc.field, "message": exc.message}])
 
 
 @api.exception_handler(OverflowError)

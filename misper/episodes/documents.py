@@ -11,11 +11,32 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from misper import risk
+from misper.core.errors import FieldError, InvalidInput
 from misper.episodes.models import Episode, Status
 from misper.partners.models import TriggerPlan
 from misper.people.models import Child, ChildAssociate
 
 FORMAT = "misper/1"
+# An episode on file the engine cannot grade: an adult's (the demo and older records hold adults' episodes;
+# the engine grades children only), or facts on file the engine refuses.
+ENGINE_GRADES_CHILDREN_ONLY = (
+    "The risk engine grades children only, and this person was 18 or over when reported, so it cannot "
+    "re-grade or review this episode's risk"
+)
+ENGINE_REFUSED = "The risk engine cannot grade this episode from what is on file: {message}"
+
+
+def assess_on_file(doc: dict[str, Any], *, policy: str, now: datetime | None = None) -> dict[str, Any]:
+    """``risk.assess`` on a document built from what is on file, or InvalidInput naming the field the engine
+    refused (a 422, or a field error on a page; never a server error)."""
+    try:
+        result: dict[str, Any] = risk.assess(doc, policy, now=now)
+    except risk.InvalidDocument as exc:
+        adult = exc.field == "child.date_of_birth" and "18 or over" in exc.message
+        message = ENGINE_GRADES_CHILDREN_ONLY if adult else ENGINE_REFUSED.format(message=exc.message)
+        raise InvalidInput(FieldError(exc.field, message)) from exc
+    return result
 
 
 def _iso(dt: datetime | None) -> str | None:

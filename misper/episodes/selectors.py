@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Exists, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from misper.accounts.models import User
 from misper.episodes import schedules
+from misper.episodes.documents import assess_on_file, episode_document
 from misper.episodes.models import (
     RISK_ORDER,
     Action,
@@ -410,13 +412,10 @@ class EngineComparison:
 
 def engine_now(episode: Episode) -> EngineComparison:
     """Re-run the engine on the episode as it stands (history, flags, time missing) and show what changed
-    since the last assessment. Reads only: nothing is recorded until a review or re-grade."""
-    from django.conf import settings
-
-    from misper import risk
-    from misper.episodes.documents import episode_document
-
-    result = risk.assess(episode_document(episode), str(settings.MISPER_RISK_POLICY), now=timezone.now())
+    since the last assessment. Reads only: nothing is recorded until a review or re-grade. Raises
+    InvalidInput when the engine cannot grade the episode (an adult's: the engine grades children only)."""
+    doc = episode_document(episode)
+    result = assess_on_file(doc, policy=str(settings.MISPER_RISK_POLICY), now=timezone.now())
     previous = episode.assessments.order_by("-created_at", "-pk").first()
     before = {r["code"]: r for r in (previous.result.get("reasons", []) if previous else [])}
     after = {r["code"]: r for r in result["reasons"]}

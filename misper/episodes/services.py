@@ -28,7 +28,7 @@ from misper.episodes.actions import (
     actions_close_search,
     format_when,
 )
-from misper.episodes.documents import child_on_file_document, episode_document, merge_on_file
+from misper.episodes.documents import assess_on_file, child_on_file_document, episode_document, merge_on_file
 from misper.episodes.models import (
     Action,
     ApprovalStatus,
@@ -393,7 +393,7 @@ def episode_regrade(
             raise ConflictError("This episode is no longer open, so it cannot be re-graded.")
         doc = episode_document(episode)
         doc["operator_grading"] = {"category": category, "risk": risk_grade}
-        result = risk.assess(doc, _policy(), now=timezone.now())
+        result = assess_on_file(doc, policy=_policy(), now=timezone.now())
         under = bool(result.get("under_graded"))
         if under and not rationale.strip():
             raise InvalidInput(

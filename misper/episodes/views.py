@@ -406,7 +406,10 @@ class EpisodeReviewView(EpisodeFormView):
         return {"category": episode.category, "risk": episode.risk, "regrade": "no"}
 
     def extra_context(self, episode: Episode, form: Any) -> dict[str, Any]:
-        return {"comparison": selectors.engine_now(episode)}
+        try:
+            return {"comparison": selectors.engine_now(episode)}
+        except InvalidInput as exc:
+            return {"comparison": None, "engine_refused": exc.errors[0].message}
 
     def perform(self, form: Any, episode: Episode) -> str:
         d = form.cleaned_data
