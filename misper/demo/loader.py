@@ -20,6 +20,7 @@ from misper.demo.plan import AgencyPlan, ChildPlan, EpisodePlan, LocationPlan, P
 from misper.episodes import models as ep
 from misper.partners import models as pt
 from misper.people import models as pp
+from misper.people.search import child_name_keys_refresh
 
 BATCH = 500
 
@@ -169,6 +170,8 @@ def _children(plan: Plan, agencies: dict[str, Agency], locations: list[pp.Locati
             for a in p.aliases
         ],
     )
+    # Bulk inserts send no post_save, so build the search index the services' saves would build.
+    child_name_keys_refresh(child_ids=[c.pk for c in children])
     _bulk(
         pp.VulnerabilityFlag,
         [
