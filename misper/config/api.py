@@ -222,6 +222,7 @@ def _register_routers() -> None:
     from misper.national.api import router as national_router
     from misper.partners.api import router as partners_router
     from misper.people.api import router as people_router
+    from misper.people.api_concern import router as concern_router
 
     api.add_router("/episodes", episodes_router)
     api.add_router("/episodes", actions_router)
@@ -231,6 +232,7 @@ def _register_routers() -> None:
     api.add_router("", analytics_router)  # /dashboard, /national
     api.add_router("", learning_router)  # /feedback, /recommendations
     api.add_router("/national", national_router)
+    api.add_router("", concern_router)  # /flags, /people, /places
 
 
 _register_routers()

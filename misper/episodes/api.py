@@ -119,6 +119,10 @@ class FoundIn(Strict):
     town: str = Field("", max_length=100)
     postcode: str = Field("", max_length=10)
     found_with: str = Field("", max_length=200)
+    found_with_person_id: int | None = Field(
+        None, ge=1, description="A person on file (POST /api/v1/people) the child was found with"
+    )
+    found_place_id: int | None = Field(None, ge=1, description="A place on file (POST /api/v1/places)")
     return_method: Literal["self_returned", "found_by_police", "found_by_carer", "other", ""] = ""
     version: int | None = None
 

@@ -122,6 +122,10 @@ def associates_section(child: Child, at: datetime) -> list[dict[str, Any]]:
             "flags": list(a.flags),
             "cawn_issued": any(c.child_id == child.pk for c in a.cawns.all()),
         }
+        if link.of_concern:  # police recorded them as of concern to this child (a page or the API)
+            item["of_concern"] = True
+            if link.concern:
+                item["concern"] = link.concern
         age = a.age_on(at.date())
         if age is not None:
             item["age"] = age

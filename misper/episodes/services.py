@@ -42,6 +42,7 @@ from misper.episodes.models import (
 )
 from misper.episodes.transitions import episode_transition
 from misper.partners.models import ReturnInterview
+from misper.people.concern import person_for_input, place_for_input
 from misper.people.models import Child, Location, LocationKind, VulnerabilityFlag
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -492,12 +493,18 @@ def episode_found(
     found_with: str = "",
     return_method: str = "",
     expected_version: int | None = None,
+    found_with_person_id: int | None = None,
+    found_place_id: int | None = None,
 ) -> Episode:
-    """Record that the child has been found or has returned."""
+    """Record that the child has been found or has returned: where (a place on file, or a new one from
+    ``place``/``town``/``postcode``) and with whom (a person on file, read by the engine's "found with an
+    adult of concern" rule, the dashboard and the problem profile; ``found_with`` is the words said)."""
     _require_police(acting_user)
     with transaction.atomic():
         episode = _lock(episode_id, acting_user)
         _check_version(episode, expected_version)
+        person = person_for_input(acting_user, found_with_person_id, "found_with_person_id")
+        known_place = place_for_input(acting_user, found_place_id, "found_place_id")
         errors = []
         if found_at < episode.reported_at:
             errors.append(
@@ -509,7 +516,12 @@ def episode_found(
             raise InvalidInput(errors)
         episode_transition(episode=episode, to=Status.FOUND, acting_user=acting_user, at=timezone.now())
         episode.found_at, episode.found_with, episode.return_method = found_at, found_with, return_method
-        if place or town or postcode:
+        if person is not None:
+            episode.found_with_associate = person
+            episode.found_with = found_with or str(person)
+        if known_place is not None:
+            episode.found_location = known_place
+        elif place or town or postcode:
             episode.found_location = Location.objects.create(
                 force=episode.force, kind=LocationKind.FOUND, name=place, town=town, postcode=postcode
             )

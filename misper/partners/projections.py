@@ -143,3 +143,62 @@ PLACEMENT_LIST_COLUMNS: tuple[tuple[str, str], ...] = (
 def row_for(columns: tuple[tuple[str, str], ...], values: dict[str, Any]) -> dict[str, Any]:
     """Only the allowed columns of ``values``, in column order (a missing value is empty)."""
     return {name: values.get(name, "") for name, _ in columns}
+
+
+# --- a child's record (``people.detail.child_detail``: the API's child and its flags) ------------------
+# Police see every field. Partners see the child's own details and the flags that are not police only;
+# never the people linked to the child, the places on file or who recorded what.
+
+PARTNER_CHILD_FIELDS = frozenset(
+    {
+        "id",
+        "ref",
+        "given_name",
+        "family_name",
+        "preferred_name",
+        "date_of_birth",
+        "sex",
+        "looked_after",
+        "placement_type",
+        "out_of_area",
+        "placing_authority",
+        "photo_url",
+        "version",
+        "flags",
+    }
+)
+PARTNER_FLAG_FIELDS = frozenset(
+    {
+        "id",
+        "code",
+        "label",
+        "source",
+        "source_agency",
+        "noted_on",
+        "review_on",
+        "reviewed_on",
+        "current",
+        "expired_at",
+        "expired_reason",
+        "version",
+    }
+)
+
+
+def flag_view_for(user: User, flag: dict[str, Any]) -> dict[str, Any] | None:
+    """A flag as ``user`` may see it; None for a police-only flag and a partner."""
+    if sees_police_only(user):
+        return flag
+    if flag.get("police_only"):
+        return None
+    return {k: v for k, v in flag.items() if k in PARTNER_FLAG_FIELDS}
+
+
+def child_view_for(user: User, detail: dict[str, Any]) -> dict[str, Any]:
+    """A child's detail as ``user`` may see it (partners: no associates, places or police-only flags)."""
+    flags = [f for f in (flag_view_for(user, f) for f in detail.get("flags", [])) if f is not None]
+    if sees_police_only(user):
+        return {**detail, "flags": flags}
+    shaped = {k: v for k, v in detail.items() if k in PARTNER_CHILD_FIELDS}
+    shaped["flags"] = flags
+    return shaped

@@ -1,4 +1,5 @@
-"""API routes for children: find a child by name and date of birth. Thin: parse, search, log, shape.
+"""API routes for children: find a child by name and date of birth; a child's record, flags, people
+and places linked, photo. Thin: parse, call one service or selector, shape.
 
 The search is a POST with a JSON body so that no name or date of birth ever reaches a URL (and so a
 server or proxy log)."""
@@ -6,15 +7,21 @@ server or proxy log)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest
-from ninja import Router, Schema
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Router, Schema, Status, UploadedFile
 from pydantic import ConfigDict, Field
 
 from misper.audit.services import access_record
+from misper.core.api_schemas import Strict
 from misper.core.errors import FieldError, InvalidInput
-from misper.people.selectors import SEARCH_LIMIT, child_search
+from misper.people.concern import associate_link, place_link
+from misper.people.detail import child_detail, flag_dict, link_dict
+from misper.people.flags import flag_add
+from misper.people.photos import MAX_BYTES, TOO_LARGE, photo_response, photo_upload
+from misper.people.selectors import SEARCH_LIMIT, access_child_by_id, child_search
 
 router = Router(tags=["children"])
 NEED_NAME_OR_DOB = "Enter a name or a date of birth to search for"
@@ -75,3 +82,92 @@ def find_children(request: HttpRequest, query: ChildSearchIn) -> ChildSearchOut:
         for m in matches
     ]
     return ChildSearchOut(count=len(items), items=items)
+
+
+# --- a child's record: detail, flags, people linked, places, photo ------------------------------------
+
+
+@router.get("/{child_id}", response=dict[str, Any])
+def child_get(request: HttpRequest, child_id: int) -> dict[str, Any]:
+    """The child as the caller may see them, with ``flags`` (partners: not the police-only ones) and,
+    for police only, ``associates`` and ``places``. Logged as a read of the child's record."""
+    user = request.user
+    with transaction.atomic():
+        child = access_child_by_id(user, child_id)  # type: ignore[arg-type]
+        detail = child_detail(user, child)  # type: ignore[arg-type]
+        access_record(user=user, action="view", record_type="child", record_ids=[child.pk], request=request)
+    return detail
+
+
+class FlagIn(Strict):
+    code: str = Field(..., max_length=40, description="A misper/1 vulnerability code, e.g. cse_risk")
+    source: str = Field(..., max_length=200, description="Who says so, e.g. the child's social worker")
+    review_by: date | None = Field(None, description="When the flag is next reviewed, YYYY-MM-DD")
+    notes: str = Field("", max_length=2000, description="What the flag rests on")
+    police_only: bool = Field(False, description="Police only: never shown to partners (police may set)")
+
+
+@router.post("/{child_id}/flags", response={201: dict[str, Any]})
+def flag_create(request: HttpRequest, child_id: int, body: FlagIn) -> Status[dict[str, Any]]:
+    """Add a vulnerability flag. Police and partners who may see the child; a partner's flag shows their
+    agency as its source. The engine counts it at the child's next report."""
+    flag = flag_add(
+        child_id=child_id,
+        acting_user=request.user,  # type: ignore[arg-type]
+        code=body.code,
+        source=body.source,
+        review_on=body.review_by,
+        notes=body.notes,
+        police_only=body.police_only,
+    )
+    return Status(201, flag_dict(flag))
+
+
+class AssociateIn(Strict):
+    person_id: int = Field(..., ge=1, description="A person on file (POST /api/v1/people)")
+    relationship: str = Field("unknown", max_length=40, description="boyfriend, partner, associate, ...")
+    concern: str = Field(
+        "", max_length=60, description="Why they are of concern, e.g. suspected_exploiter (empty: none)"
+    )
+    source: str = Field("", max_length=200, description="Who says so")
+    reliability: str = Field("untested", max_length=20, description="reliable, untested or not_reliable")
+    notes: str = Field("", max_length=2000)
+
+
+@router.post("/{child_id}/associates", response={201: dict[str, Any]})
+def associate_create(request: HttpRequest, child_id: int, body: AssociateIn) -> Status[dict[str, Any]]:
+    """Link a person on file to the child (police only). With a concern, the engine grades the child's
+    next report with the reason ``associate_of_concern``."""
+    link = associate_link(child_id=child_id, acting_user=request.user, **body.model_dump())  # type: ignore[arg-type]
+    return Status(201, link_dict(link))
+
+
+class PlaceLinkIn(Strict):
+    place_id: int = Field(..., ge=1, description="A place on file (POST /api/v1/places)")
+    kind: str = Field("frequented", max_length=20, description="frequented, concern, school, ...")
+    notes: str = Field("", max_length=200)
+
+
+@router.post("/{child_id}/places", response={201: dict[str, Any]})
+def place_link_create(request: HttpRequest, child_id: int, body: PlaceLinkIn) -> Status[dict[str, Any]]:
+    """A place in the child's life (police only)."""
+    link = place_link(child_id=child_id, acting_user=request.user, **body.model_dump())  # type: ignore[arg-type]
+    return Status(201, {"id": link.pk, "place_id": link.location_id, "kind": link.kind, "notes": link.notes})
+
+
+@router.post("/{child_id}/photo", response={201: dict[str, Any]})
+def photo_create(request: HttpRequest, child_id: int, photo: File[UploadedFile]) -> Status[dict[str, Any]]:
+    """Upload the child's photo (multipart, field ``photo``): JPEG or PNG, at most 5 MB; stored without
+    its metadata and at most 800 pixels on its longest side."""
+    if photo.size is not None and photo.size > MAX_BYTES:
+        raise InvalidInput(FieldError("photo", TOO_LARGE))
+    child = photo_upload(child_id=child_id, data=photo.read(MAX_BYTES + 1), acting_user=request.user)  # type: ignore[arg-type]
+    return Status(
+        201, {"id": child.pk, "photo_url": f"/api/v1/children/{child.pk}/photo", "version": child.version}
+    )
+
+
+@router.get("/{child_id}/photo", response={200: None})
+def photo_get(request: HttpRequest, child_id: int) -> HttpResponse:
+    """The child's photo (logged as a read of the child's record); 404 when there is none."""
+    return photo_response(request, child_id)

@@ -54,6 +54,7 @@ class LocationKind(models.TextChoices):
     FREQUENTED = "frequented", "Place frequented"
     FOUND = "found", "Where found"
     SCHOOL = "school", "School"
+    CONCERN = "concern", "Place of concern"
     OTHER = "other", "Other"
 
 
@@ -70,6 +71,7 @@ class Location(models.Model):
     operated_by = models.ForeignKey(
         "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="operated_locations"
     )
+    description = models.TextField(blank=True, help_text="What the place is and why it matters")
 
     class Meta:
         indexes = [models.Index(fields=["force", "beat"]), models.Index(fields=["postcode"])]
@@ -175,6 +177,18 @@ class VulnerabilityFlag(models.Model):
     expires_on = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)
     created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL)
+    police_only = models.BooleanField(default=False, help_text="Never shown to partner agencies")
+    review_on = models.DateField(null=True, blank=True, help_text="When the flag is next looked at")
+    reviewed_on = models.DateField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expired_at = models.DateTimeField(null=True, blank=True)
+    expired_reason = models.TextField(blank=True)
+    expired_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         indexes = [models.Index(fields=["child", "code"])]
@@ -183,6 +197,10 @@ class VulnerabilityFlag(models.Model):
         return self.code
 
     def is_current(self, day: date) -> bool:
+        """In force on ``day``: noted by then, not past its expiry date, and not expired by hand before
+        ``day`` ended (a flag expired today no longer counts for a report made today)."""
+        if self.expired_at is not None and self.expired_at.date() <= day:
+            return False
         return self.noted_on <= day and (self.expires_on is None or self.expires_on >= day)
 
 
@@ -193,9 +211,18 @@ class ChildLocation(models.Model):
     notes = models.CharField(max_length=200, blank=True)
 
 
+class PersonKind(models.TextChoices):
+    ADULT = "adult", "Adult"
+    PEER = "peer", "Another young person"
+
+
 class Associate(models.Model):
     """A person linked to one or more children. Their records are police-only intelligence."""
 
+    kind = models.CharField(max_length=10, choices=PersonKind.choices, default=PersonKind.ADULT)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     force = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="associates")
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
@@ -225,6 +252,29 @@ class Relationship(models.TextChoices):
     UNKNOWN = "unknown", "Not known"
 
 
+class Concern(models.TextChoices):
+    """Why police are concerned about a person linked to a child (``misper/1`` associate ``concern``)."""
+
+    SUSPECTED_EXPLOITER = "suspected_exploiter", "Suspected of exploiting children"
+    SUSPECTED_SEXUAL_EXPLOITER = "suspected_sexual_exploiter", "Suspected of sexually exploiting children"
+    SUSPECTED_CRIMINAL_EXPLOITER = (
+        "suspected_criminal_exploiter",
+        "Suspected of criminally exploiting children",
+    )
+    REGISTERED_SEX_OFFENDER = "registered_sex_offender", "Registered sex offender"
+    VIOLENT_OFFENDER = "violent_offender", "Violent offender"
+    OLDER_BOYFRIEND = "older_boyfriend", "Much older boyfriend or girlfriend"
+    OTHER = "other", "Another concern (see the notes)"
+
+
+class Reliability(models.TextChoices):
+    """How far the source can be relied on (the 3x5x2 intelligence grading's source evaluation)."""
+
+    RELIABLE = "reliable", "Reliable"
+    UNTESTED = "untested", "Untested"
+    NOT_RELIABLE = "not_reliable", "Not reliable"
+
+
 class ChildAssociate(models.Model):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="associate_links")
     associate = models.ForeignKey(Associate, on_delete=models.CASCADE, related_name="child_links")
@@ -232,6 +282,14 @@ class ChildAssociate(models.Model):
     of_concern = models.BooleanField(default=False)
     noted_on = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)
+    concern = models.CharField(max_length=40, choices=Concern.choices, blank=True)
+    source = models.CharField(max_length=200, blank=True, help_text="Who says so")
+    reliability = models.CharField(
+        max_length=20, choices=Reliability.choices, default=Reliability.UNTESTED, blank=True
+    )
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         constraints = [

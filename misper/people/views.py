@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from misper.core.errors import InvalidInput
 from misper.episodes.views import form_errors_from
 from misper.people import selectors
 from misper.people.forms import ChildCreateForm, ChildSearchForm
+from misper.people.photos import photo_response
 from misper.people.services import child_create
 
 NO_MATCH = "No child on file matches your search"
@@ -133,7 +134,4 @@ class ChildPhotoView(LoginRequiredMixin, View):
     """The child's photo, through the access rule (photos are never served as public media)."""
 
     def get(self, request: HttpRequest, child_id: int) -> FileResponse:
-        child = selectors.access_child_by_id(_user(request), child_id)
-        if not child.photo:
-            raise Http404("No photo")
-        return FileResponse(child.photo.open("rb"))
+        return photo_response(request, child_id)

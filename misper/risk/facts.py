@@ -52,6 +52,9 @@ def _associate_concern(
     limits = policy.thresholds
     if associate.get("flags"):
         return f"{label} is flagged {', '.join(associate['flags'])}"
+    if associate.get("of_concern"):
+        concern = str(associate.get("concern") or "of concern").replace("_", " ")
+        return f"{label} is recorded by police as of concern ({concern})"
     if associate.get("cawn_issued"):
         return f"{label} has been served a child abduction warning notice"
     their_age = associate.get("age")

@@ -34,6 +34,7 @@ PLACEMENT_TYPES: Final[tuple[str, ...]] = tuple(_DEFS["placement"]["properties"]
 CARE_PLACEMENTS: Final = frozenset({"foster", "residential_home", "secure"})
 RELATIONSHIPS: Final[tuple[str, ...]] = tuple(_DEFS["associate"]["properties"]["relationship"]["enum"])
 ASSOCIATE_FLAGS: Final[tuple[str, ...]] = tuple(_DEFS["associate"]["properties"]["flags"]["items"]["enum"])
+ASSOCIATE_CONCERNS: Final[tuple[str, ...]] = tuple(_DEFS["associate"]["properties"]["concern"]["enum"])
 
 CATEGORIES: Final[tuple[str, ...]] = tuple(_DEFS["category"]["enum"])
 # The national continuum, lowest first.

@@ -194,7 +194,32 @@ def _cawn_id(w: MatrixWorld) -> int:
 
 
 # Path parameter name → its value in the matrix world. Extend for new parameter names.
+def _person_id(w: MatrixWorld) -> int:
+    """A person of concern in the child's force, linked to the child (made once)."""
+    from misper.people.models import Associate, ChildAssociate
+
+    person = Associate.objects.filter(force=w.force, given_name="Matrix").first()
+    if person is None:
+        person = Associate.objects.create(force=w.force, given_name="Matrix", family_name="Person")
+        ChildAssociate.objects.create(child=w.child, associate=person, of_concern=True)
+    return person.pk
+
+
+def _flag_id(w: MatrixWorld) -> int:
+    """A flag on the child (made once)."""
+    from misper.people.models import VulnerabilityFlag
+
+    flag = VulnerabilityFlag.objects.filter(child=w.child).first()
+    if flag is None:
+        flag = VulnerabilityFlag.objects.create(
+            child=w.child, code="self_harm", noted_on=timezone.localdate()
+        )
+    return flag.pk
+
+
 PARAMS: dict[str, Callable[[MatrixWorld], Any]] = {
+    "person_id": _person_id,
+    "flag_id": _flag_id,
     "child_id": lambda w: w.child.pk,
     "episode_id": lambda w: w.episode.pk,
     "action_id": _action_id,

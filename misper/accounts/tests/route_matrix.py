@@ -267,6 +267,26 @@ API: dict[str, Route] = {
         note="the placing authority, or the host force's coordinators and supervisors",
     ),
     "POST /api/v1/children/search": api_signed_in(note="422 before the search: an empty body names no child"),
+    # a child's record, flags, people and places (misper.people.api, api_concern; docs/trust.md)
+    "GET /api/v1/children/{child_id}": api_signed_in(**CHILD_VISIBLE),
+    "POST /api/v1/children/{child_id}/flags": api_signed_in(note="422 before the access check"),
+    "POST /api/v1/children/{child_id}/associates": api_signed_in(note="422 before the access check"),
+    "POST /api/v1/children/{child_id}/places": api_signed_in(note="422 before the access check"),
+    "POST /api/v1/children/{child_id}/photo": api_signed_in(note="422 before the access check: no file"),
+    "GET /api/v1/children/{child_id}/photo": expect(
+        NOT_FOUND, anonymous=UNAUTHORISED, note="the child has no photo"
+    ),
+    "POST /api/v1/flags/{flag_id}/expire": api_signed_in(note="422 before the access check"),
+    "POST /api/v1/flags/{flag_id}/review": expect(
+        OK,
+        anonymous=UNAUTHORISED,
+        partner_practitioner=FORBIDDEN,
+        **CHILD_VISIBLE,
+        note="police, or the agency that raised the flag (this one police raised)",
+    ),
+    "POST /api/v1/people": api_signed_in(note="422 before the access check"),
+    "GET /api/v1/people/{person_id}": api_police(),
+    "POST /api/v1/places": api_police(note="an empty body: 403 first for non-police, 422 for police"),
     "GET /api/v1/dashboard/figures": expect(FORBIDDEN, anonymous=UNAUTHORISED, **DASHBOARD),
     "GET /api/v1/feedback/summary": expect(FORBIDDEN, anonymous=UNAUTHORISED, **LEARNING_READ),
     "GET /api/v1/language/summary": expect(FORBIDDEN, anonymous=UNAUTHORISED, **LEARNING_READ),

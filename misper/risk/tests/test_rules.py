@@ -95,6 +95,9 @@ ASSOCIATE_CASES = [
     ({"relationship": "boyfriend", "age": 19}, True),  # an adult with a child under 16
     ({"relationship": "friend", "cawn_issued": True}, True),
     ({"relationship": "unknown"}, False),
+    ({"relationship": "unknown", "of_concern": True, "concern": "suspected_exploiter"}, True),
+    ({"relationship": "friend", "of_concern": True}, True),  # police judged them of concern
+    ({"relationship": "friend", "of_concern": False, "concern": "other"}, False),
 ]
 
 
