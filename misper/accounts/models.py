@@ -50,6 +50,7 @@ class Role(models.TextChoices):
     INVESTIGATING_OFFICER = "investigating_officer", "Investigating officer"
     COORDINATOR = "coordinator", "Missing person coordinator"
     SUPERVISOR = "supervisor", "Supervisor"
+    DUTY_INSPECTOR = "duty_inspector", "Duty inspector"
     ANALYST = "analyst", "Analyst"
     PARTNER_PRACTITIONER = "partner_practitioner", "Partner practitioner"
     AUDITOR = "auditor", "Auditor"
@@ -57,9 +58,19 @@ class Role(models.TextChoices):
 
 
 POLICE_ROLES = frozenset(
-    {Role.CALL_HANDLER, Role.INVESTIGATING_OFFICER, Role.COORDINATOR, Role.SUPERVISOR, Role.ANALYST}
+    {
+        Role.CALL_HANDLER,
+        Role.INVESTIGATING_OFFICER,
+        Role.COORDINATOR,
+        Role.SUPERVISOR,
+        Role.DUTY_INSPECTOR,
+        Role.ANALYST,
+    }
 )
-SUPERVISING_ROLES = frozenset({Role.SUPERVISOR, Role.COORDINATOR})
+SUPERVISING_ROLES = frozenset({Role.SUPERVISOR, Role.COORDINATOR, Role.DUTY_INSPECTOR})
+# Senior enough to grade below a floor that binds people (a named override with a reason) and to decide on
+# a grading whose rationale uses blaming language (misper.episodes.grading).
+SENIOR_ROLES = frozenset({Role.DUTY_INSPECTOR})
 
 
 class User(AbstractUser):
@@ -75,6 +86,10 @@ class User(AbstractUser):
     @property
     def can_supervise(self) -> bool:
         return self.is_police and self.role in SUPERVISING_ROLES
+
+    @property
+    def can_override_floor(self) -> bool:
+        return self.is_police and self.role in SENIOR_ROLES
 
 
 class ApiToken(models.Model):

@@ -102,6 +102,9 @@ DEMO_PERSONAS: tuple[DemoPersona, ...] = (
     DemoPersona("demo-officer", Role.INVESTIGATING_OFFICER, "force", "Owen", "Officer", "Response team 2"),
     DemoPersona("demo-coordinator", Role.COORDINATOR, "force", "Cora", "Coordinator", "Missing persons unit"),
     DemoPersona("demo-supervisor", Role.SUPERVISOR, "force", "Sam", "Supervisor", "Control room, B shift"),
+    DemoPersona(
+        "demo-inspector", Role.DUTY_INSPECTOR, "force", "Ines", "Inspector", "Duty inspector, force control"
+    ),
     DemoPersona("demo-analyst", Role.ANALYST, "force", "Ana", "Analyst", "Performance and analysis"),
     DemoPersona(
         "demo-socialcare",

@@ -20,7 +20,9 @@ from misper.analytics.figures.base import Context, Figure, months_between, since
 from misper.analytics.figures.demand import location_label
 from misper.people.models import AbductionWarningNotice, Associate, Child, ChildAssociate, LocationKind
 
-PROFILE_ROLES = frozenset({Role.SUPERVISOR, Role.COORDINATOR, Role.ANALYST, Role.INVESTIGATING_OFFICER})
+PROFILE_ROLES = frozenset(
+    {Role.SUPERVISOR, Role.DUTY_INSPECTOR, Role.COORDINATOR, Role.ANALYST, Role.INVESTIGATING_OFFICER}
+)
 TOP_CHOICES = (10, 25)
 PLACES = 25
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

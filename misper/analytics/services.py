@@ -22,7 +22,9 @@ from misper.analytics.filters import Filters
 from misper.audit.services import access_record
 from misper.core.errors import FieldError, InvalidInput
 
-DASHBOARD_ROLES = frozenset({Role.SUPERVISOR, Role.COORDINATOR, Role.ANALYST, Role.PARTNER_PRACTITIONER})
+DASHBOARD_ROLES = frozenset(
+    {Role.SUPERVISOR, Role.DUTY_INSPECTOR, Role.COORDINATOR, Role.ANALYST, Role.PARTNER_PRACTITIONER}
+)
 DASHBOARD_FORBIDDEN = (
     "The outcomes dashboard is for supervisors, missing person coordinators, analysts and partner agencies."
 )

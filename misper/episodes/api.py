@@ -93,6 +93,11 @@ class GradingIn(Strict):
     category: Literal["missing", "absent"]
     risk: Literal["no_apparent_risk", "very_low", "low", "medium", "high"]
     rationale: str = Field("", max_length=5000)
+    override_reason: str = Field(
+        "",
+        max_length=5000,
+        description="A duty inspector's reason for grading below a floor that binds people",
+    )
     version: int | None = Field(None, description="The episode version you read; a stale one gets 409")
 
 
@@ -213,6 +218,7 @@ def grade_episode(request: HttpRequest, episode_id: int, body: GradingIn) -> Sta
             rationale=body.rationale,
             acting_user=request.user,  # type: ignore[arg-type]
             expected_version=body.version,
+            override_reason=body.override_reason,
         )
         language = language_notes_record(
             texts={"rationale": (body.rationale, ("risk_assessment", outcome.assessment.pk))},

@@ -233,6 +233,14 @@ class GradeForm(LanguageCheckMixin, EpisodeEditForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
+    override_reason = forms.CharField(
+        label="Duty inspector: your reason for going below a floor",
+        help_text="Only a duty inspector can grade below a floor. Your name and reason are recorded and the "
+        "missing person coordinator is told.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+    )
 
 
 class ReviewForm(GradeForm):
@@ -252,7 +260,7 @@ class ReviewForm(GradeForm):
         error_messages={"required": "Select whether to change the grade"},
     )
 
-    field_order = ["notes", "regrade", "category", "risk", "rationale"]
+    field_order = ["notes", "regrade", "category", "risk", "rationale", "override_reason"]
 
 
 class FoundForm(EpisodeEditForm):

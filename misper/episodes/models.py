@@ -140,6 +140,7 @@ class ApprovalStatus(models.TextChoices):
     PENDING = "pending", "Waiting for a supervisor"
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
+    OVERRIDDEN = "overridden", "Below a floor on a duty inspector's named override"
 
 
 class RiskAssessment(models.Model):
@@ -169,6 +170,13 @@ class RiskAssessment(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
+    override_reason = models.TextField(
+        blank=True, help_text="Why a duty inspector graded below a floor that binds people (risk/binding.py)"
+    )
+    floors_overridden = models.JSONField(default=list, blank=True, help_text="The binding floors gone below")
+    senior_review = models.BooleanField(
+        default=False, help_text="Only a duty inspector may decide: the rationale uses blaming language"
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]

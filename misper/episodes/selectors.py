@@ -262,6 +262,7 @@ class Board:
     now: datetime
     ukmpu: list[BoardRow] = field(default_factory=list)
     long_term: list[BoardRow] = field(default_factory=list)
+    overrides: list[RiskAssessment] = field(default_factory=list)
 
     @property
     def overdue_count(self) -> int:
@@ -295,14 +296,20 @@ def board(user: User, now: datetime | None = None) -> Board:
     rows = sorted(
         (_row(e, now) for e in episodes), key=lambda r: (-RISK_ORDER[r.episode.risk], -r.hours_missing)
     )
-    approvals = list(
-        RiskAssessment.objects.filter(
-            episode__in=visible_episodes(user), approval_status=ApprovalStatus.PENDING
+    # One query for both lists: gradings waiting for a decision, and open episodes graded below a floor that
+    # binds people on a duty inspector's named override (newest first).
+    gradings = list(
+        RiskAssessment.objects.filter(episode__in=visible_episodes(user))
+        .filter(
+            Q(approval_status=ApprovalStatus.PENDING)
+            | Q(approval_status=ApprovalStatus.OVERRIDDEN, episode__status__in=OPEN)
         )
         .select_related("episode", "episode__child", "created_by")
         .order_by("created_at")
     )
+    approvals = [a for a in gradings if a.approval_status == ApprovalStatus.PENDING]
     b = Board(rows=rows, approvals=approvals, repeat_children=_repeat_children(user, now), now=now)
+    b.overrides = [a for a in reversed(gradings) if a.approval_status == ApprovalStatus.OVERRIDDEN]
     b.ukmpu = [r for r in rows if r.ukmpu_due and not r.long_term]
     b.long_term = [r for r in rows if r.long_term]
     return b

@@ -20,7 +20,7 @@ from misper.accounts.models import Agency, AgencyKind, User
 from misper.audit.history import history_save
 from misper.audit.services import access_record
 from misper.core.errors import ConflictError, FieldError, InvalidInput
-from misper.episodes import schedules
+from misper.episodes import grading, schedules
 from misper.episodes.actions import (
     STANDARD_ENQUIRIES,
     action_finish_by_code,
@@ -41,9 +41,11 @@ from misper.episodes.models import (
     StatusChange,
 )
 from misper.episodes.transitions import episode_transition
+from misper.partners.alerts import floor_override_alert_write
 from misper.partners.models import ReturnInterview
 from misper.people.concern import person_for_input, place_for_input
 from misper.people.models import Child, Location, LocationKind, VulnerabilityFlag
+from misper.risk.binding import floors_broken
 
 CLOCK_SKEW = timedelta(minutes=5)
 REPEAT_WINDOW = timedelta(days=90)
@@ -258,6 +260,8 @@ def _report(*, doc: dict[str, Any], force: Agency, user: User, rationale: str) -
     result = risk.assess(merged, _policy())
     under = bool(result.get("under_graded"))
     graded = doc.get("operator_grading")
+    if graded:
+        _refuse_report_below_floor(result, graded)
     working = {"category": result["category"], "risk": result["risk"]} if (under or not graded) else graded
     episode = Episode.objects.create(
         force=force,
@@ -288,6 +292,8 @@ def _report(*, doc: dict[str, Any], force: Agency, user: User, rationale: str) -
         graded=graded,
         rationale=rationale,
     )
+    if under:
+        _mark_senior_review(assessment, episode)
     trigger = merged["child"].get("trigger_plan") or {}
     _create_actions(episode, result, list(trigger.get("actions", [])), timezone.now())
     _emit(event="episode.reported", episode=episode)
@@ -338,6 +344,15 @@ def _separate_incident_reason(child: Child, report: dict[str, Any]) -> str:
     return f"Reported as a separate incident while {current.reference} was open: {reason}"
 
 
+def _refuse_report_below_floor(result: dict[str, Any], graded: dict[str, str]) -> None:
+    """A report's own grading below a floor that binds people is refused for everyone: record the report at
+    the recommendation, and a duty inspector may then override it (``episode_regrade``)."""
+    broken = floors_broken(result, graded["category"], graded["risk"])
+    if broken:
+        field = "operator_grading." + grading.floor_field(broken, graded["category"])
+        raise InvalidInput(FieldError(field, grading.floor_refusal(broken)))
+
+
 def _crossed_repeat_threshold(result: dict[str, Any]) -> bool:
     """True when this report is the one that makes the child a repeat missing child under the policy."""
     if not result.get("repeat"):
@@ -373,12 +388,16 @@ def episode_regrade(
     acting_user: User,
     expected_version: int | None = None,
     kind: str = AssessmentKind.NEW_INFORMATION,
+    override_reason: str = "",
 ) -> GradingOutcome:
     """Re-run the engine on what is on file now and record the operator's grade beside it.
 
     A grade below the recommendation (or ``absent`` where the engine says ``missing``) needs a written
-    rationale and waits for a supervisor; the episode keeps its current grade meanwhile. An equal or
-    higher grade applies at once."""
+    rationale and waits for a supervisor (a duty inspector when the rationale uses blaming language); the
+    episode keeps its current grade meanwhile. An equal or higher grade applies at once. A grade below a
+    floor that binds people is refused, naming the floor, unless a duty inspector gives ``override_reason``:
+    then it applies at once as a named override and the force's coordinators are told
+    (``misper.episodes.grading``)."""
     _require_police(acting_user)
     errors = []
     if category not in risk.CATEGORIES:
@@ -395,8 +414,15 @@ def episode_regrade(
         doc = episode_document(episode)
         doc["operator_grading"] = {"category": category, "risk": risk_grade}
         result = assess_on_file(doc, policy=_policy(), now=timezone.now())
+        broken = grading.floors_check(
+            result=result,
+            category=category,
+            risk_grade=risk_grade,
+            acting_user=acting_user,
+            override_reason=override_reason,
+        )
         under = bool(result.get("under_graded"))
-        if under and not rationale.strip():
+        if under and not broken and not rationale.strip():
             raise InvalidInput(
                 FieldError(
                     "rationale",
@@ -411,15 +437,35 @@ def episode_regrade(
             user=acting_user,
             kind=kind,
             graded={"category": category, "risk": risk_grade},
-            rationale=rationale,
+            rationale=rationale or override_reason,
         )
-        if not under:
+        pending = under and not broken
+        if broken:
+            _record_override(assessment, broken, override_reason)
+        elif pending:
+            _mark_senior_review(assessment, episode)
+        if not pending:
             _apply_grade(episode, category, risk_grade)
         _save(episode, acting_user)
         access_record(user=acting_user, action="change", record_type="episode", record_ids=[episode.pk])
-        if not under:
+        if broken:
+            floor_override_alert_write(episode=episode, assessment=assessment)
+        if not pending:
             _emit(event="episode.regraded", episode=episode)
-        return GradingOutcome(assessment, pending_approval=under)
+        return GradingOutcome(assessment, pending_approval=pending)
+
+
+def _record_override(assessment: RiskAssessment, broken: list[dict[str, Any]], reason: str) -> None:
+    assessment.approval_status = ApprovalStatus.OVERRIDDEN
+    assessment.override_reason, assessment.floors_overridden = reason.strip(), broken
+    assessment.save(update_fields=["approval_status", "override_reason", "floors_overridden"])
+
+
+def _mark_senior_review(assessment: RiskAssessment, episode: Episode) -> None:
+    age = episode.child.age_on(timezone.localdate())
+    if grading.blaming_terms(assessment.rationale, age):
+        assessment.senior_review = True
+        assessment.save(update_fields=["senior_review"])
 
 
 def _apply_grade(episode: Episode, category: str, risk_grade: str) -> None:
@@ -447,6 +493,8 @@ def assessment_decide(
         episode = _lock(assessment.episode_id, acting_user)
         if assessment.created_by_id == acting_user.pk:
             raise PermissionDenied(GRADER_CANNOT_DECIDE)
+        if assessment.senior_review and not acting_user.can_override_floor:
+            raise PermissionDenied(grading.ONLY_INSPECTOR_DECIDES)
         if assessment.approval_status != ApprovalStatus.PENDING:
             raise ConflictError("This grading has already been decided.")
         _check_version(episode, expected_version)

@@ -202,6 +202,7 @@ def episode_review(
                 rationale=regrade.get("rationale", ""),
                 acting_user=acting_user,
                 kind=AssessmentKind.REVIEW,
+                override_reason=regrade.get("override_reason", ""),
             )
             episode.refresh_from_db()
         now = timezone.now()

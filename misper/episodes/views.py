@@ -50,6 +50,10 @@ STALE = "Someone else changed this episode after you opened this page"
 SENT_FOR_APPROVAL = (
     "Your grading is below the recommendation, so it has been sent to a supervisor for approval"
 )
+FLOOR_OVERRIDDEN = (
+    "Grade recorded below a floor on your override. The missing person coordinator has been told, and it "
+    "shows on the board"
+)
 POLICE_ONLY = "Only police users can do this."
 BOARD_FORBIDDEN = "Only supervisors and missing person coordinators can see the board."
 
@@ -230,6 +234,8 @@ class EpisodeGradeView(EpisodeFormView):
             "assessment": latest,
             "result": result,
             "action_texts": [risk.ACTIONS.get(a, a) for a in result.get("actions", [])],
+            "binding_floors": result.get("binding_floors", []),
+            "can_override": _user(self.request).can_override_floor,
             "suggestions": [
                 {**s, "question": INDICATOR_QUESTIONS.get(s["code"], "")}
                 for s in result.get("suggestions", [])
@@ -251,9 +257,12 @@ class EpisodeGradeView(EpisodeFormView):
             rationale=d["rationale"],
             acting_user=_user(self.request),
             expected_version=d["version"],
+            override_reason=d.get("override_reason", ""),
         )
         self.language_records = {"rationale": ("risk_assessment", outcome.assessment.pk)}
-        if outcome.pending_approval:
+        if outcome.assessment.approval_status == ApprovalStatus.OVERRIDDEN:
+            messages.success(self.request, FLOOR_OVERRIDDEN)
+        elif outcome.pending_approval:
             messages.success(self.request, SENT_FOR_APPROVAL)
         else:
             messages.success(self.request, "Grade recorded")
@@ -406,15 +415,21 @@ class EpisodeReviewView(EpisodeFormView):
         return {"category": episode.category, "risk": episode.risk, "regrade": "no"}
 
     def extra_context(self, episode: Episode, form: Any) -> dict[str, Any]:
+        can_override = _user(self.request).can_override_floor
         try:
-            return {"comparison": selectors.engine_now(episode)}
+            return {"comparison": selectors.engine_now(episode), "can_override": can_override}
         except InvalidInput as exc:
-            return {"comparison": None, "engine_refused": exc.errors[0].message}
+            return {"comparison": None, "engine_refused": exc.errors[0].message, "can_override": can_override}
 
     def perform(self, form: Any, episode: Episode) -> str:
         d = form.cleaned_data
         regrade = (
-            {"category": d["category"], "risk": d["risk"], "rationale": d["rationale"]}
+            {
+                "category": d["category"],
+                "risk": d["risk"],
+                "rationale": d["rationale"],
+                "override_reason": d.get("override_reason", ""),
+            }
             if d["regrade"] == "yes"
             else None
         )

@@ -39,7 +39,8 @@ SUBSCRIBABLE_EVENTS = (
 )
 ESCALATED = "alert.escalated"
 HANDED_OVER = "episode.handed_over"  # in-app, to the new owner only
-EVENTS = (*SUBSCRIBABLE_EVENTS, ESCALATED, HANDED_OVER)
+FLOOR_OVERRIDDEN = "grading.floor_overridden"  # in-app, to the force's missing person coordinators
+EVENTS = (*SUBSCRIBABLE_EVENTS, ESCALATED, HANDED_OVER, FLOOR_OVERRIDDEN)
 EXPLOITATION_FLAGS = frozenset({"cse_risk", "cce_risk", "trafficking_risk", "online_grooming_risk"})
 CSE_TEAM = "team:cse"
 DUTY_MANAGER = "duty-manager"
@@ -233,6 +234,30 @@ def handover_alert_write(*, episode: Episode, new_owner: User, handover_id: int)
     )
     return alerts_write(
         event=HANDED_OVER, episode=episode, recipients=[recipient], discriminator=str(handover_id)
+    )
+
+
+def coordinators(force: Agency) -> list[Recipient]:
+    """The force's missing person coordinators, or the force inbox when it has none."""
+    users = User.objects.filter(agency=force, role=Role.COORDINATOR, is_active=True).order_by("pk")
+    out = [Recipient(force, target=f"user:{u.pk}", user=u, external=False) for u in users]
+    return out or [Recipient(force, target="coordinator", external=False)]
+
+
+def floor_override_alert_write(*, episode: Episode, assessment: Any) -> int:
+    """Tell the force's coordinators, in their own inboxes, that a duty inspector graded below a floor that
+    binds people (caller's transaction). Police only: never a partner, an e-mail or a webhook."""
+    who = assessment.created_by.get_full_name() if assessment.created_by_id else ""
+    return alerts_write(
+        event=FLOOR_OVERRIDDEN,
+        episode=episode,
+        recipients=coordinators(episode.force),
+        discriminator=str(assessment.pk),
+        payload_extra={
+            "graded": f"{assessment.graded_category}, {assessment.graded_risk.replace('_', ' ')} risk",
+            "by": who,
+            "floors": [f["text"] for f in assessment.floors_overridden],
+        },
     )
 
 

@@ -15,6 +15,7 @@ import functools
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from misper.risk.binding import EXPLOITATION_WORDS, binding_floors
 from misper.risk.facts import Facts, derive
 from misper.risk.policies import load_policy
 from misper.risk.policy import Effect, Policy
@@ -24,7 +25,11 @@ from misper.risk.suggestions import suggest
 from misper.risk.validation import parse
 from misper.risk.vocab import ACTION_ORDER, ACTIONS, LEVELS, RESULT_FORMAT, RISK_RANK, RISKS
 
-_FLOOR_KINDS = {"young_age": "age", "trigger_plan": "trigger_plan"}
+_FLOOR_KINDS = {
+    "young_age": "age",
+    "trigger_plan": "trigger_plan",
+    **dict.fromkeys(EXPLOITATION_WORDS, "exploitation"),
+}
 
 
 class Fired(NamedTuple):
@@ -208,6 +213,7 @@ def assess(
         "action_details": [{"code": a, "text": ACTIONS[a], "because": why} for a, why in actions.items()],
         "suggestions": suggest(facts),
         "floors": floors,
+        "binding_floors": binding_floors(floors, absent_category=chosen.absent_category, age=facts.age_years),
         "under_graded": _under_graded(doc, result),
         "repeat": any(f.rule.id == "repeat_missing" for f in fired),
         "age_years": facts.age_years,

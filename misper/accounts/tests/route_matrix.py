@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 OK, FORBIDDEN, NOT_FOUND, SIGN_IN, UNAUTHORISED = "ok", "403", "404", "sign-in", "401"
-POLICE = ("call_handler", "investigating_officer", "coordinator", "supervisor", "analyst")
+POLICE = ("call_handler", "investigating_officer", "coordinator", "supervisor", "duty_inspector", "analyst")
 NON_POLICE = ("partner_practitioner", "auditor", "administrator")
 
 
@@ -71,10 +71,12 @@ CHILD_VISIBLE = {"auditor": NOT_FOUND, "administrator": NOT_FOUND}
 
 SUPERVISING = dict.fromkeys(("call_handler", "investigating_officer", "analyst"), FORBIDDEN)
 # The outcomes dashboard: supervisors, coordinators, analysts and partner practitioners (their own children).
-DASHBOARD = dict.fromkeys(("supervisor", "coordinator", "analyst", "partner_practitioner"), OK)
+DASHBOARD = dict.fromkeys(
+    ("supervisor", "duty_inspector", "coordinator", "analyst", "partner_practitioner"), OK
+)
 # Learning figures and the improvement tracker: supervisors, coordinators, analysts (read).
-LEARNING_READ = dict.fromkeys(("supervisor", "coordinator", "analyst"), OK)
-LEARNING_WRITE = dict.fromkeys(("supervisor", "coordinator"), OK)
+LEARNING_READ = dict.fromkeys(("supervisor", "duty_inspector", "coordinator", "analyst"), OK)
+LEARNING_WRITE = dict.fromkeys(("supervisor", "duty_inspector", "coordinator"), OK)
 EVERYONE = expect(OK)
 
 WEB: dict[str, Route] = {
@@ -167,13 +169,16 @@ WEB: dict[str, Route] = {
         anonymous=SIGN_IN,
         coordinator=OK,
         supervisor=OK,
+        duty_inspector=OK,
         partner_practitioner=OK,
         auditor=NOT_FOUND,
         administrator=NOT_FOUND,
         note="the placing authority, or the host force's coordinators and supervisors",
     ),
     "panels": expect(OK, anonymous=SIGN_IN, auditor=FORBIDDEN, administrator=FORBIDDEN),
-    "panels/meetings/new": expect(FORBIDDEN, anonymous=SIGN_IN, coordinator=OK, supervisor=OK),
+    "panels/meetings/new": expect(
+        FORBIDDEN, anonymous=SIGN_IN, coordinator=OK, supervisor=OK, duty_inspector=OK
+    ),
     "panels/meetings/<int:meeting_id>": web_signed_in(**CHILD_VISIBLE),
     "panels/meetings/<int:meeting_id>/actions/<int:meeting_action_id>/done": web_signed_in(
         method="POST", **CHILD_VISIBLE, note="police of the force, or the council that owns the action"
@@ -190,6 +195,7 @@ WEB: dict[str, Route] = {
         anonymous=SIGN_IN,
         note="police intelligence: not shown to call handlers or partners",
         supervisor=OK,
+        duty_inspector=OK,
         coordinator=OK,
         analyst=OK,
         investigating_officer=OK,
@@ -220,6 +226,7 @@ WEB: dict[str, Route] = {
         FORBIDDEN,
         anonymous=SIGN_IN,
         supervisor=NOT_FOUND,
+        duty_inspector=NOT_FOUND,
         coordinator=NOT_FOUND,
         note="the filler's action id belongs to an episode, not this recommendation",
     ),
@@ -261,6 +268,7 @@ API: dict[str, Route] = {
         anonymous=UNAUTHORISED,
         coordinator=OK,
         supervisor=OK,
+        duty_inspector=OK,
         partner_practitioner=OK,
         auditor=NOT_FOUND,
         administrator=NOT_FOUND,

@@ -43,6 +43,7 @@ def _oracle(user, child, episodes) -> bool:  # type: ignore[no-untyped-def]
         Role.INVESTIGATING_OFFICER,
         Role.COORDINATOR,
         Role.SUPERVISOR,
+        Role.DUTY_INSPECTOR,
         Role.ANALYST,
     }:
         return child.force_id == user.agency_id

@@ -73,23 +73,27 @@ def test_report_merges_facts_on_file_and_recommends_high(world, api_as, flagged_
     assert any(str(episode.pk) in e.record_ids for e in created)
 
 
-def test_full_journey(world, api_as, flagged_child):
+def test_full_journey(world, api_as):
     calltaker = api_as(world.calltaker)
-    episode_id = calltaker.post_json("/api/v1/episodes", report_doc()).json()["id"]
+    # No floor that binds people (no trigger plan, no exploitation flag, 14): a lower grade can wait for a
+    # supervisor. Below a binding floor it is refused outright (test_floors.py).
+    doc = report_doc(indicators=["out_of_character"])
+    episode_id = calltaker.post_json("/api/v1/episodes", doc).json()["id"]
+    assert Episode.objects.get(pk=episode_id).risk == "medium"
 
     resp = calltaker.post_json(
-        f"/api/v1/episodes/{episode_id}/grading", {"category": "missing", "risk": "medium"}
+        f"/api/v1/episodes/{episode_id}/grading", {"category": "missing", "risk": "low"}
     )
     assert resp.status_code == 422
     assert resp.json()["errors"][0]["field"] == "rationale"
 
     resp = calltaker.post_json(
         f"/api/v1/episodes/{episode_id}/grading",
-        {"category": "missing", "risk": "medium", "rationale": "In contact with carer by phone."},
+        {"category": "missing", "risk": "low", "rationale": "In contact with carer by phone."},
     )
     assert resp.status_code == 202
     assert resp.json()["status"] == "pending_approval"
-    assert Episode.objects.get(pk=episode_id).risk == "high"  # worked at the recommendation meanwhile
+    assert Episode.objects.get(pk=episode_id).risk == "medium"  # worked at the recommendation meanwhile
 
     found_at = timezone.now().isoformat()
     resp = calltaker.post_json(

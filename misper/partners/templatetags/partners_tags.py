@@ -65,6 +65,9 @@ EVENT_NAMES = {
     "placement.ended": "Placement ended",
     "missing_notification.received": "Reported missing by a care home",
     "alert.escalated": "High-risk alert not acknowledged",
+    "episode.handed_over": "Handed over to you",
+    "episode.repeat_threshold": "Now a repeat missing child",
+    "grading.floor_overridden": "Graded below a floor on a duty inspector's override",
 }
 
 

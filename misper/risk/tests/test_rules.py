@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from misper.risk import INDICATORS, MITIGATING_INDICATORS, VULNERABILITIES, assess, load_policy
+from misper.risk.binding import floors_broken
 from misper.risk.facts import derive
 from misper.risk.reference import rule_table
 from misper.risk.rules import RULES, RULES_BY_ID
@@ -180,6 +181,7 @@ def test_reason_shows_code_text_effect_evidence_and_source() -> None:
         "effect": {
             "seriousness": "high",
             "immediacy": "medium",
+            "risk_floor": "medium",
             "actions": ["notify_cse_team", "strategy_meeting"],
         },
         "evidence": "child.vulnerabilities includes cse_risk",
@@ -191,3 +193,32 @@ def test_docs_list_every_action_in_order() -> None:
     text = DOCS.read_text("utf-8")
     positions = [text.index(f"`{action}`", text.index("## Vocabularies")) for action in ACTIONS]
     assert positions == sorted(positions)
+
+
+# --- floors that bind people too (misper.risk.binding) ----------------------------------------------------
+
+BINDING_CASES = [
+    # (what is on file, grading, the floors it breaks)
+    ({"vulnerabilities": ["cse_risk"]}, ("missing", "low"), ["exploitation"]),
+    ({"vulnerabilities": ["cse_risk"]}, ("missing", "medium"), []),
+    (
+        {"vulnerabilities": ["online_grooming_risk"]},
+        ("absent", "no_apparent_risk"),
+        ["exploitation", "national_policy"],
+    ),
+    ({}, ("absent", "no_apparent_risk"), ["national_policy"]),
+    ({}, ("missing", "very_low"), []),
+]
+
+
+@pytest.mark.parametrize(("child", "grading", "kinds"), BINDING_CASES)
+def test_binding_floors_named_in_the_result(child, grading, kinds) -> None:
+    result = assess(base_doc(**child))
+    broken = floors_broken(result, *grading)
+    assert [f["kind"] for f in broken] == kinds
+    assert all(f["text"] and "_" not in f["text"] for f in broken)
+
+
+def test_absent_permitted_has_no_national_policy_floor() -> None:
+    result = assess(base_doc(), "absent-permitted")
+    assert [f["kind"] for f in result["binding_floors"]] == []
