@@ -29,6 +29,7 @@ from misper.demo.context import Gen
 from misper.demo.networks import build_networks
 from misper.demo.plan import AssessmentPlan, ChildPlaceLink, ChildPlan, EpisodePlan, Plan, TriggerPlanPlan
 from misper.demo.reporting import Links, decide_outcomes, fill_reports, grade, history_entry, misper_document
+from misper.risk.binding import floors_broken
 
 DEFAULT_SEED = 2016
 ADULT_AGE_BANDS = (((18, 25), 0.5), ((26, 50), 0.35), ((51, 85), 0.15))
@@ -212,8 +213,9 @@ PENDING_RATIONALE = "Carer says she is with a friend and will be back tonight; w
 def _await_supervisor(assessment: AssessmentPlan) -> None:
     """Make an assessment an operator's grade one step below the recommendation, waiting for a supervisor."""
     step = RISK_STEPS.index(assessment.recommended_risk) if assessment.recommended_risk in RISK_STEPS else 0
-    if step == 0:
-        return
+    lower = RISK_STEPS[max(step - 1, 0)]
+    if step == 0 or floors_broken(assessment.result, assessment.recommended_category, lower):
+        return  # a floor that binds people: only a duty inspector may go below it
     assessment.graded_category = assessment.recommended_category
     assessment.graded_risk = RISK_STEPS[max(step - 1, 0)]
     assessment.under_graded = True

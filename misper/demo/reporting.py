@@ -11,6 +11,7 @@ from misper.demo.context import Gen
 from misper.demo.networks import associate_address
 from misper.demo.partnering import current_trigger_plan
 from misper.demo.plan import AssessmentPlan, ChildPlan, EpisodePlan, LinkPlan, TriggerPlanPlan
+from misper.risk.binding import floors_broken
 
 CARE_HOMES = frozenset({"residential_home", "secure"})
 # Chance of each indicator on a report, before the child's own record adds more.
@@ -258,14 +259,17 @@ def grade(
     """
     first = assessing.assess(doc, adult=adult, now=as_of)
     recommended = first["risk"]
+    lower = assessing.one_step_lower(recommended)
     under = (
         allow_under_grading
         and recommended in ("low", "medium", "high")
         and (gen.rng.random() < figures.UNDER_GRADED_SHARE)
+        # As in the services: nobody but a duty inspector grades below a floor that binds people.
+        and not floors_broken(first, first["category"], lower)
     )
     operator = {
         "category": first["category"],
-        "risk": assessing.one_step_lower(recommended) if under else recommended,
+        "risk": lower if under else recommended,
     }
     inputs = {**doc, "operator_grading": operator}
     result = assessing.assess(inputs, adult=adult, now=as_of)
