@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_signin_throttle'),
+        ('accounts', '0003_enrolment_grant'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('episodes', '0003_episode_reported_at_index'),
+        ('episodes', '0004_action_work'),
     ]
 
     operations = [
