@@ -6,6 +6,7 @@ so they are stored in UTC. A time that the clocks skipped or repeated is refused
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -284,6 +285,45 @@ class FoundForm(EpisodeEditForm):
         required=False,
         help_text="Names and how they know the child",
     )
+    found_with_person = forms.TypedChoiceField(
+        label="Were they with someone police already know about?",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="People on file linked to this child first. This is police-only information.",
+    )
+    new_person_given_name = forms.CharField(
+        label="Or record a new person: first name", max_length=100, required=False
+    )
+    new_person_family_name = forms.CharField(label="Last name", max_length=100, required=False)
+    found_place = forms.TypedChoiceField(
+        label="Or choose a place on file",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="Places in this child's life and places of concern. Leave empty to use the address above.",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        people: Sequence[tuple[int, str]] = (),
+        places: Sequence[tuple[int, str]] = (),
+        **kw: Any,
+    ) -> None:
+        super().__init__(*args, **kw)
+        self.fields["found_with_person"].choices = [("", "No, or not known"), *people]
+        self.fields["found_place"].choices = [("", "Not a place on file"), *places]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        given, family = data.get("new_person_given_name", ""), data.get("new_person_family_name", "")
+        if (given or family) and data.get("found_with_person"):
+            self.add_error("new_person_given_name", "Choose a person on file or record a new one, not both")
+        elif bool(given.strip()) != bool(family.strip()):
+            field = "new_person_family_name" if given.strip() else "new_person_given_name"
+            self.add_error(field, "Enter the new person's first and last names")
+        return data
 
 
 YES_NO = [("yes", "Yes"), ("no", "No")]

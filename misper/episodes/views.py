@@ -44,6 +44,7 @@ from misper.episodes.forms import (
 )
 from misper.episodes.models import Action, ApprovalStatus, Episode, RiskAssessment, Status
 from misper.learning.language_forms import record_language_flags
+from misper.people.concern import found_choices, person_create
 from misper.people.selectors import access_child_by_id
 
 STALE = "Someone else changed this episode after you opened this page"
@@ -467,11 +468,24 @@ class EpisodeFoundView(EpisodeFormView):
     def initial(self, episode: Episode) -> dict[str, Any]:
         return {"found_at": local_now()}
 
+    def make_form(self, data: Any = None, **kw: Any) -> Any:
+        episode = selectors.access_episode_by_id(_user(self.request), self.kwargs["episode_id"])
+        people, places = found_choices(_user(self.request), episode.child)
+        return FoundForm(data, people=people, places=places, **kw)
+
     def perform(self, form: Any, episode: Episode) -> str:
         d = form.cleaned_data
+        user = _user(self.request)
+        person_id = d["found_with_person"]
+        if d["new_person_given_name"].strip():  # a new person, recorded in the same transaction
+            person_id = person_create(
+                acting_user=user,
+                given_name=d["new_person_given_name"],
+                family_name=d["new_person_family_name"],
+            ).pk
         services.episode_found(
             episode_id=episode.pk,
-            acting_user=_user(self.request),
+            acting_user=user,
             found_at=d["found_at"],
             place=d["place"],
             town=d["town"],
@@ -479,6 +493,8 @@ class EpisodeFoundView(EpisodeFormView):
             found_with=d["found_with"],
             return_method=d["return_method"],
             expected_version=d["version"],
+            found_with_person_id=person_id,
+            found_place_id=d["found_place"],
         )
         messages.success(self.request, "Recorded as found. Next: the safe-and-well check")
         return episode_url(episode)

@@ -20,7 +20,7 @@ from misper.core.errors import FieldError, InvalidInput
 from misper.people.concern import associate_link, place_link
 from misper.people.detail import child_detail, flag_dict, link_dict
 from misper.people.flags import flag_add
-from misper.people.photos import MAX_BYTES, TOO_LARGE, photo_response, photo_upload
+from misper.people.photos import photo_response, photo_upload_file
 from misper.people.selectors import SEARCH_LIMIT, access_child_by_id, child_search
 
 router = Router(tags=["children"])
@@ -159,9 +159,7 @@ def place_link_create(request: HttpRequest, child_id: int, body: PlaceLinkIn) ->
 def photo_create(request: HttpRequest, child_id: int, photo: File[UploadedFile]) -> Status[dict[str, Any]]:
     """Upload the child's photo (multipart, field ``photo``): JPEG or PNG, at most 5 MB; stored without
     its metadata and at most 800 pixels on its longest side."""
-    if photo.size is not None and photo.size > MAX_BYTES:
-        raise InvalidInput(FieldError("photo", TOO_LARGE))
-    child = photo_upload(child_id=child_id, data=photo.read(MAX_BYTES + 1), acting_user=request.user)  # type: ignore[arg-type]
+    child = photo_upload_file(child_id=child_id, upload=photo, acting_user=request.user)  # type: ignore[arg-type]
     return Status(
         201, {"id": child.pk, "photo_url": f"/api/v1/children/{child.pk}/photo", "version": child.version}
     )

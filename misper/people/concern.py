@@ -302,3 +302,20 @@ def people_search(user: User, name: str) -> list[Associate]:
     for word in words:
         people = people.filter(Q(given_name__istartswith=word) | Q(family_name__istartswith=word))
     return list(people.order_by("family_name", "given_name")[:50])
+
+
+def found_choices(user: User, child: Child) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(people, places) to offer when ``child`` is found: people linked to the child first, then everyone
+    else on file in the force; the child's places, then places of concern and where children were found."""
+    linked = [
+        (link.associate_id, f"{link.associate} (linked to this child)") for link in child_links(user, child)
+    ]
+    taken = {pk for pk, _ in linked}
+    others = [(p.pk, str(p)) for p in visible_people(user).order_by("family_name", "given_name")[:500]]
+    own = list(ChildLocation.objects.filter(child=child).select_related("location"))
+    mine = [(link.location_id, f"{link.location} ({link.get_kind_display().lower()})") for link in own]
+    seen = {pk for pk, _ in mine}
+    concern = visible_places(user).filter(kind__in=[LocationKind.CONCERN]).order_by("name")[:500]
+    return linked + [o for o in others if o[0] not in taken], mine + [
+        (p.pk, f"{p} (place of concern)") for p in concern if p.pk not in seen
+    ]

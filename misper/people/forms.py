@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from django import forms
 
 from misper.episodes.forms import GovukRadioSelect
-from misper.people.models import PlacementType, Sex
+from misper.people.models import Concern, PersonKind, PlacementType, Relationship, Reliability, Sex
 from misper.web.forms import GovukFormMixin
 
 
@@ -87,3 +88,161 @@ class ChildCreateForm(GovukFormMixin, forms.Form):
         if (date.today() - dob).days > 366 * 25:
             raise forms.ValidationError("misper is for children and young people: check the date of birth")
         return dob
+
+
+# --- flags, people and places of concern, photos (misper.people.flags, .concern, .photos) -------------
+
+
+def _vulnerability_choices() -> list[tuple[str, str]]:
+    from misper.episodes.templatetags.misper_tags import label
+    from misper.risk import VULNERABILITIES
+
+    return [("", "Choose a vulnerability"), *((code, label(code)) for code in VULNERABILITIES)]
+
+
+class FlagForm(GovukFormMixin, forms.Form):
+    code = forms.ChoiceField(label="Vulnerability", error_messages={"required": "Choose a vulnerability"})
+    source = forms.CharField(
+        label="Who says so?",
+        max_length=200,
+        help_text="For example: the child's social worker, a CSE team referral, the school",
+        error_messages={"required": "Say who says so"},
+    )
+    notes = forms.CharField(
+        label="What does it rest on?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        help_text="What was seen or said, and when",
+    )
+    review_on = DateField(label="Review by", required=False, help_text="When someone should look at it again")
+    police_only = forms.BooleanField(
+        label="Police only: never show this flag to partner agencies", required=False
+    )
+
+    def __init__(self, *args: Any, police: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].choices = _vulnerability_choices()
+        if not police:
+            del self.fields["police_only"]
+
+
+class FlagExpireForm(GovukFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Why does the flag no longer apply?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Say why the flag no longer applies"},
+    )
+
+
+class FlagReviewForm(GovukFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    review_on = DateField(label="Next review by", required=False)
+
+
+class PersonForm(GovukFormMixin, forms.Form):
+    given_name = forms.CharField(
+        label="First name", max_length=100, error_messages={"required": "Enter the person's first name"}
+    )
+    family_name = forms.CharField(
+        label="Last name", max_length=100, error_messages={"required": "Enter the person's last name"}
+    )
+    date_of_birth = DateField(label="Date of birth (if known)", required=False)
+    kind = forms.ChoiceField(
+        label="Is this an adult or another young person?",
+        choices=PersonKind.choices,
+        widget=GovukRadioSelect,
+        initial=PersonKind.ADULT,
+    )
+    description = forms.CharField(
+        label="Description",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        help_text="What they look like, vehicles, where they are seen",
+    )
+
+
+class AssociateLinkForm(GovukFormMixin, forms.Form):
+    person = forms.TypedChoiceField(label="Person on file", coerce=int, empty_value=None, required=False)
+    new_given_name = forms.CharField(label="Or a new person: first name", max_length=100, required=False)
+    new_family_name = forms.CharField(label="Last name", max_length=100, required=False)
+    relationship = forms.ChoiceField(
+        label="Relationship to the child", choices=Relationship.choices, initial=Relationship.UNKNOWN
+    )
+    concern = forms.ChoiceField(
+        label="What is the concern?",
+        choices=[("", "Not of concern"), *Concern.choices],
+        required=False,
+        help_text="A concern makes them an associate of concern: the risk engine counts it at the next report",
+    )
+    source = forms.CharField(label="Who says so?", max_length=200, required=False)
+    reliability = forms.ChoiceField(
+        label="How reliable is the source?", choices=Reliability.choices, initial=Reliability.UNTESTED
+    )
+    notes = forms.CharField(
+        label="Notes", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
+    )
+
+    def __init__(self, *args: Any, people: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", "Choose a person"), *people]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        new = data.get("new_given_name", "").strip() or data.get("new_family_name", "").strip()
+        if data.get("person") and new:
+            self.add_error("person", "Choose a person on file or record a new one, not both")
+        elif not data.get("person") and not new:
+            self.add_error("person", "Choose a person on file, or enter a new person's names")
+        elif new and not (data.get("new_given_name", "").strip() and data.get("new_family_name", "").strip()):
+            self.add_error("new_given_name", "Enter the new person's first and last names")
+        return data
+
+
+class PlaceForm(GovukFormMixin, forms.Form):
+    name = forms.CharField(
+        label="Name of the place",
+        max_length=200,
+        required=False,
+        help_text="For example: the takeaway on the high street",
+    )
+    address_line = forms.CharField(label="Address", max_length=200, required=False)
+    town = forms.CharField(label="Town or city", max_length=100, required=False)
+    postcode = forms.CharField(label="Postcode", max_length=10, required=False)
+    description = forms.CharField(
+        label="Why it matters", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
+    )
+    latitude = forms.DecimalField(
+        label="Latitude (if known)", required=False, help_text="Degrees north, like 52.48"
+    )
+    longitude = forms.DecimalField(
+        label="Longitude (if known)", required=False, help_text="Degrees east, like -1.90 (west is negative)"
+    )
+
+
+class CawnFromAdultForm(GovukFormMixin, forms.Form):
+    child = forms.TypedChoiceField(
+        label="Which child is the notice about?", coerce=int, error_messages={"required": "Choose the child"}
+    )
+    issued_on = DateField(
+        label="Date issued", error_messages={"required": "Enter the date the notice was issued"}
+    )
+    expires_on = DateField(label="Expiry date (optional)", required=False)
+    follow_up = forms.CharField(
+        label="Follow-up", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+
+    def __init__(self, *args: Any, children: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["child"].choices = [("", "Choose a child"), *children]
+
+
+class PhotoForm(GovukFormMixin, forms.Form):
+    photo = forms.FileField(
+        label="Photo",
+        help_text="A JPEG or PNG, smaller than 5 MB",
+        error_messages={"required": "Choose a photo to upload"},
+    )

@@ -13,6 +13,7 @@ import io
 import uuid
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -72,6 +73,13 @@ def photo_upload(*, child_id: int, data: bytes | None, acting_user: User) -> Chi
     if old:
         child.photo.storage.delete(old)  # after commit: a rolled-back upload keeps the old photo
     return child
+
+
+def photo_upload_file(*, child_id: int, upload: UploadedFile, acting_user: User) -> Child:
+    """``photo_upload`` for an uploaded file: a file over the limit is refused before it is read."""
+    if upload.size is not None and upload.size > MAX_BYTES:
+        raise InvalidInput(FieldError("photo", TOO_LARGE))
+    return photo_upload(child_id=child_id, data=upload.read(MAX_BYTES + 1), acting_user=acting_user)
 
 
 def photo_response(request: HttpRequest, child_id: int) -> FileResponse:

@@ -234,7 +234,13 @@ def child_profile(user: User, child: Child, now: datetime) -> ChildProfile:
     )
     profile = ChildProfile(
         child=child,
-        flags=[f for f in child.flags.order_by("code") if f.is_current(now.date())],
+        flags=[
+            f
+            for f in child.flags.filter(**({} if user.is_police else {"police_only": False}))
+            .select_related("source_agency")
+            .order_by("code")
+            if f.is_current(now.date())
+        ],
         trigger_plan=TriggerPlan.objects.filter(child=child, superseded_at__isnull=True)
         .order_by("-version")
         .first(),

@@ -106,6 +106,19 @@ WEB: dict[str, Route] = {
     "children/new": web_police(),
     "children/<int:child_id>": web_signed_in(**CHILD_VISIBLE),
     "children/<int:child_id>/photo": expect(NOT_FOUND, anonymous=SIGN_IN, note="the child has no photo"),
+    # flags, photos, people and places of concern (misper.people.concern_pages)
+    "children/<int:child_id>/photo/new": web_signed_in(**CHILD_VISIBLE),
+    "children/<int:child_id>/flags/new": web_signed_in(**CHILD_VISIBLE),
+    "flags/<int:flag_id>/expire": web_signed_in(
+        **CHILD_VISIBLE, note="the form; saving checks who raised it"
+    ),
+    "flags/<int:flag_id>/review": web_signed_in(
+        **CHILD_VISIBLE, note="the form; saving checks who raised it"
+    ),
+    "children/<int:child_id>/associates/new": web_police(),
+    "people/new": web_police(),
+    "people/<int:person_id>": web_police(),
+    "places/new": web_police(),
     # episodes
     "children/<int:child_id>/report": web_police(),
     "episodes/<int:episode_id>": web_signed_in(**CHILD_VISIBLE),
