@@ -20,18 +20,18 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from misper.accounts.models import Role
+from misper.accounts.models import AgencyKind, Role
 from misper.accounts.services import api_token_create
 from misper.config.wsgi import application
 
 # The shared personas, and the fast test hasher (tests/ is outside misper/, so its conftest's autouse
 # fixtures do not apply here by themselves: without it each test spent ~7 s hashing seven passwords).
 from misper.conftest import _fast_password_hashing, api_as, world  # noqa: F401
-from misper.core.factories import user_make
+from misper.core.factories import agency_make, user_make
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 EXAMPLES = int(os.environ.get("MISPER_FUZZ_EXAMPLES", "2"))
-ROLES = ("call_handler", "supervisor", "analyst", "partner_practitioner", "auditor")
+ROLES = ("call_handler", "supervisor", "analyst", "national", "partner_practitioner", "auditor")
 # Every status returned must be declared: misper/config/api.py declares the shared error responses
 # (401/403/404/409/422, the {"detail", "errors"} shape) on every operation.
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
@@ -54,7 +54,9 @@ def tokens(world):  # type: ignore[no-untyped-def]  # noqa: F811
     users = {
         "call_handler": world.calltaker,
         "supervisor": world.supervisor,
-        "analyst": world.analyst,  # the dashboard, the national view and the review queue answer 200
+        "analyst": world.analyst,  # the dashboard answers 200
+        # the national view and the review queue answer 200
+        "national": user_make(agency_make(AgencyKind.NATIONAL, code="fuzz-national"), Role.ANALYST),
         "partner_practitioner": world.socialworker,
         "auditor": user_make(world.force, Role.AUDITOR, username="fuzz-auditor"),
     }

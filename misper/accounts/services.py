@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from misper.accounts.models import Agency, ApiToken, EnrolmentGrant, Role, User
+from misper.accounts.models import Agency, AgencyKind, ApiToken, EnrolmentGrant, Role, User
 from misper.audit.services import access_record
 
 TOKEN_PREFIX = "msp_"
@@ -91,7 +91,7 @@ def second_factor_reset(
 class DemoPersona:
     username: str
     role: str
-    agency: str  # "force" or "local_authority"
+    agency: str  # "force", "local_authority" or "national"
     first_name: str
     last_name: str
     team: str = ""
@@ -114,7 +114,11 @@ DEMO_PERSONAS: tuple[DemoPersona, ...] = (
         "Socialworker",
         "Children in care",
     ),
+    DemoPersona(
+        "demo-national", Role.ANALYST, "national", "Nia", "National", "National missing persons unit"
+    ),
 )
+DEMO_NATIONAL_AGENCY = {"code": "demo-national", "name": "National Missing Persons Unit (demo)"}
 
 
 @transaction.atomic
@@ -122,7 +126,11 @@ def demo_users_ensure(*, force: Agency, local_authority: Agency) -> list[User]:
     """Create (or reset) the demo personas with the demo password. Demo mode only."""
     if not settings.DEMO_MODE:
         raise RuntimeError("Demo users can only be created in demo mode (MISPER_ENV is not 'production').")
-    agencies = {"force": force, "local_authority": local_authority}
+    national, _ = Agency.objects.get_or_create(
+        code=DEMO_NATIONAL_AGENCY["code"],
+        defaults={"name": DEMO_NATIONAL_AGENCY["name"], "kind": AgencyKind.NATIONAL},
+    )
+    agencies = {"force": force, "local_authority": local_authority, "national": national}
     users = []
     for persona in DEMO_PERSONAS:
         user, _ = User.objects.get_or_create(username=persona.username)

@@ -1,22 +1,19 @@
-"""The national return: a pseudonymised JSONL dataset of one force's children's episodes in a month.
+"""The national return: one force's children's episodes in a month, as JSON Lines for the national body.
 
 One line per episode reported in the month about a child (under 18 when reported, or age not known):
-the misper/1 document (``episodes.documents.episode_document``) pseudonymised, plus the episode's
-outcome. Identifiers are replaced by a keyed hash (HMAC-SHA256 with ``MISPER_NATIONAL_KEY``) so the
-national body can link a child's episodes without learning who the child is; quasi-identifiers are
-coarsened; free text is dropped. Every line is validated against
-``schema/national-return-1.schema.json``. docs/national-return.md lists every field and what was done
-to it. Writing the file is a logged disclosure (``access_record`` action ``disclose``) in the same
-transaction as the reads.
+the child's identity as the force holds it (reference, names, date of birth, sex, home address) so the
+national body can link the child across forces through typing errors (``misper national import``), the
+episode (reference, times, status, risk), and the misper/1 document's other facts with quasi-identifiers
+coarsened and free text dropped. Return version 2; every line is validated against
+``schema/national-return-2.schema.json``. Why identifiable and not keyed hashes or Bloom-filter
+encodings, and the legal basis: docs/linkage.md, "What the national side receives". Writing the file is
+a logged disclosure (``access_record`` action ``disclose``) in the same transaction as the reads.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -24,7 +21,6 @@ from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -35,12 +31,10 @@ from misper.core.errors import FieldError, InvalidInput
 from misper.episodes.documents import episode_document
 from misper.episodes.models import Episode
 
-RETURN_VERSION = "1"
-SCHEMA_PATH = Path(__file__).parent / "schema" / "national-return-1.schema.json"
-DEMO_KEY = "misper-demo-national-key-not-secret"
+RETURN_VERSION = "2"
+SCHEMA_PATH = Path(__file__).parent / "schema" / "national-return-2.schema.json"
 LOG_CHUNK = 1000  # access_record keeps at most 1000 ids per event
 BAD_PERIOD = "Enter the period as YYYY-MM, for example 2026-03"
-NO_KEY = "Set MISPER_NATIONAL_KEY: the national return needs a secret key outside demo mode"
 NAME_FORCE = "Name the force with --force (more than one police force has episodes in the period)"
 UNKNOWN_FORCE = "There is no police force with this code"
 AGE_BANDS = ((0, 11, "0-11"), (12, 13, "12-13"), (14, 15, "14-15"), (16, 17, "16-17"))
@@ -67,26 +61,6 @@ def period_parse(text: str) -> Period:
     return Period(text, start, timezone.make_aware(datetime.combine(following, datetime.min.time())))
 
 
-def national_key() -> bytes:
-    key = getattr(settings, "MISPER_NATIONAL_KEY", "") or ""
-    if not key and getattr(settings, "DEMO_MODE", False):
-        key = DEMO_KEY
-    if not key:
-        raise InvalidInput(FieldError("MISPER_NATIONAL_KEY", NO_KEY))
-    return key.encode()
-
-
-def keyed_hash(key: bytes, kind: str, value: str) -> str:
-    """HMAC-SHA256 of ``kind:value`` (hex). Stable for one key; unlinkable without it."""
-    return hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
-
-
-def normalise_name(name: str) -> str:
-    """Lower case, accents and punctuation removed, single spaces: "O'Brien-Smith " → "obrien smith"."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.sub(r"[^a-z\s-]", "", plain).replace("-", " ").split())
-
-
 def postcode_district(postcode: str) -> str | None:
     """The outward code of a full UK postcode ("DM1 2AB" → "DM1"); None if it is not one."""
     m = _OUTWARD.match(postcode.strip().upper())
@@ -107,15 +81,13 @@ def _hour(iso: str | None) -> str | None:
     return dt.replace(minute=0, second=0, microsecond=0).isoformat()
 
 
-def _child(section: dict[str, Any], key: bytes, source: str, episode: Episode) -> dict[str, Any]:
+def _child(section: dict[str, Any], episode: Episode) -> dict[str, Any]:
     child = episode.child
     out: dict[str, Any] = {
-        "ref": keyed_hash(key, "child", f"{source}:{section['ref']}"),
-        "name_hashes": {
-            "given": keyed_hash(key, "given_name", normalise_name(child.given_name)),
-            "family": keyed_hash(key, "family_name", normalise_name(child.family_name)),
-        },
-        "birth_month": child.date_of_birth.strftime("%Y-%m") if child.date_of_birth else None,
+        "ref": section["ref"],
+        "given_name": child.given_name,
+        "family_name": child.family_name,
+        "date_of_birth": child.date_of_birth.isoformat() if child.date_of_birth else None,
         "age_band": age_band(getattr(episode, "age", None)),
         "sex": section.get("sex", "unknown"),
         "ethnic_group": (child.ethnicity or "NS")[0] if child.ethnicity != "NS" else "NS",
@@ -130,6 +102,26 @@ def _child(section: dict[str, Any], key: bytes, source: str, episode: Episode) -
             "actions_count": len(plan.get("actions", [])),
         }
     return out
+
+
+def _address(episode: Episode) -> dict[str, str]:
+    """The child's home address (else the placement's): linkage compares it as one piece of evidence."""
+    place = episode.child.home_address or episode.child.placement_address
+    if place is None:
+        return {}
+    return {"line": place.address_line, "town": place.town, "postcode": place.postcode}
+
+
+def _episode(episode: Episode) -> dict[str, Any]:
+    """The episode as the national view lists it: exact times, so "missing now" is exact."""
+    return {
+        "ref": episode.reference,
+        "reported_at": episode.reported_at.astimezone(UTC).isoformat(),
+        "found_at": episode.found_at.astimezone(UTC).isoformat() if episode.found_at else None,
+        "status": episode.status,
+        "risk": episode.risk,
+        "category": episode.category,
+    }
 
 
 def _history(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -168,17 +160,18 @@ def outcome(episode: Episode) -> dict[str, Any]:
     }
 
 
-def episode_line(episode: Episode, key: bytes, source: str, month: str) -> dict[str, Any]:
-    """One line of the return: the pseudonymised misper/1 document and the outcome."""
+def episode_line(episode: Episode, source: str, month: str) -> dict[str, Any]:
+    """One line of the return: the child's identity, the episode, and the misper/1 document's other
+    facts coarsened, with the outcome."""
     doc = episode_document(episode)
     report = doc["report"]
-    return {
+    line = {
         "format": doc["format"],
         "return_version": RETURN_VERSION,
         "source": source,
         "period": month,
-        "episode_key": keyed_hash(key, "episode", f"{source}:{episode.reference}"),
-        "child": _child(doc["child"], key, source, episode),
+        "episode": _episode(episode),
+        "child": _child(doc["child"], episode),
         "report": {
             "reported_at": _hour(report["reported_at"]),
             "last_seen_at": _hour(report.get("last_seen_at")),
@@ -192,6 +185,10 @@ def episode_line(episode: Episode, key: bytes, source: str, month: str) -> dict[
         ],
         "outcome": outcome(episode),
     }
+    address = _address(episode)
+    if address:
+        line["address"] = address
+    return line
 
 
 @cache
@@ -233,7 +230,14 @@ def _episodes(force: Agency, period: Period) -> Iterator[Episode]:
             Episode.objects.filter(force=force, reported_at__gte=period.start, reported_at__lt=period.end)
         )
         .exclude(age_group="adult")
-        .select_related("child", "missing_from", "found_location", "return_interview")
+        .select_related(
+            "child",
+            "child__home_address",
+            "child__placement_address",
+            "missing_from",
+            "found_location",
+            "return_interview",
+        )
         .order_by("reported_at", "pk")
     )
     return qs.iterator(chunk_size=500)
@@ -253,12 +257,11 @@ def national_return_write(
     all in one transaction: if a line fails validation or the log cannot be written, InvalidInput or the
     error propagates and the disclosure is not logged (the caller must discard what was written)."""
     p = period_parse(period)
-    key = national_key()
     with transaction.atomic():
         force = _force(force_code, p)
         ids: list[int] = []
         for episode in _episodes(force, p):
-            line = episode_line(episode, key, force.code, p.month)
+            line = episode_line(episode, force.code, p.month)
             problems = validate_line(line)
             if problems:
                 raise InvalidInput(FieldError(f"episode {episode.pk}", "; ".join(problems)))
@@ -270,6 +273,6 @@ def national_return_write(
                 action="disclose",
                 record_type="episode",
                 record_ids=ids[i : i + LOG_CHUNK],
-                purpose=f"National return {p.month} for {force.code}",
+                purpose=f"National return {p.month} for {force.code} (identifiable, policing purpose)",
             )
     return ReturnWritten(force=force.code, period=p.month, lines=len(ids))

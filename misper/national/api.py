@@ -2,7 +2,8 @@
 
 The same selectors feed these routes and the ``/national`` pages, under the same access rule
 (``selectors.can_use_national``: national bodies' staff and police analysts; others get 403). Every route
-writes an access event; see ``docs/linkage.md`` ("API").
+writes an access event; see ``docs/linkage.md`` ("API"). ``POST /returns`` is the other direction: a
+police force pushing its own changed episodes (``feed.national_push``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from ninja import Query, Router
 from misper.audit.services import access_record
 from misper.core.api_schemas import Page
 from misper.national import selectors
+from misper.national.feed import national_push
 from misper.national.schemas import (
     CrossForceListOut,
     CrossForcePersonOut,
@@ -21,6 +23,8 @@ from misper.national.schemas import (
     DecisionOut,
     PairListOut,
     PairOut,
+    PushIn,
+    PushOut,
     RecordListOut,
     RecordOut,
     SummaryOut,
@@ -95,3 +99,13 @@ def national_review_decide(request: HttpRequest, pair_id: int, body: DecisionIn)
     pair, changed = review_decide_once(pair_id=pair.pk, decision=body.decision, acting_user=user)  # type: ignore[arg-type]
     (compared,) = selectors.pairs_compared(user, [pair])  # type: ignore[arg-type]
     return DecisionOut(changed=changed, pair=PairOut.from_compared(compared))
+
+
+@router.post("/returns", response=PushOut, summary="Push your force's changed national-return lines")
+def national_returns_push(request: HttpRequest, body: PushIn) -> PushOut:
+    """A police force's coordinator, supervisor or analyst (or its system, with their token) sends
+    national-return lines (version 2) as episodes change, so "missing now" is live. All stored or none;
+    a line from another force, an invalid line or one episode twice is a 422 naming ``lines[i]…``."""
+    result = national_push(lines=body.lines, acting_user=request.user)  # type: ignore[arg-type]
+    return PushOut(created=result.created, updated=result.updated, unchanged=result.unchanged,
+                   waiting_for_linkage=result.waiting_for_linkage)  # fmt: skip

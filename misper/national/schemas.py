@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -172,3 +172,22 @@ class DecisionIn(Strict):
 class DecisionOut(Schema):
     changed: bool = Field(description="False when this decision was already recorded (nothing changed)")
     pair: PairOut
+
+
+class PushIn(Strict):
+    lines: list[dict[str, Any]] = Field(
+        min_length=1,
+        max_length=500,
+        description="National return lines (version 2, as `misper export national` writes them) of your own force",
+    )
+
+
+class PushOut(Schema):
+    created: int = Field(description="Episodes new to the national side")
+    updated: int = Field(
+        description="Episodes already there whose details changed (found, closed, regraded…)"
+    )
+    unchanged: int
+    waiting_for_linkage: int = Field(
+        description="Records of children new to the national side: linked by the next national relink"
+    )

@@ -9,25 +9,25 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from misper.accounts.models import AgencyKind, Role, User
+from misper.accounts.models import AgencyKind, User
 from misper.national.models import Decision, NationalRecord, ReviewPair
 
 OPEN_STATUSES = ("", "reported", "active")
 
 
 def can_use_national(user: User) -> bool:
-    """The access rule: staff of a national body, or police analysts. Nobody else sees national data."""
+    """The access rule: staff of a national body only. The national records are identifiable children
+    from every force (docs/linkage.md, "What the national side receives"); a force's own staff, police
+    analysts included, see their own force's records in misper, not other forces'."""
     if not user.is_authenticated or not user.is_active or user.agency is None:
         return False
-    if user.agency.kind == AgencyKind.NATIONAL:
-        return True
-    return user.is_police and user.role == Role.ANALYST
+    return bool(user.agency.kind == AgencyKind.NATIONAL)
 
 
 def national_user_required(user: User) -> None:
     """Raise PermissionDenied unless ``user`` may use national data."""
     if not can_use_national(user):
-        raise PermissionDenied("National data is only for national staff and police analysts.")
+        raise PermissionDenied("National data is only for the staff of a national body.")
 
 
 def _missing_now_q() -> Q:

@@ -59,11 +59,11 @@ def _datetime(value: Any, label: str, errors: list[str]) -> datetime | None:
 
 def _episode_facts(doc: dict, errors: list[str]) -> dict[str, Any]:
     """Episode facts from 'episode' (or 'outcome'), falling back to the misper/1 report and grading."""
-    episode = doc.get("episode") or doc.get("outcome") or {}
-    report = doc.get("report") or {}
-    grading = doc.get("operator_grading") or {}
-    if not all(isinstance(x, dict) for x in (episode, report, grading)):
+    parts = [doc.get(name) or {} for name in ("outcome", "episode", "report", "operator_grading")]
+    if not all(isinstance(x, dict) for x in parts):
         return {"_key": None}
+    outcome, episode, report, grading = parts
+    episode = {**outcome, **episode}  # a national return (version 2) has both; the episode's times are exact
     facts: dict[str, Any] = {
         "reported_at": _datetime(
             episode.get("reported_at") or report.get("reported_at"), "report.reported_at", errors
@@ -80,7 +80,7 @@ def _episode_facts(doc: dict, errors: list[str]) -> dict[str, Any]:
     return facts
 
 
-def _row(doc: Any) -> tuple[dict[str, Any] | None, list[str]]:
+def import_row(doc: Any) -> tuple[dict[str, Any] | None, list[str]]:
     record, errors = record_from_document(doc)
     facts = _episode_facts(doc, errors) if isinstance(doc, dict) else {"_key": None}
     if record is not None and not facts["_key"] and not errors:
@@ -99,7 +99,7 @@ def _read_file(path: Path) -> tuple[list[dict[str, Any]], list[Reject]]:
     with path.open(encoding="utf-8", errors="replace") as handle:
         for number, text in numbered_lines(handle):
             doc, errors = parse_line(text)
-            row, errors = (None, errors) if errors else _row(doc)
+            row, errors = (None, errors) if errors else import_row(doc)
             key = (row["source"], row["ref"], row["episode_key"]) if row else None
             if key in seen:
                 row, errors = None, [EPISODE_DUPLICATE.format(line=seen[key])]  # type: ignore[index]
@@ -111,7 +111,7 @@ def _read_file(path: Path) -> tuple[list[dict[str, Any]], list[Reject]]:
     return rows, rejects
 
 
-def _upsert(row: dict[str, Any], source_name: str, result: ImportResult) -> int:
+def record_upsert(row: dict[str, Any], source_name: str, result: ImportResult) -> int:
     existing = NationalRecord.objects.filter(
         source=row["source"], ref=row["ref"], episode_key=row["episode_key"]
     ).first()
@@ -167,9 +167,9 @@ def national_import(*, path: Path, acting_user: User | None = None) -> ImportRes
     rows, rejects = _read_file(path)
     result = ImportResult(rejects=rejects)
     with transaction.atomic():
-        pks = [_upsert(row, path.name, result) for row in rows]
+        pks = [record_upsert(row, path.name, result) for row in rows]
         access_record(
-            user=acting_user, action="national_import", record_type="national_record", record_ids=pks,
+            user=acting_user, action="combine", record_type="national_record", record_ids=pks,
             purpose=f"import {path.name}: {result.created} new, {result.updated} changed, {len(rejects)} rejected",
         )  # fmt: skip
     return result
@@ -232,7 +232,7 @@ def national_relink(*, acting_user: User | None = None) -> int:
             _save_doubtful(outcome.doubtful)
         people = len(set(outcome.person_ids)) if outcome else 0
         access_record(
-            user=acting_user, action="national_relink", record_type="person_link",
+            user=acting_user, action="combine", record_type="person_link",
             purpose=f"linked {len(records)} children's records into {people} people",
         )  # fmt: skip
     return people

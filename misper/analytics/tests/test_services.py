@@ -1,5 +1,5 @@
-"""The national return: pseudonymised, keyed-hash stable and key-dependent, schema-valid, a logged
-disclosure, and clear errors for bad input."""
+"""The national return (version 2): the child's identity for national linkage, everything else coarsened
+and no free text, schema-valid, a logged disclosure, and clear errors for bad input."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from misper.people.models import Location, LocationKind
 
 pytestmark = pytest.mark.django_db
 MONTH = "2025-03"
-SECRETS = ("Zebedee", "Uniquename", "C-SECRET-1", "DM1 2AB", "DM12AB", "Bramble House", "ran to a friend")
+# Never sent: where the child went missing from (a place, not their identity) and free text.
+SECRETS = ("DM1 2AB", "DM12AB", "Bramble House", "ran to a friend")
 
 
 @pytest.fixture
@@ -66,33 +67,46 @@ def export(tmp_path: Path, *extra: str) -> list[dict[str, object]]:
     return [json.loads(line) for line in out.read_text().splitlines()]
 
 
-def test_one_pseudonymised_line_per_child_episode(world, march, tmp_path) -> None:
+def test_one_line_per_child_episode_with_the_identity_linkage_needs(world, march, tmp_path) -> None:
     lines = export(tmp_path)
     assert len(lines) == 1  # the adult's episode is not in a return about children
     text = (tmp_path / "return.jsonl").read_text()
     for secret in SECRETS:
         assert secret not in text, secret
     line = lines[0]
-    assert line["return_version"] == "1"
+    assert line["return_version"] == "2"
     assert line["source"] == "test-force"
     assert line["format"] == "misper/1"
-    assert line["child"]["birth_month"] == "2011-07"
-    assert line["child"]["age_band"] == "12-13"
+    child = line["child"]
+    assert (child["ref"], child["given_name"], child["family_name"]) == (
+        "C-SECRET-1",
+        "Zebedee",
+        "Uniquename",
+    )
+    assert child["date_of_birth"] == "2011-07-09"
+    assert child["age_band"] == "12-13"
+    assert line["episode"]["ref"] == march.reference
+    assert line["episode"]["reported_at"] == "2025-03-10T14:37:00+00:00"
     assert line["report"]["reported_at"] == "2025-03-10T14:00:00+00:00"
     assert line["outcome"]["missing_from_district"] == "DM1"
     assert line["outcome"]["duration_hours"] == 6.0  # last seen an hour before the report
     assert validate_line(line) == []
 
 
-def test_keyed_hash_is_stable_and_depends_on_the_key(world, march, tmp_path, settings) -> None:
-    settings.MISPER_NATIONAL_KEY = "key-one"
-    first, again = export(tmp_path)[0], export(tmp_path)[0]
-    assert first["child"]["ref"] == again["child"]["ref"]
-    assert first["episode_key"] == again["episode_key"]
-    settings.MISPER_NATIONAL_KEY = "key-two"
-    other = export(tmp_path)[0]
-    assert other["child"]["ref"] != first["child"]["ref"]
-    assert other["child"]["name_hashes"] != first["child"]["name_hashes"]
+def test_the_home_address_is_sent_for_linkage(world, march, tmp_path) -> None:
+    march.child.home_address = Location.objects.create(
+        force=world.force,
+        kind=LocationKind.HOME,
+        address_line="4 Quay Street",
+        town="Dunmere",
+        postcode="DM4 1ZZ",
+    )
+    march.child.save()
+    assert export(tmp_path)[0]["address"] == {
+        "line": "4 Quay Street",
+        "town": "Dunmere",
+        "postcode": "DM4 1ZZ",
+    }
 
 
 def test_the_export_is_a_logged_disclosure(world, march, tmp_path) -> None:
@@ -100,7 +114,7 @@ def test_the_export_is_a_logged_disclosure(world, march, tmp_path) -> None:
     event = AccessEvent.objects.get(action="disclose")
     assert event.record_type == "episode"
     assert event.record_ids == [str(march.pk)]
-    assert event.purpose == f"National return {MONTH} for test-force"
+    assert event.purpose == f"National return {MONTH} for test-force (identifiable, policing purpose)"
 
 
 @pytest.mark.parametrize("period", ["2025-13", "March", "2025-3", ""])
@@ -114,18 +128,13 @@ def test_bad_period_is_a_clear_error(world, march, tmp_path, period) -> None:
     assert not AccessEvent.objects.filter(action="disclose").exists()
 
 
-def test_no_key_outside_demo_mode_is_refused(world, march, tmp_path, settings) -> None:
-    settings.DEMO_MODE, settings.MISPER_NATIONAL_KEY = False, ""
-    err = io.StringIO()
-    with pytest.raises(SystemExit):
-        call_command("export", "national", "--period", MONTH, "--force", "test-force", stderr=err)
-    assert "MISPER_NATIONAL_KEY" in err.getvalue()
-
-
-def test_schema_rejects_a_raw_name(world, march, tmp_path) -> None:
+@pytest.mark.parametrize(
+    ("section", "field"), [("child", "circumstances"), ("report", "circumstances"), ("outcome", "offences")]
+)
+def test_schema_rejects_free_text(world, march, tmp_path, section, field) -> None:
     line = export(tmp_path)[0]
-    line["child"]["given_name"] = "Zebedee"  # type: ignore[index]
-    assert any("given_name" in p for p in validate_line(line))
+    line[section][field] = "Zebedee ran to a friend"  # type: ignore[index]
+    assert any(field in p for p in validate_line(line))
 
 
 @pytest.mark.parametrize(

@@ -51,9 +51,9 @@ def page_as(user, path="/national"):
 
 
 def test_summary_is_the_page_figures(world, imported, api_as):
-    response = api_as(world.analyst).get_json(f"{BASE}/summary")
+    response = api_as(world.national).get_json(f"{BASE}/summary")
     assert response.status_code == 200
-    counts = page_as(world.analyst)["counts"]
+    counts = page_as(world.national)["counts"]
     assert response.json() == {
         "children": counts.children,
         "episodes": counts.episodes,
@@ -67,9 +67,9 @@ def test_summary_is_the_page_figures(world, imported, api_as):
 
 
 def test_missing_now_is_the_page_list_paginated(world, imported, api_as):
-    api = api_as(world.analyst)
+    api = api_as(world.national)
     body = api.get_json(f"{BASE}/missing-now").json()
-    page = page_as(world.analyst)["missing"]
+    page = page_as(world.national)["missing"]
     assert [r["id"] for r in body["items"]] == [r.pk for r in page]
     assert body["count"] == 3
     assert [(r["source"], r["given_name"], r["missing_now"]) for r in body["items"]] == [
@@ -82,47 +82,49 @@ def test_missing_now_is_the_page_list_paginated(world, imported, api_as):
 
 
 def test_multi_force_is_the_page_list(world, imported, api_as):
-    body = api_as(world.analyst).get_json(f"{BASE}/multi-force").json()
-    page = page_as(world.analyst)["cross_records"]
+    body = api_as(world.national).get_json(f"{BASE}/multi-force").json()
+    page = page_as(world.national)["cross_records"]
     assert body["count"] == 1
     (person,) = body["items"]
     assert person["forces"] == ["alpha", "bravo"]
     assert [r["id"] for r in person["records"]] == [r.pk for r in page]
     assert {r["person_id"] for r in person["records"]} == {person["person_id"]}
-    empty = api_as(world.analyst).get_json(f"{BASE}/multi-force", offset=1).json()
+    empty = api_as(world.national).get_json(f"{BASE}/multi-force", offset=1).json()
     assert (empty["count"], empty["items"]) == (1, [])
 
 
 def test_review_queue_is_the_page_list_side_by_side(world, pair, api_as):
-    body = api_as(world.analyst).get_json(f"{BASE}/review").json()
+    body = api_as(world.national).get_json(f"{BASE}/review").json()
     assert [p["id"] for p in body["items"]] == [
-        p.pk for p in page_as(world.analyst, "/national/review")["pairs"]
+        p.pk for p in page_as(world.national, "/national/review")["pairs"]
     ]
     item = next(p for p in body["items"] if p["id"] == pair.pk)
     assert (item["decision"], item["decided_by"]) == ("", None)
     assert (item["left"]["ref"], item["left"]["latest"]["given_name"]) == ("1", "Jessica")
     assert (item["right"]["ref"], item["right"]["latest"]["given_name"]) == ("3", "Olivia")
     assert item["left"]["latest"]["postcode"] == "ZA1 1AA"
-    one = api_as(world.analyst).get_json(f"{BASE}/review/{pair.pk}")
+    one = api_as(world.national).get_json(f"{BASE}/review/{pair.pk}")
     assert one.json() == item
 
 
 def test_decision_is_recorded_applied_and_repeatable(world, pair, api_as):
-    api = api_as(world.analyst)
+    api = api_as(world.national)
     response = api.post_json(f"{BASE}/review/{pair.pk}/decision", {"decision": "same"})
     assert response.status_code == 200, response.content
     assert (response.json()["changed"], response.json()["pair"]["decision"]) == (True, "same")
-    assert response.json()["pair"]["decided_by"] == "analyst"
+    assert response.json()["pair"]["decided_by"] == "national"
     pair.refresh_from_db()
-    assert (pair.decision, pair.decided_by) == (Decision.SAME, world.analyst)
+    assert (pair.decision, pair.decided_by) == (Decision.SAME, world.national)
     assert api.get_json(f"{BASE}/summary").json()["children"] == 2  # re-linked: Olivia joins Jessica
     assert pair.pk not in [p["id"] for p in api.get_json(f"{BASE}/review").json()["items"]]
 
-    relinks = AccessEvent.objects.filter(action="national_relink").count()
+    relinks = AccessEvent.objects.filter(action="combine", record_type="person_link").count()
     again = api.post_json(f"{BASE}/review/{pair.pk}/decision", {"decision": "same"})
     assert again.status_code == 200
     assert again.json()["changed"] is False
-    assert AccessEvent.objects.filter(action="national_relink").count() == relinks  # nothing re-run
+    assert (
+        AccessEvent.objects.filter(action="combine", record_type="person_link").count() == relinks
+    )  # nothing re-run
     decided_at = pair.decided_at
     pair.refresh_from_db()
     assert pair.decided_at == decided_at
@@ -142,13 +144,13 @@ def test_the_decision_commits_before_the_relink_runs(world, pair, api_as, monkey
         return 0
 
     monkeypatch.setattr(services, "national_relink", relink)
-    response = api_as(world.analyst).post_json(f"{BASE}/review/{pair.pk}/decision", {"decision": "same"})
+    response = api_as(world.national).post_json(f"{BASE}/review/{pair.pk}/decision", {"decision": "same"})
     assert response.status_code == 200, response.content
     assert seen == [(0, Decision.SAME)]  # no transaction of the request's left open; decision saved
 
 
 def test_a_different_decision_on_a_decided_pair_is_a_conflict(world, pair, api_as):
-    api = api_as(world.analyst)
+    api = api_as(world.national)
     assert api.post_json(f"{BASE}/review/{pair.pk}/decision", {"decision": "different"}).status_code == 200
     response = api.post_json(f"{BASE}/review/{pair.pk}/decision", {"decision": "same"})
     assert response.status_code == 409
@@ -167,7 +169,7 @@ def test_a_different_decision_on_a_decided_pair_is_a_conflict(world, pair, api_a
     ],
 )
 def test_bad_decisions_are_422_by_field_and_store_nothing(world, pair, api_as, body, field):
-    response = api_as(world.analyst).post_json(f"{BASE}/review/{pair.pk}/decision", body)
+    response = api_as(world.national).post_json(f"{BASE}/review/{pair.pk}/decision", body)
     assert response.status_code == 422
     assert field in [e["field"] for e in response.json()["errors"]]
     pair.refresh_from_db()
@@ -176,7 +178,7 @@ def test_bad_decisions_are_422_by_field_and_store_nothing(world, pair, api_as, b
 
 
 def test_a_body_that_is_not_json_is_400_and_stores_nothing(world, pair, api_as):
-    response = api_as(world.analyst).post_json(f"{BASE}/review/{pair.pk}/decision", "{")
+    response = api_as(world.national).post_json(f"{BASE}/review/{pair.pk}/decision", "{")
     assert response.status_code == 400
     assert [e["field"] for e in response.json()["errors"]] == ["body"]
     pair.refresh_from_db()
@@ -185,13 +187,13 @@ def test_a_body_that_is_not_json_is_400_and_stores_nothing(world, pair, api_as):
 
 @pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 501}, {"offset": -1}, {"limit": "ten"}])
 def test_bad_pages_are_422_by_field(world, imported, api_as, params):
-    response = api_as(world.analyst).get_json(f"{BASE}/missing-now", **params)
+    response = api_as(world.national).get_json(f"{BASE}/missing-now", **params)
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["errors"]] == list(params)
 
 
 def test_an_unknown_pair_is_404(world, imported, api_as):
-    api = api_as(world.analyst)
+    api = api_as(world.national)
     assert api.get_json(f"{BASE}/review/999999").status_code == 404
     assert api.post_json(f"{BASE}/review/999999/decision", {"decision": "same"}).status_code == 404
 
@@ -204,14 +206,16 @@ def test_national_staff_may_use_it(world, pair, api_as):
     assert api.post_json(f"{BASE}/review/{pair.pk}/decision", {"decision": "same"}).status_code == 200
 
 
-@pytest.mark.parametrize("persona", ["calltaker", "supervisor", "socialworker", "other_force_officer"])
+@pytest.mark.parametrize(
+    "persona", ["calltaker", "supervisor", "socialworker", "other_force_officer", "analyst"]
+)
 def test_others_are_refused_and_nothing_changes(world, pair, api_as, persona):
     api = api_as(getattr(world, persona))
     for path in (*GETS, f"/review/{pair.pk}"):
         assert api.get_json(BASE + path).status_code == 403, path
     response = api.post_json(f"{BASE}/review/{pair.pk}/decision", {"decision": "same"})
     assert response.status_code == 403
-    assert response.json()["detail"] == "National data is only for national staff and police analysts."
+    assert response.json()["detail"] == "National data is only for the staff of a national body."
     pair.refresh_from_db()
     assert pair.decision == Decision.UNDECIDED
     username = getattr(world, persona).username
@@ -224,7 +228,7 @@ def test_anonymous_is_401(imported, api_as):
 
 
 def test_every_route_writes_an_access_event(world, pair, api_as):
-    api = api_as(world.analyst)
+    api = api_as(world.national)
     missing = [r["id"] for r in api.get_json(f"{BASE}/missing-now").json()["items"]]
     cross = [r["id"] for r in api.get_json(f"{BASE}/multi-force").json()["items"][0]["records"]]
     queue = [p["id"] for p in api.get_json(f"{BASE}/review").json()["items"]]
@@ -232,8 +236,8 @@ def test_every_route_writes_an_access_event(world, pair, api_as):
     api.get_json(f"{BASE}/review/{pair.pk}")
     api.post_json(f"{BASE}/review/{pair.pk}/decision", {"decision": "different"})
     api.post_json(f"{BASE}/review/{pair.pk}/decision", {"decision": "different"})
-    events = AccessEvent.objects.filter(username="analyst").order_by("pk")
-    got = [(e.action, e.record_ids) for e in events if e.action != "national_relink"]
+    events = AccessEvent.objects.filter(username="national").order_by("pk")
+    got = [(e.action, e.record_ids) for e in events if e.record_type != "person_link"]
     assert got == [
         ("national_missing_now", [str(i) for i in missing]),
         ("national_multi_force", [str(i) for i in cross]),
@@ -250,7 +254,7 @@ def test_the_queue_reads_in_the_same_number_of_queries_for_one_pair_or_many(worl
     for n in range(30):
         ReviewPair.objects.create(left_source="alpha", left_ref="1", right_source="zulu", right_ref=str(n),
                                   probability=0.4)  # fmt: skip
-    api = api_as(world.analyst)
+    api = api_as(world.national)
 
     def queries(limit):
         with CaptureQueriesContext(connection) as ctx:

@@ -41,7 +41,7 @@ def test_import_is_idempotent_and_reports_bad_lines(tmp_path):
     again = national_import(path=path)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
     assert list(NationalRecord.objects.values().order_by("pk")) == before
-    assert AccessEvent.objects.filter(action="national_import").count() == 2
+    assert AccessEvent.objects.filter(action="combine", record_type="national_record").count() == 2
 
 
 def test_import_is_one_transaction(tmp_path, monkeypatch):

@@ -37,15 +37,17 @@ def client_for(user):
 
 def test_the_access_rule(world):
     national = user_make(agency_make(AgencyKind.NATIONAL), Role.ANALYST)
-    assert can_use_national(world.analyst)
+    assert can_use_national(world.national)
     assert can_use_national(national)
     assert not can_use_national(world.calltaker)
     assert not can_use_national(world.supervisor)
     assert not can_use_national(user_make(world.la, Role.ANALYST))
+    # A force's analyst would see identifiable children of every other force: refused (issue 18).
+    assert not can_use_national(world.analyst)
 
 
 def test_national_view_shows_cross_force_children_and_logs(world, imported):
-    response = client_for(world.analyst).get("/national")
+    response = client_for(world.national).get("/national")
     assert response.status_code == 200
     counts = response.context["counts"]
     assert (counts.children, counts.episodes, counts.missing_now, counts.in_more_than_one_force) == (
@@ -55,10 +57,10 @@ def test_national_view_shows_cross_force_children_and_logs(world, imported):
         1,
     )
     assert b"bravo" in response.content
-    assert AccessEvent.objects.filter(action="national_view", username="analyst").exists()
+    assert AccessEvent.objects.filter(action="national_view", username="national").exists()
 
 
-@pytest.mark.parametrize("persona", ["calltaker", "supervisor", "socialworker"])
+@pytest.mark.parametrize("persona", ["calltaker", "supervisor", "socialworker", "analyst"])
 def test_others_are_refused(world, imported, persona):
     assert client_for(getattr(world, persona)).get("/national").status_code == 403
     assert client_for(getattr(world, persona)).get("/national/review").status_code == 403
@@ -66,21 +68,21 @@ def test_others_are_refused(world, imported, persona):
 
 def test_review_decision_is_recorded_and_applied(world, imported):
     pair = ReviewPair.objects.get(left_ref="1", right_ref="3")
-    client = client_for(world.analyst)
+    client = client_for(world.national)
     assert b"Olivia" in client.get(f"/national/review/{pair.pk}").content
     bad = client.post(f"/national/review/{pair.pk}", {"decision": "maybe"})
     assert bad.status_code == 422
     assert CHOOSE_DECISION.encode() in bad.content
     assert client.post(f"/national/review/{pair.pk}", {"decision": "same"}).status_code == 302
     pair.refresh_from_db()
-    assert (pair.decision, pair.decided_by) == (Decision.SAME, world.analyst)
+    assert (pair.decision, pair.decided_by) == (Decision.SAME, world.national)
     assert client.get("/national").context["counts"].children == 1
 
 
 def test_a_second_reviewer_working_from_a_stale_page_is_told_and_changes_nothing(world, imported):
     pair = ReviewPair.objects.get(left_ref="1", right_ref="3")
     first, second = (
-        client_for(world.analyst),
+        client_for(world.national),
         client_for(user_make(agency_make(AgencyKind.NATIONAL), Role.ANALYST, username="national-reviewer")),
     )
     page = second.get(f"/national/review/{pair.pk}").content.decode()
@@ -91,7 +93,7 @@ def test_a_second_reviewer_working_from_a_stale_page_is_told_and_changes_nothing
     assert stale.status_code == 409
     assert b"Someone else recorded a decision" in stale.content
     pair.refresh_from_db()
-    assert (pair.decision, pair.decided_by) == (Decision.SAME, world.analyst)
+    assert (pair.decision, pair.decided_by) == (Decision.SAME, world.national)
     # From the fresh page (which shows "same"), the second reviewer may change it on purpose.
     assert 'name="decision_seen" value="same"' in second.get(f"/national/review/{pair.pk}").content.decode()
     changed = second.post(f"/national/review/{pair.pk}", {"decision": "different", "decision_seen": "same"})

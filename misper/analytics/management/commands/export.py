@@ -1,6 +1,6 @@
 """``misper export national --period YYYY-MM [--out FILE] [--force CODE]``: the national return.
 
-Writes the pseudonymised JSONL (docs/national-return.md) to FILE (or standard output) and logs the
+Writes the national return JSONL (docs/national-return.md) to FILE (or standard output) and logs the
 disclosure. A bad period, key or force is a one-line error and exit status 2; nothing is written.
 """
 
@@ -33,7 +33,7 @@ class CommandActor:
 
 
 class Command(BaseCommand):
-    help = "Export data for other bodies. 'national': the pseudonymised national return for one month."
+    help = "Export data for other bodies. 'national': the national return (version 2) for one month."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="what", required=True)

@@ -1,4 +1,5 @@
-"""``misper national import FILE...`` and ``misper national demo``: the national view's data."""
+"""``misper national import FILE...``, ``misper national relink`` and ``misper national demo``: the
+national view's data."""
 
 from __future__ import annotations
 
@@ -19,12 +20,16 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         imp = sub.add_parser("import", help="import national return files (JSONL), then re-link")
         imp.add_argument("files", nargs="+", type=Path)
+        sub.add_parser("relink", help="link every imported child again (after pushes through the API)")
         demo = sub.add_parser("demo", help="write and import synthetic returns for 3 forces")
         demo.add_argument("--out", type=Path, default=Path("national-demo"), help="folder for the files")
         demo.add_argument("--seed", type=int, default=2016)
         demo.add_argument("--no-import", action="store_true", help="only write the files")
 
     def handle(self, *args: object, **options: object) -> None:
+        if options["action"] == "relink":
+            self.stdout.write(f"Linked into {national_relink()} children.")
+            return
         if options["action"] == "demo":
             from misper.national.demo import write_demo_returns
 
