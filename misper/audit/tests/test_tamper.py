@@ -123,7 +123,11 @@ def test_a_damaged_or_missing_checkpoint_file_is_a_finding_not_a_crash(world, se
 
 def test_production_refuses_to_start_without_an_access_log_key():
     env = {k: v for k, v in os.environ.items() if not k.startswith("MISPER_AUDIT_KEY")}
-    env |= {"MISPER_ENV": "production", "MISPER_SECRET_KEY": secrets.token_urlsafe(50), "PYTHONPATH": str(REPO)}
+    env |= {
+        "MISPER_ENV": "production",
+        "MISPER_SECRET_KEY": secrets.token_urlsafe(50),
+        "PYTHONPATH": str(REPO),
+    }
     done = subprocess.run(
         [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='misper.config.settings'; django.setup()"],
         env=env, capture_output=True, text=True, check=False,
