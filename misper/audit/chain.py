@@ -51,9 +51,11 @@ class Checkpoint:
     key_id: str
     kcv: str = ""
     mac: str = ""
+    reason: str = ""  # set when a restore restarted the log from an earlier event
 
     def body(self) -> bytes:
-        return f"misper-checkpoint|{self.seq}|{self.hash}|{self.at}|{self.key_id}|{self.kcv}".encode()
+        body = f"misper-checkpoint|{self.seq}|{self.hash}|{self.at}|{self.key_id}|{self.kcv}"
+        return (body + (f"|{self.reason}" if self.reason else "")).encode()
 
 
 def canonical_at(at: datetime) -> str:
@@ -75,7 +77,7 @@ def link(row: EventRow, prev: str, secret: bytes) -> str:
 
 
 def checkpoint_sign(cp: Checkpoint, secret: bytes) -> Checkpoint:
-    unsigned = Checkpoint(cp.seq, cp.hash, cp.at, cp.key_id, key_check_value(secret))
+    unsigned = Checkpoint(cp.seq, cp.hash, cp.at, cp.key_id, key_check_value(secret), reason=cp.reason)
     return Checkpoint(**{**unsigned.__dict__, "mac": mac(secret, unsigned.body())})
 
 
@@ -177,7 +179,7 @@ def _against_checkpoint(report: ChainReport, at_seq: dict[int, str], cp: Checkpo
             f"{_missing(report.head_seq + 1, cp.seq)} missing from the end of the access log: the newest "
             f"checkpoint ({cp.at}) records event {cp.seq}, the log ends at event {report.head_seq}."
         )
-    elif at_seq.get(cp.seq) != cp.hash:
+    elif (at_seq.get(cp.seq) if cp.seq else GENESIS) != cp.hash:
         report.problems.append(
             f"Event {cp.seq} does not match the checkpoint of {cp.at}: the log was rewritten."
         )

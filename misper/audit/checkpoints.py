@@ -97,8 +97,32 @@ def checkpoint_newest(path: Path | None = None) -> Checkpoint | None:
         raise CheckpointError(f"The checkpoint file {path} cannot be read ({exc.strerror}).") from exc
     if not line:
         return None
+    return _parse(line, f"The last line of the checkpoint file {path} is damaged.")
+
+
+def _parse(line: str, damaged: str) -> Checkpoint:
     try:
         data = json.loads(line.split(MARKER, 1)[1])
-        return Checkpoint(**{k: data[k] for k in ("seq", "hash", "at", "key_id", "kcv", "mac")})
-    except (ValueError, KeyError, TypeError) as exc:
-        raise CheckpointError(f"The last line of the checkpoint file {path} is damaged.") from exc
+        fields = {k: data[k] for k in ("seq", "hash", "at", "key_id", "kcv", "mac")}
+        return Checkpoint(**fields, reason=str(data.get("reason", "")))
+    except (ValueError, KeyError, TypeError, IndexError) as exc:
+        raise CheckpointError(damaged) from exc
+
+
+def checkpoint_at_or_before(seq: int, path: Path | None = None) -> tuple[Checkpoint | None, int]:
+    """The newest checkpoint at or before event ``seq`` (for checking a backup), and the highest ``seq``
+    any checkpoint records. Reads the whole file: only a restore needs this."""
+    path = path or checkpoint_file()
+    if path is None or not path.exists():
+        return None, 0
+    best: Checkpoint | None = None
+    highest = 0
+    with path.open(encoding="utf-8", errors="replace") as f:
+        for n, line in enumerate(f, 1):
+            if MARKER not in line:
+                continue
+            cp = _parse(line, f"Line {n} of the checkpoint file {path} is damaged.")
+            highest = max(highest, cp.seq)
+            if cp.seq <= seq:
+                best = cp  # lines are in time order: a later one wins (a restore may repeat a seq)
+    return best, highest

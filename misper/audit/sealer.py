@@ -29,7 +29,7 @@ from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from misper.audit.chain import GENESIS, Checkpoint, EventRow, canonical_at, checkpoint_sign, link
-from misper.audit.checkpoints import checkpoint_write
+from misper.audit.checkpoints import CheckpointError, checkpoint_file, checkpoint_newest, checkpoint_write
 from misper.audit.keys import KeyRing, load_keys
 from misper.audit.models import AccessEvent
 
@@ -59,6 +59,32 @@ def chain_head() -> tuple[int, str]:
     return head or (0, GENESIS)
 
 
+class ChainBrokenError(Exception):
+    """The log in the database no longer reaches its newest checkpoint: sealing stops until someone looks."""
+
+
+def anchor_check(head: tuple[int, str]) -> None:
+    """Refuse to extend or anchor a chain that no longer matches the newest checkpoint.
+
+    Without this, removing the last events and waiting for the next checkpoint would hide the removal:
+    the sealer would anchor the shortened chain. Raises ``ChainBrokenError``; the board's unsealed-events
+    warning and ``misper audit verify`` then tell people."""
+    if checkpoint_file() is None:
+        return  # syslog: the sink cannot be read back here; verify reads a copy of it
+    try:
+        cp = checkpoint_newest()
+    except CheckpointError as exc:
+        raise ChainBrokenError(str(exc)) from exc
+    if cp is None or cp.seq == 0:
+        return
+    at_cp = AccessEvent.objects.filter(seq=cp.seq).values_list("hash", flat=True).first()
+    if head[0] < cp.seq or at_cp != cp.hash:
+        raise ChainBrokenError(
+            f"The access log no longer matches its newest checkpoint (event {cp.seq}, {cp.at}): it has been "
+            "changed. Sealing has stopped; run 'misper audit verify'."
+        )
+
+
 def seal_events(events: list[AccessEvent], *, head: tuple[int, str], keys: KeyRing, now: datetime) -> None:
     """Fill in the seal fields of ``events`` in order, continuing the chain from ``head`` (not saved)."""
     seq, prev = head
@@ -77,20 +103,26 @@ def seal_batch(*, keys: KeyRing | None = None, limit: int = BATCH) -> int:
         events = list(AccessEvent.objects.filter(seq__isnull=True).order_by("pk")[:limit])
         if not events:
             return 0
-        seal_events(events, head=chain_head(), keys=keys, now=timezone.now())
+        head = chain_head()
+        anchor_check(head)
+        seal_events(events, head=head, keys=keys, now=timezone.now())
         AccessEvent.objects.bulk_update(events, SEAL_FIELDS, batch_size=limit)
     return len(events)
 
 
-def checkpoint_now(*, keys: KeyRing | None = None) -> Checkpoint | None:
+def checkpoint_now(*, keys: KeyRing | None = None, reason: str = "") -> Checkpoint | None:
     """Write the chain's head to the checkpoint sink (nothing when nothing is sealed yet)."""
     keys = keys or load_keys()
     seq, head_hash = chain_head()
-    if seq == 0:
+    if seq == 0 and not reason:
         return None
-    key_id = AccessEvent.objects.filter(seq=seq).values_list("key_id", flat=True).get()
+    if not reason:  # a restore (the only caller with a reason) restarts the chain from its own head
+        anchor_check((seq, head_hash))
+    key_id = AccessEvent.objects.filter(seq=seq).values_list("key_id", flat=True).first() or keys.current_id
     secret = keys.secret(key_id) or keys.current
-    cp = checkpoint_sign(Checkpoint(seq, head_hash, canonical_at(timezone.now()), key_id), secret)
+    cp = checkpoint_sign(
+        Checkpoint(seq, head_hash, canonical_at(timezone.now()), key_id, reason=reason), secret
+    )
     checkpoint_write(cp)
     return cp
 

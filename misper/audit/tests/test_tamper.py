@@ -134,3 +134,13 @@ def test_production_refuses_to_start_without_an_access_log_key():
     )  # fmt: skip
     assert done.returncode != 0
     assert "will not start in production without an access log key" in done.stderr
+
+
+def test_the_sealer_will_not_anchor_a_log_whose_last_events_were_removed(world, capsys):
+    _events(world, 10)
+    with trigger_off():
+        AccessEvent.objects.filter(seq__gt=5).delete()
+    access_record(user=world.calltaker, action="view", record_type="episode", record_ids=[99])
+    with pytest.raises(CommandError, match="no longer matches its newest checkpoint"):
+        call_command("audit", "seal")  # else the next checkpoint would record the shortened log as whole
+    assert "events 6 to 10 missing from the end of the access log" in _verify_fails(capsys)

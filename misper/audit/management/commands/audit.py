@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from misper.audit.keys import AuditKeyError
-from misper.audit.sealer import audit_seal, checkpoint_now, sealer_run
+from misper.audit.sealer import ChainBrokenError, audit_seal, checkpoint_now, sealer_run
 from misper.audit.selectors import LogFilter, access_log_csv, access_log_search
 from misper.audit.services import access_record
 from misper.audit.verify import audit_verify
@@ -45,7 +45,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Checkpoint written at event {cp.seq}." if cp else "Nothing sealed yet.")
             else:
                 self.verify(options)
-        except AuditKeyError as exc:
+        except (AuditKeyError, ChainBrokenError) as exc:
             raise CommandError(str(exc)) from exc
 
     def verify(self, options: dict[str, Any]) -> None:
