@@ -11,6 +11,7 @@ a 422 from the API, never a 500.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -27,6 +28,30 @@ MAX_INT_DIGITS = 20  # beyond any id, count or version the database can hold
 MAX_ERRORS = 20
 # A NUL, or a UTF-16 surrogate on its own: neither can be stored as text.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_KEY_MAX = 255
+_IDEMPOTENCY_KEY = re.compile(f"[\x21-\x7e]{{1,{IDEMPOTENCY_KEY_MAX}}}")
+IDEMPOTENCY_KEY_FORMAT = (
+    f"Send 1 to {IDEMPOTENCY_KEY_MAX} visible ASCII characters (letters, digits, punctuation; no spaces), "
+    "for example a UUID"
+)
+
+
+def idempotency_key_check(key: str | None) -> str | None:
+    """``key`` unchanged when it is a usable Idempotency-Key (compared whole, never cut), None when absent;
+    InvalidInput naming the header otherwise (two keys must never collide by being shortened)."""
+    if key is not None and not _IDEMPOTENCY_KEY.fullmatch(key):
+        raise InvalidInput(FieldError(IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_FORMAT))
+    return key
+
+
+def canonical_sha256(data: Any) -> str:
+    """The SHA-256 of ``data`` as canonical JSON (sorted keys, no spaces): the same request however its
+    keys were ordered or spaced, a different one for any changed value."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class UnreadableBody(InvalidInput):

@@ -13,7 +13,7 @@ from pydantic import Field
 
 from misper.audit.services import access_record
 from misper.core.api_schemas import Page, Strict
-from misper.core.http import json_body
+from misper.core.http import IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_MAX, json_body
 from misper.episodes import services
 from misper.episodes.models import Episode
 from misper.episodes.schemas import AssessmentOut, assessment_out
@@ -170,13 +170,20 @@ def list_episodes(request: HttpRequest, page: Query[Page]) -> EpisodeListOut:
     openapi_extra={
         "requestBody": {"required": True, "content": {"application/json": {"schema": load_schema()}}},
         "parameters": [
-            {"name": "Idempotency-Key", "in": "header", "required": False, "schema": {"type": "string"}}
+            {
+                "name": IDEMPOTENCY_KEY_HEADER,
+                "in": "header",
+                "required": False,
+                "description": "Retry safely: the same key and the same body answer the first episode again "
+                "(200); the same key with a different body is a 422 naming the key.",
+                "schema": {"type": "string", "pattern": f"^[\\x21-\\x7e]{{1,{IDEMPOTENCY_KEY_MAX}}}$"},
+            }
         ],
     },
 )
 def report_episode(request: HttpRequest) -> Status[ReportOut]:
     """Record a missing report from a misper/1 document. Matches the child by ``child.ref`` or creates it."""
-    key = request.headers.get("Idempotency-Key", "")[:100] or None
+    key = request.headers.get(IDEMPOTENCY_KEY_HEADER)  # checked whole by the service, never cut
     outcome = services.episode_report(doc=json_body(request), acting_user=request.user, idempotency_key=key)  # type: ignore[arg-type]
     e = outcome.episode
     c = e.child

@@ -267,10 +267,16 @@ class SafeAndWellCheck(models.Model):
 
 
 class IdempotencyKey(models.Model):
-    """A client's Idempotency-Key for POST /api/v1/episodes: a retried report returns the first episode."""
+    """A client's Idempotency-Key for POST /api/v1/episodes: a retry by the same user with the same body
+    returns the first episode; the same key with a different body is refused (see ``episode_report``)."""
 
     user = models.ForeignKey("accounts.User", on_delete=models.CASCADE)
-    key = models.CharField(max_length=100)
+    key = models.CharField(max_length=255, help_text="Compared whole (misper.core.http.IDEMPOTENCY_KEY_MAX)")
+    request_sha256 = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="SHA-256 of the canonical request body; empty on rows from before",
+    )
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -20,6 +20,7 @@ from misper.accounts.models import Agency, AgencyKind, User
 from misper.audit.history import history_save
 from misper.audit.services import access_record
 from misper.core.errors import ConflictError, FieldError, InvalidInput
+from misper.core.http import IDEMPOTENCY_KEY_HEADER, canonical_sha256, idempotency_key_check
 from misper.episodes import grading, schedules
 from misper.episodes.actions import (
     STANDARD_ENQUIRIES,
@@ -48,6 +49,10 @@ from misper.people.models import Child, Location, LocationKind, VulnerabilityFla
 from misper.risk.binding import floors_broken
 
 CLOCK_SKEW = timedelta(minutes=5)
+IDEMPOTENCY_KEY_REUSED = (
+    "You already used this key for a different report, so this one was not recorded. Send each new "
+    "report with a new key; resend exactly the same report to get the first answer again"
+)
 REPEAT_WINDOW = timedelta(days=90)
 
 
@@ -221,33 +226,45 @@ def episode_report(
     episode is worked at the recommended grade until a supervisor agrees to the lower one.
     """
     _require_police(acting_user)
+    idempotency_key_check(idempotency_key)
+    request_sha256 = canonical_sha256(doc)
     _validate_document(doc)
     _placement_agencies_check(doc)
     force = acting_user.agency
     assert force is not None
     try:
         with transaction.atomic():
-            replay = _replay(acting_user, idempotency_key)
+            replay = _replay(acting_user, idempotency_key, request_sha256)
             if replay is not None:
                 return replay
             outcome = _report(doc=doc, force=force, user=acting_user, rationale=rationale)
             if idempotency_key:
-                IdempotencyKey.objects.create(user=acting_user, key=idempotency_key, episode=outcome.episode)
+                IdempotencyKey.objects.create(
+                    user=acting_user,
+                    key=idempotency_key,
+                    request_sha256=request_sha256,
+                    episode=outcome.episode,
+                )
             return outcome
     except IntegrityError:
-        # A concurrent retry with the same key won the race: answer with its episode.
-        replay = _replay(acting_user, idempotency_key)
+        # A concurrent retry with the same key won the race: answer with its episode (if the same body).
+        replay = _replay(acting_user, idempotency_key, request_sha256)
         if replay is None:
             raise
         return replay
 
 
-def _replay(user: User, key: str | None) -> ReportOutcome | None:
+def _replay(user: User, key: str | None, request_sha256: str) -> ReportOutcome | None:
+    """The first answer to ``user``'s earlier request with ``key``, if the body is the same; InvalidInput
+    naming the key if it is not (the second report is refused, never silently dropped). Keys are the
+    user's own: another user's key is never found here."""
     done = (
         IdempotencyKey.objects.filter(user=user, key=key).select_related("episode").first() if key else None
     )
     if done is None:
         return None
+    if done.request_sha256 != request_sha256:
+        raise InvalidInput(FieldError(IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_REUSED))
     return ReportOutcome(done.episode, done.episode.assessments.order_by("pk")[0], replayed=True)
 
 
