@@ -45,11 +45,11 @@ NASTY = {
 
 
 def _body_operations() -> list[tuple[str, str]]:
-    """Every API operation that reads a request body, from the OpenAPI document (a new one is covered)."""
+    """Every API operation that reads a JSON body, from the OpenAPI document (a new one is covered)."""
     ops = []
     for path, operations in api.get_openapi_schema()["paths"].items():
         for method, operation in operations.items():
-            if "requestBody" in operation:
+            if "application/json" in operation.get("requestBody", {}).get("content", {}):
                 ops.append((method, re.sub(r"\{[a-z_]+\}", "1", path)))
     return ops
 
