@@ -20,6 +20,7 @@ from misper.episodes.schemas import AssessmentOut, assessment_out
 from misper.episodes.selectors import access_episode_by_id, episode_detail, episode_list
 from misper.learning.services import language_notes_record
 from misper.partners.projections import episode_view_for
+from misper.people.flags import police_only_codes
 from misper.people.models import Child
 from misper.risk import load_schema
 
@@ -206,7 +207,8 @@ def get_episode(request: HttpRequest, episode_id: int) -> dict[str, Any]:
     with transaction.atomic():
         episode = access_episode_by_id(request.user, episode_id)  # type: ignore[arg-type]
         # Partners see the partner projection: no police-only fields (misper.partners.projections).
-        view = episode_view_for(request.user, episode_detail(episode))  # type: ignore[arg-type]
+        hidden = police_only_codes(episode.child_id)
+        view = episode_view_for(request.user, episode_detail(episode), hidden)  # type: ignore[arg-type]
         # Logged last in the transaction: the access log's chain lock is held until commit, so taking it
         # before the detail's queries serialised every concurrent case view behind them.
         access_record(

@@ -72,36 +72,46 @@ def sees_police_only(user: User) -> bool:
     return bool(user.is_police)
 
 
-def reasons_for(user: User, reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The engine's reasons ``user`` may see: partners get no reason built on police-only inputs, and
-    only the words of each reason (code, text, evidence, source)."""
+def reasons_for(
+    user: User, reasons: list[dict[str, Any]], hidden: frozenset[str] = frozenset()
+) -> list[dict[str, Any]]:
+    """The engine's reasons ``user`` may see: partners get no reason built on police-only inputs (nor on
+    ``hidden`` codes: the child's police-only flags), and only the words of each reason."""
     if sees_police_only(user):
         return list(reasons)
-    return [_partner_reason(r) for r in reasons if r.get("code") not in POLICE_ONLY_REASON_CODES]
+    withheld = POLICE_ONLY_REASON_CODES | hidden
+    return [_partner_reason(r, withheld) for r in reasons if r.get("code") not in withheld]
 
 
-def _partner_reason(reason: dict[str, Any]) -> dict[str, Any]:
+def _partner_reason(
+    reason: dict[str, Any], withheld: frozenset[str] = POLICE_ONLY_REASON_CODES
+) -> dict[str, Any]:
     shaped = {k: v for k, v in reason.items() if k in PARTNER_REASON_FIELDS}
     evidence = str(shaped.get("evidence", ""))
-    if any(code in evidence for code in POLICE_ONLY_REASON_CODES):  # a floor naming a police-only rule
+    if any(code in evidence for code in withheld):  # a floor naming a police-only rule
         shaped["evidence"] = FLOOR_FROM_POLICE_ONLY
     return shaped
 
 
-def assessment_view_for(user: User, assessment: dict[str, Any]) -> dict[str, Any]:
+def assessment_view_for(
+    user: User, assessment: dict[str, Any], hidden: frozenset[str] = frozenset()
+) -> dict[str, Any]:
     if sees_police_only(user):
         return assessment
     shaped = {k: v for k, v in assessment.items() if k in PARTNER_ASSESSMENT_FIELDS}
-    shaped["reasons"] = reasons_for(user, assessment.get("reasons", []))
+    shaped["reasons"] = reasons_for(user, assessment.get("reasons", []), hidden)
     return shaped
 
 
-def episode_view_for(user: User, detail: dict[str, Any]) -> dict[str, Any]:
-    """An episode's detail (``episodes.selectors.episode_detail``) as ``user`` may see it."""
+def episode_view_for(
+    user: User, detail: dict[str, Any], hidden: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """An episode's detail (``episodes.selectors.episode_detail``) as ``user`` may see it; ``hidden``:
+    reason codes partners must not see for this child (its police-only flags)."""
     if sees_police_only(user):
         return detail
     shaped = {k: v for k, v in detail.items() if k in PARTNER_EPISODE_FIELDS}
-    shaped["assessments"] = [assessment_view_for(user, a) for a in detail.get("assessments", [])]
+    shaped["assessments"] = [assessment_view_for(user, a, hidden) for a in detail.get("assessments", [])]
     return shaped
 
 

@@ -49,6 +49,15 @@ def access_flag_by_id(user: User, flag_id: int) -> VulnerabilityFlag:
     return flag
 
 
+def police_only_codes(child_id: int) -> frozenset[str]:
+    """Codes of the child's police-only flags (ever): an engine reason with one of them is withheld from
+    partners (``partners.projections.reasons_for``), or the reason would reveal the flag."""
+    rows = VulnerabilityFlag.objects.filter(child_id=child_id, police_only=True).values_list(
+        "code", flat=True
+    )
+    return frozenset(rows)
+
+
 def child_flags(user: User, child: Child) -> list[VulnerabilityFlag]:
     """Every flag on ``child`` that ``user`` may see, current ones first, newest first."""
     rows = visible_flags(user).filter(child=child).select_related("source_agency", "created_by")

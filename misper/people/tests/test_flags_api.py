@@ -134,3 +134,17 @@ def test_another_force_and_another_council_get_a_404(world, api_as, child):
     resp = api_as(world.other_force_officer).post_json(f"/api/v1/flags/{flag_id}/expire", {"reason": "x"})
     assert resp.status_code == 404
     assert VulnerabilityFlag.objects.count() == 1
+
+
+def test_a_police_only_flag_does_not_reach_partners_through_the_engines_reasons(world, api_as, child):
+    from misper.episodes.tests.test_lifecycle_api import report_doc
+
+    police = api_as(world.calltaker)
+    _add(police, child.pk, code="trafficking_risk", police_only=True)
+    child.ref = "C-API-1"
+    child.save()
+    episode = police.post_json("/api/v1/episodes", report_doc()).json()
+    assert "trafficking_risk" in {r["code"] for r in episode["assessment"]["reasons"]}
+    shown = api_as(world.socialworker).get_json(f"/api/v1/episodes/{episode['id']}")
+    assert shown.status_code == 200
+    assert "trafficking" not in shown.content.decode()
