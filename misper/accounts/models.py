@@ -93,14 +93,17 @@ class User(AbstractUser):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the JSON API. Only a SHA-256 digest is stored."""
+    """A bearer token for the JSON API. Only a SHA-256 digest is stored. Refused (401) after
+    ``expires_at`` (``MISPER_API_TOKEN_DAYS`` after it was made) or once revoked."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     digest = models.CharField(max_length=64, unique=True)
     label = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.CharField(max_length=150, blank=True)
 
     def __str__(self) -> str:
         return f"token {self.pk} for {self.user}"
@@ -108,7 +111,8 @@ class ApiToken(models.Model):
 
 class SignInThrottle(models.Model):
     """Failed sign-in attempts for one username (whether or not such a user exists, so a lockout
-    does not reveal which usernames are real). See ``misper.accounts.signin``."""
+    does not reveal which usernames are real) or one client address: ``username`` holds the key,
+    ``user:NAME`` or ``address:IP``. See ``misper.accounts.signin``."""
 
     username = models.CharField(max_length=150, unique=True)
     failures = models.PositiveIntegerField(default=0)

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from misper.accounts.models import Agency, AgencyKind, ApiToken, EnrolmentGrant, Role, User
+from misper.accounts.selectors import TOKEN_NOT_YOURS, can_manage_api_token
 from misper.audit.services import access_record
 
 TOKEN_PREFIX = "msp_"
@@ -22,12 +24,62 @@ def token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class IssuedToken:
+    raw: str  # shown once, never stored
+    token: ApiToken
+
+
 @transaction.atomic
-def api_token_create(*, user: User, label: str = "") -> str:
-    """Create a bearer token for ``user`` and return it. Only its digest is kept."""
+def api_token_issue(
+    *, user: User, label: str = "", issued_by: str = "", days: int | None = None
+) -> IssuedToken:
+    """Create a bearer token for ``user`` that expires after ``days`` (default ``MISPER_API_TOKEN_DAYS``).
+    Only its digest is kept. Logged as an ``issue`` access event on the token."""
+    days = settings.MISPER_API_TOKEN_DAYS if days is None else days
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, digest=token_digest(raw), label=label)
-    return raw
+    token = ApiToken.objects.create(
+        user=user,
+        digest=token_digest(raw),
+        label=label[:100],
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    access_record(
+        user=None,
+        action="issue",
+        record_type="api_token",
+        record_ids=[token.pk],
+        purpose=f"API token for {user.username} issued by {issued_by or 'misper'}"[:200],
+    )
+    return IssuedToken(raw=raw, token=token)
+
+
+def api_token_create(*, user: User, label: str = "") -> str:
+    """A new bearer token for ``user`` (the raw value): ``api_token_issue`` for callers that need only it."""
+    return api_token_issue(user=user, label=label).raw
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, acting_user: User | None, revoked_by: str = "") -> ApiToken:
+    """Revoke ``token`` (from the next request on it is refused with 401). ``acting_user`` must be the
+    token's holder or an administrator of the holder's agency (``can_manage_api_token``); None is the
+    command line. Revoking a revoked token changes nothing. Logged as a ``revoke`` access event."""
+    if acting_user is not None and not can_manage_api_token(acting_user, token):
+        raise PermissionDenied(TOKEN_NOT_YOURS)
+    token = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
+    if token.revoked_at is not None:
+        return token
+    by = revoked_by or (acting_user.username if acting_user is not None else "command line")
+    token.revoked_at, token.revoked_by = timezone.now(), by[:150]
+    token.save(update_fields=["revoked_at", "revoked_by"])
+    access_record(
+        user=acting_user,
+        action="revoke",
+        record_type="api_token",
+        record_ids=[token.pk],
+        purpose=f"API token of {token.user.username} revoked by {by}"[:200],
+    )
+    return token
 
 
 def _may_use_api(user: User) -> bool:
@@ -42,10 +94,10 @@ TOKEN_USE_GRANULARITY = timedelta(minutes=1)
 
 
 def api_token_user(raw: str) -> User | None:
-    """The active user a bearer token belongs to, or None."""
+    """The active user a bearer token belongs to, or None (unknown, revoked or expired token)."""
     token = (
         ApiToken.objects.select_related("user", "user__agency")
-        .filter(digest=token_digest(raw), revoked_at__isnull=True)
+        .filter(digest=token_digest(raw), revoked_at__isnull=True, expires_at__gt=timezone.now())
         .first()
     )
     if token is None or not _may_use_api(token.user):

@@ -1,8 +1,9 @@
 """Sign-in rules: lockout after repeated failures, and the second factor (TOTP) for non-demo users.
 
 Lockout is a small counted service rather than django-axes: it counts failures per username (real or
-not, so a lockout reveals nothing), needs no authentication backend or middleware of its own, and is
-reset by a successful sign-in. Limits are ``MISPER_SIGNIN_MAX_FAILURES`` and
+not, so a lockout reveals nothing) and per client address (``client_address``), needs no authentication
+backend or middleware of its own, and a successful sign-in resets the username's count. Limits are
+``MISPER_SIGNIN_MAX_FAILURES`` (per username), ``MISPER_SIGNIN_MAX_FAILURES_PER_ADDRESS`` and
 ``MISPER_SIGNIN_LOCK_MINUTES``.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import django_otp
 import qrcode
@@ -18,6 +19,7 @@ import qrcode.image.svg
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -29,35 +31,59 @@ WRONG_CODE = "Enter the 6-digit code shown in your authenticator app"
 DEVICE_NAME = "Authenticator app"
 
 
-def _key(username: str) -> str:
-    return (username or "").strip().lower()[:150]
+def _user_key(username: str) -> str:
+    return "user:" + (username or "").strip().lower()[:140]
 
 
-def signin_locked(username: str) -> bool:
-    """True while ``username`` is locked out after too many failures."""
-    row = SignInThrottle.objects.filter(username=_key(username)).first()
-    return bool(row and row.locked_until and row.locked_until > timezone.now())
+def _address_key(address: str) -> str:
+    return "address:" + (address or "unknown")[:64]
 
 
-@transaction.atomic
-def signin_failure_record(username: str) -> bool:
-    """Count one failed attempt (password or code). Returns True when this failure locks the username.
-    Failures older than the lock period are forgotten."""
-    now = timezone.now()
-    window = timedelta(minutes=settings.MISPER_SIGNIN_LOCK_MINUTES)
-    row, _ = SignInThrottle.objects.select_for_update().get_or_create(username=_key(username))
+def client_address(request: HttpRequest) -> str:
+    """The client's address: ``REMOTE_ADDR``, unless ``MISPER_CLIENT_ADDRESS_HEADER`` names the header a
+    trusted reverse proxy sets (then the last address in it: the one that proxy saw)."""
+    header = settings.MISPER_CLIENT_ADDRESS_HEADER
+    if header:
+        last = request.headers.get(header, "").split(",")[-1].strip()
+        if last:
+            return last[:64]
+    return str(request.META.get("REMOTE_ADDR", ""))[:64]
+
+
+def signin_locked(username: str, address: str) -> bool:
+    """True while ``username`` or the client ``address`` is locked out after too many failures."""
+    keys = [_user_key(username), _address_key(address)]
+    return SignInThrottle.objects.filter(username__in=keys, locked_until__gt=timezone.now()).exists()
+
+
+def _count(key: str, limit: int, now: datetime, window: timedelta) -> bool:
+    row, _ = SignInThrottle.objects.select_for_update().get_or_create(username=key)
     if row.first_failure_at is None or row.first_failure_at < now - window:
         row.failures, row.first_failure_at = 0, now
     row.failures += 1
-    locked = row.failures >= settings.MISPER_SIGNIN_MAX_FAILURES
+    locked = row.failures >= limit
     if locked:
         row.locked_until = now + window
     row.save()
     return locked
 
 
+@transaction.atomic
+def signin_failure_record(username: str, address: str) -> bool:
+    """Count one failed attempt (password or code) against the username and against the client address
+    (password spraying: a few tries at each of many usernames). Returns True when this failure locks
+    either. Failures older than the lock period are forgotten."""
+    now = timezone.now()
+    window = timedelta(minutes=settings.MISPER_SIGNIN_LOCK_MINUTES)
+    by_user = _count(_user_key(username), settings.MISPER_SIGNIN_MAX_FAILURES, now, window)
+    by_address = _count(_address_key(address), settings.MISPER_SIGNIN_MAX_FAILURES_PER_ADDRESS, now, window)
+    return by_user or by_address
+
+
 def signin_success_record(username: str) -> None:
-    SignInThrottle.objects.filter(username=_key(username)).delete()
+    """A full sign-in clears the username's failures (not the address's: one known password must not
+    reset a spraying count)."""
+    SignInThrottle.objects.filter(username=_user_key(username)).delete()
 
 
 def second_factor_needed(user: User) -> bool:

@@ -60,7 +60,7 @@ class SignInView(auth_views.LoginView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         username = request.POST.get("username", "")
-        if signin.signin_locked(username):
+        if signin.signin_locked(username, signin.client_address(request)):
             form = self.get_form()
             form.errors.clear()
             form.add_error(None, signin.LOCKED_MESSAGE)
@@ -68,7 +68,8 @@ class SignInView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form: Any) -> HttpResponse:
-        if signin.signin_failure_record(self.request.POST.get("username", "")):
+        address = signin.client_address(self.request)
+        if signin.signin_failure_record(self.request.POST.get("username", ""), address):
             form.add_error(None, signin.LOCKED_MESSAGE)
         return super().form_invalid(form)
 
@@ -100,7 +101,7 @@ class _SecondFactorStep(View):
 
     def _user_or_refusal(self, request: HttpRequest) -> tuple[User | None, HttpResponse | None]:
         user = _pending_user(request)
-        if user is None or signin.signin_locked(user.username):
+        if user is None or signin.signin_locked(user.username, signin.client_address(request)):
             request.session.pop(PENDING_KEY, None)
             return None, HttpResponseRedirect(reverse("sign-in"))
         return user, self.refusal(user)
@@ -121,7 +122,7 @@ class _SecondFactorStep(View):
             device = self.verify(user, form.cleaned_data["code"])
             if device is None:
                 form.add_error("code", signin.WRONG_CODE)
-                signin.signin_failure_record(user.username)
+                signin.signin_failure_record(user.username, signin.client_address(request))
         if device is None:
             return self.render(user, form, status=400)
         request.session.pop(PENDING_KEY, None)

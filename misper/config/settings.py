@@ -220,8 +220,17 @@ MIDDLEWARE += [
     "misper.audit.middleware.CasePageAccessLogMiddleware",
 ]
 MISPER_SESSION_IDLE_SECONDS = int(os.environ.get("MISPER_SESSION_IDLE_SECONDS", str(30 * 60)))
-MISPER_SIGNIN_MAX_FAILURES = 5  # then locked for MISPER_SIGNIN_LOCK_MINUTES
+MISPER_SIGNIN_MAX_FAILURES = 5  # per username; then locked for MISPER_SIGNIN_LOCK_MINUTES
+# Per client address (password spraying: a few tries at each of many usernames from one place). Higher
+# than per username: a force's staff may share one address behind its proxy.
+MISPER_SIGNIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("MISPER_SIGNIN_MAX_FAILURES_PER_ADDRESS", "20"))
 MISPER_SIGNIN_LOCK_MINUTES = 15
+# Where the client's address comes from: REMOTE_ADDR (the default, right when nothing sits in front of
+# misper). Behind a reverse proxy, name the header it sets, e.g. "X-Forwarded-For": the address that proxy
+# appended (the last one) is used; never set this unless every request passes through that proxy.
+MISPER_CLIENT_ADDRESS_HEADER = os.environ.get("MISPER_CLIENT_ADDRESS_HEADER", "")
+# API bearer tokens expire this many days after they are made (misper token USERNAME).
+MISPER_API_TOKEN_DAYS = int(os.environ.get("MISPER_API_TOKEN_DAYS", "90"))
 OTP_TOTP_ISSUER = "misper"
 # A one-time enrolment grant (misper accounts reset-2fa) lets an account with no authenticator set one
 # up at its next sign-in, for this many hours.

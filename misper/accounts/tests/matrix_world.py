@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from misper.accounts.models import Agency, AgencyKind, Role, User
+from misper.accounts.services import api_token_issue
 from misper.core.factories import agency_make, child_make, user_make
 from misper.episodes.models import Episode
 
@@ -65,8 +66,15 @@ def matrix_world_build() -> MatrixWorld:
     }
     child = child_make(force, looked_after=True, placing_authority=la)
     episode = _report(users[Role.CALL_HANDLER], child)
+    # The call handler's own API token, for the revoke page (kept apart from the tokens the matrix uses).
+    token = api_token_issue(user=users[Role.CALL_HANDLER], label="matrix").token
     return MatrixWorld(
-        force=force, la=la, users={str(k): v for k, v in users.items()}, child=child, episode=episode
+        force=force,
+        la=la,
+        users={str(k): v for k, v in users.items()},
+        child=child,
+        episode=episode,
+        extra={"token": token},
     )
 
 
@@ -221,6 +229,7 @@ PARAMS: dict[str, Callable[[MatrixWorld], Any]] = {
     "person_id": _person_id,
     "flag_id": _flag_id,
     "child_id": lambda w: w.child.pk,
+    "token_id": lambda w: w.extra["token"].pk,
     "episode_id": lambda w: w.episode.pk,
     "action_id": _action_id,
     "assessment_id": _assessment_id,

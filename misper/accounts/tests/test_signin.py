@@ -156,3 +156,48 @@ def test_pages_carry_security_headers_and_are_never_cached(world, client):
         assert resp["X-Frame-Options"] == "DENY"
         assert resp["X-Content-Type-Options"] == "nosniff"
         assert resp["X-Request-Id"]
+
+
+def test_password_spraying_from_one_address_is_throttled(world, client, settings):
+    """A few wrong passwords for each of many usernames from one address lock that address, even for a
+    real user's right password; another address is not affected."""
+    settings.MISPER_SIGNIN_MAX_FAILURES_PER_ADDRESS = 6
+    for n in range(6):
+        assert _password_step(client, f"sprayed-{n}", "Summer2026!").status_code == 200
+    locked = _password_step(client, "calltaker")
+    assert locked.status_code == 429
+    assert signin.LOCKED_MESSAGE.encode() in locked.content
+    elsewhere = Client(REMOTE_ADDR="192.0.2.44")
+    world.calltaker.is_demo = True
+    world.calltaker.save()
+    assert _password_step(elsewhere, "calltaker")["Location"] == "/"
+
+
+def test_a_forwarded_for_header_is_ignored_unless_trusted(world, client, settings):
+    settings.MISPER_SIGNIN_MAX_FAILURES_PER_ADDRESS = 3
+    for n in range(3):  # a different made-up address on each try: ignored, REMOTE_ADDR counts
+        client.post(
+            "/sign-in",
+            {"username": f"sprayed-{n}", "password": "x"},
+            headers={"X-Forwarded-For": f"198.51.100.{n}"},
+        )
+    assert _password_step(client, "calltaker").status_code == 429
+
+
+def test_a_trusted_proxy_header_gives_the_address_the_proxy_saw(world, settings):
+    """The proxy appends the address it saw; whatever the client put before it is not believed."""
+    settings.MISPER_CLIENT_ADDRESS_HEADER = "X-Forwarded-For"
+    settings.MISPER_SIGNIN_MAX_FAILURES_PER_ADDRESS = 3
+    proxy = Client()
+
+    def attempt(username: str, password: str, forwarded: str):  # type: ignore[no-untyped-def]
+        return proxy.post(
+            "/sign-in", {"username": username, "password": password}, headers={"X-Forwarded-For": forwarded}
+        )
+
+    for n in range(3):  # the client invents a new first address each time; the proxy saw 198.51.100.1
+        attempt(f"sprayed-{n}", "x", f"203.0.113.{n}, 198.51.100.1")
+    assert attempt("calltaker", PASSWORD, "198.51.100.1").status_code == 429
+    world.calltaker.is_demo = True
+    world.calltaker.save()
+    assert attempt("calltaker", PASSWORD, "198.51.100.7")["Location"] == "/"

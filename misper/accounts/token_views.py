@@ -1,0 +1,41 @@
+"""The API tokens page: a user sees and revokes their own tokens; an administrator also their agency's.
+Tokens are issued by ``misper token USERNAME`` (the raw value is shown once, on the command line)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from misper.accounts.models import Role, User
+from misper.accounts.selectors import access_api_token_by_id, visible_api_tokens
+from misper.accounts.services import api_token_revoke
+
+REVOKED = "API token {label} of {holder} is revoked. Anything using it is refused from now on."
+
+
+class ApiTokenListView(LoginRequiredMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        user: User = request.user  # type: ignore[assignment]
+        ctx = {
+            "tokens": list(visible_api_tokens(user)),
+            "now": timezone.now(),
+            "agency_wide": user.role == Role.ADMINISTRATOR,
+            "page_title": "API tokens",
+        }
+        return render(request, "accounts/tokens.html", ctx)
+
+
+class ApiTokenRevokeView(LoginRequiredMixin, View):
+    def post(self, request: HttpRequest, token_id: int) -> HttpResponse:
+        user: User = request.user  # type: ignore[assignment]
+        token = api_token_revoke(token=access_api_token_by_id(user, token_id), acting_user=user)
+        label = f"“{token.label}”" if token.label else str(token.pk)
+        messages.success(
+            request, REVOKED.format(label=label, holder=token.user.get_full_name() or token.user)
+        )
+        return HttpResponseRedirect(reverse("api-tokens"))
