@@ -30,6 +30,7 @@ def _start(**env: str) -> subprocess.CompletedProcess[str]:
         "DJANGO_SETTINGS_MODULE": "misper.config.settings",
         "PYTHONPATH": str(REPO),
     }
+    full["MISPER_AUDIT_KEY"] = "test:" + GOOD_KEY  # the access log's sealing key, also required
     full |= env
     code = f"import django; django.setup(); {SHOW}"
     return subprocess.run([sys.executable, "-c", code], env=full, capture_output=True, text=True, timeout=60)
