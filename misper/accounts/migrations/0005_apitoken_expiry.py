@@ -14,7 +14,7 @@ def expire_existing_tokens(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("accounts", "0003_enrolment_grant"),
+        ("accounts", "0004_duty_inspector"),
     ]
 
     operations = [
