@@ -7,7 +7,8 @@ from __future__ import annotations
 
 S62_CATEGORIES: dict[str, tuple[str, ...]] = {
     "collection": ("create",),
-    "alteration": ("change", "retain", "enrol", "reset-2fa", "national_review_decide"),
+    # alteration also holds changes to who can reach the records: 2FA enrolment and reset, API tokens
+    "alteration": ("change", "retain", "enrol", "reset-2fa", "issue", "revoke", "national_review_decide"),
     "consultation": (
         "view",
         "list",
