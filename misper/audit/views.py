@@ -46,7 +46,9 @@ class AccessLogView(_AuditorView):
         events = None
         if searched and form.is_valid():
             with transaction.atomic():
-                events = list(access_log_search(_filter(form.cleaned_data))[:SEARCH_LIMIT])
+                events = list(
+                    access_log_search(_filter(form.cleaned_data), reader=request.user)[:SEARCH_LIMIT]
+                )  # type: ignore[arg-type]
                 access_record(
                     user=request.user,
                     action="search",
@@ -60,6 +62,7 @@ class AccessLogView(_AuditorView):
             "events": events,
             "export_form": AccessLogExportForm(),
             "page_title": "Access log",
+            "agency": request.user.agency,  # type: ignore[union-attr]
         }
         return render(request, "audit/log.html", ctx)
 
@@ -79,7 +82,7 @@ class AccessLogExportView(_AuditorView):
             return render(request, "audit/log.html", ctx, status=400)
         user: User = request.user  # type: ignore[assignment]
         with transaction.atomic():
-            events = list(access_log_search(_filter(form.cleaned_data)))
+            events = list(access_log_search(_filter(form.cleaned_data), reader=user))
             access_record(
                 user=user,
                 action="export",
