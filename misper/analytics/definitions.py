@@ -2,9 +2,10 @@
 
 Forces have used definitions of repeat ranging from 24 hours to six months, so figures could not be
 compared. Every figure that counts repeats or long-term cases here names its definition, and the
-dashboard shows both side by side. The force's definitions are settings:
+dashboard shows both side by side. The force's definitions are its own, read from one place
+(``misper.episodes.schedules.thresholds``) so the engine, board and dashboard agree:
 
-- ``MISPER_FORCE_REPEAT = (episodes, days)`` (default ``(3, 90)``)
+- repeat: the loaded risk policy's ``thresholds.repeat_episodes`` within ``thresholds.repeat_window_days``
 - ``MISPER_FORCE_LONG_TERM_DAYS`` (default 28)
 - ``MISPER_NATIONAL_LONG_TERM_DAYS`` (default 28; see docs/dashboard.md for the source)
 
@@ -19,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+
+from misper.episodes import schedules
 
 NATIONAL_REPEAT = (3, 90)  # 3 or more episodes within 90 days (docs/dashboard.md)
 DEFAULT_LONG_TERM_DAYS = 28
@@ -46,8 +49,8 @@ class LongTerm:
 
 
 def force_repeat() -> Repeat:
-    episodes, days = getattr(settings, "MISPER_FORCE_REPEAT", NATIONAL_REPEAT)
-    return Repeat("force definition", int(episodes), int(days))
+    t = schedules.thresholds()
+    return Repeat("force definition", t.repeat_episodes, t.repeat_window_days)
 
 
 def national_repeat() -> Repeat:
@@ -55,7 +58,7 @@ def national_repeat() -> Repeat:
 
 
 def force_long_term() -> LongTerm:
-    return LongTerm("force definition", int(getattr(settings, "MISPER_FORCE_LONG_TERM_DAYS", 28)))
+    return LongTerm("force definition", schedules.thresholds().long_term_after.days)
 
 
 def national_long_term() -> LongTerm:

@@ -13,7 +13,8 @@ from typing import Any
 
 from misper import risk
 from misper.core.errors import FieldError, InvalidInput
-from misper.episodes.models import Episode, Status
+from misper.episodes import schedules
+from misper.episodes.models import Episode
 from misper.partners.models import TriggerPlan
 from misper.people.models import Child, ChildAssociate
 
@@ -190,4 +191,4 @@ def child_on_file_document(child: Child, at: datetime) -> dict[str, Any]:
     }
 
 
-OPEN_STATUSES = (Status.REPORTED, Status.ACTIVE)
+OPEN_STATUSES = schedules.OPEN_STATUSES

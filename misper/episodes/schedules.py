@@ -1,10 +1,76 @@
-"""Deadlines, in one place: when an episode is next reviewed, when standard actions fall due, when a
-return interview is due. Force policy may change the intervals; these are the defaults."""
+"""Deadlines and thresholds, in one place: when an episode is next reviewed, when standard actions fall
+due, when a return interview is due, and what "repeat", "open", the 24-hour and 72-hour points and
+"long-term" mean.
+
+The thresholds the risk engine reads (repeat = N episodes in D days, a long duration, the UK Missing
+Persons Unit point) come from the loaded policy (``settings.MISPER_RISK_POLICY``, see docs/risk-rules.md),
+so a force that changes its policy changes the engine, the board, panels, closing prompts, sweeps,
+alerts, the child's page and the dashboard's force definitions together. Read them through
+``thresholds()``; never write the numbers again elsewhere.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+
+from django.conf import settings
+
+from misper import risk
+
+# An episode is open while the child is reported missing or under investigation (not found, not closed).
+OPEN_STATUSES: tuple[str, ...] = ("reported", "active")
+LONG_TERM_DAYS_DEFAULT = 28
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """What the loaded policy (and the force's settings) say; every screen, sweep and figure reads this."""
+
+    policy: str
+    repeat_episodes: int  # this many episodes (this one included)...
+    repeat_window: timedelta  # ...within this window make a child a repeat missing child
+    long_duration: timedelta  # the 24-hour point: a long episode, and the "missing 24 hours" alert
+    ukmpu_after: timedelta  # the 72-hour point: tell the UK Missing Persons Unit
+    long_term_after: timedelta  # long-term missing (MISPER_FORCE_LONG_TERM_DAYS, default 28 days)
+
+    @property
+    def repeat_window_days(self) -> int:
+        return self.repeat_window.days
+
+    @property
+    def long_duration_hours(self) -> int:
+        return round(self.long_duration.total_seconds() / 3600)
+
+    @property
+    def ukmpu_hours(self) -> int:
+        return round(self.ukmpu_after.total_seconds() / 3600)
+
+    @property
+    def repeat_words(self) -> str:
+        """Plain words, e.g. "3 or more times in 90 days"."""
+        return f"{self.repeat_episodes} or more times in {self.repeat_window_days} days"
+
+    def is_repeat(self, episodes_in_window: int) -> bool:
+        return episodes_in_window >= self.repeat_episodes
+
+
+def thresholds() -> Thresholds:
+    """The thresholds of the loaded policy (cached by ``risk.load_policy``)."""
+    policy = risk.load_policy(str(settings.MISPER_RISK_POLICY))
+    t = policy.thresholds
+    return Thresholds(
+        policy=policy.name,
+        repeat_episodes=t.repeat_episodes,
+        repeat_window=timedelta(days=t.repeat_window_days),
+        long_duration=timedelta(hours=t.history_long_duration_hours),
+        ukmpu_after=timedelta(hours=t.long_missing_hours),
+        long_term_after=timedelta(
+            days=int(getattr(settings, "MISPER_FORCE_LONG_TERM_DAYS", LONG_TERM_DAYS_DEFAULT))
+        ),
+    )
+
 
 REVIEW_INTERVAL = {
     "high": timedelta(hours=2),
@@ -14,9 +80,7 @@ REVIEW_INTERVAL = {
     "no_apparent_risk": timedelta(hours=6),  # absent: reviewed, then escalated to missing
 }
 ABSENT_ESCALATION_AFTER = timedelta(hours=24)
-RETURN_INTERVIEW_DUE = timedelta(hours=72)
-UKMPU_NOTIFICATION_AFTER = timedelta(hours=72)
-LONG_TERM_AFTER = timedelta(days=28)
+RETURN_INTERVIEW_DUE = timedelta(hours=72)  # statutory guidance (DfE 2014), not a force policy
 
 ACTION_DUE = {"high": timedelta(hours=1), "medium": timedelta(hours=4), "low": timedelta(hours=12)}
 

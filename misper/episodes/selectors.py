@@ -26,7 +26,6 @@ from misper.episodes.models import (
     Episode,
     Review,
     RiskAssessment,
-    Status,
     StatusChange,
 )
 from misper.episodes.schemas import assessment_out
@@ -235,9 +234,7 @@ def changes_since(episode: Episode, since: datetime | None) -> list[Change]:
 
 # --- the daily management board -----------------------------------------------------------------------
 
-OPEN = (Status.REPORTED, Status.ACTIVE)
-REPEAT_THRESHOLD = 3
-REPEAT_WINDOW = timedelta(days=90)
+OPEN = schedules.OPEN_STATUSES
 REPEAT_RECENT = timedelta(days=7)
 BOARD_LIMIT = 500
 
@@ -252,6 +249,7 @@ class BoardRow:
     ukmpu_due: bool
     long_term: bool
     pending: bool
+    repeat: bool = False
 
 
 @dataclass
@@ -260,6 +258,7 @@ class Board:
     approvals: list[RiskAssessment]
     repeat_children: list[Any]
     now: datetime
+    thresholds: schedules.Thresholds = field(default_factory=schedules.thresholds)
     ukmpu: list[BoardRow] = field(default_factory=list)
     long_term: list[BoardRow] = field(default_factory=list)
     overrides: list[RiskAssessment] = field(default_factory=list)
@@ -279,8 +278,9 @@ def board(user: User, now: datetime | None = None) -> Board:
     children who crossed the repeat threshold recently, episodes past the UKMPU and long-term thresholds.
     Three queries, whatever the size of each child's history."""
     now = now or timezone.now()
+    limits = schedules.thresholds()
     overdue_actions = Action.objects.filter(episode=OuterRef("pk"), status="open", due_at__lt=now)
-    recent = Episode.objects.filter(child=OuterRef("child"), reported_at__gte=now - REPEAT_WINDOW)
+    recent = Episode.objects.filter(child=OuterRef("child"), reported_at__gte=now - limits.repeat_window)
     pending = RiskAssessment.objects.filter(episode=OuterRef("pk"), approval_status=ApprovalStatus.PENDING)
     episodes = (
         visible_episodes(user)
@@ -294,7 +294,8 @@ def board(user: User, now: datetime | None = None) -> Board:
         .order_by("reported_at")[:BOARD_LIMIT]
     )
     rows = sorted(
-        (_row(e, now) for e in episodes), key=lambda r: (-RISK_ORDER[r.episode.risk], -r.hours_missing)
+        (_row(e, now, limits) for e in episodes),
+        key=lambda r: (-RISK_ORDER[r.episode.risk], -r.hours_missing),
     )
     # One query for both lists: gradings waiting for a decision, and open episodes graded below a floor that
     # binds people on a duty inspector's named override (newest first).
@@ -308,14 +309,20 @@ def board(user: User, now: datetime | None = None) -> Board:
         .order_by("created_at")
     )
     approvals = [a for a in gradings if a.approval_status == ApprovalStatus.PENDING]
-    b = Board(rows=rows, approvals=approvals, repeat_children=_repeat_children(user, now), now=now)
+    b = Board(
+        rows=rows,
+        approvals=approvals,
+        repeat_children=_repeat_children(user, now, limits),
+        now=now,
+        thresholds=limits,
+    )
     b.overrides = [a for a in reversed(gradings) if a.approval_status == ApprovalStatus.OVERRIDDEN]
     b.ukmpu = [r for r in rows if r.ukmpu_due and not r.long_term]
     b.long_term = [r for r in rows if r.long_term]
     return b
 
 
-def _row(e: Any, now: datetime) -> BoardRow:
+def _row(e: Any, now: datetime, limits: schedules.Thresholds) -> BoardRow:
     since = e.last_seen_at or e.reported_at
     missing = now - since
     return BoardRow(
@@ -324,15 +331,16 @@ def _row(e: Any, now: datetime) -> BoardRow:
         overdue_review=bool(e.next_review_at and e.next_review_at < now),
         overdue_actions=e.n_overdue_actions,
         recent_episodes=e.n_recent,
-        ukmpu_due=missing >= schedules.UKMPU_NOTIFICATION_AFTER,
-        long_term=missing >= schedules.LONG_TERM_AFTER,
+        ukmpu_due=missing >= limits.ukmpu_after,
+        long_term=missing >= limits.long_term_after,
         pending=e.has_pending,
+        repeat=limits.is_repeat(e.n_recent),
     )
 
 
-def _repeat_children(user: User, now: datetime) -> list[Any]:
-    """Children with at least three episodes in 90 days, one of them in the last seven days."""
-    recent = Episode.objects.filter(child=OuterRef("pk"), reported_at__gte=now - REPEAT_WINDOW)
+def _repeat_children(user: User, now: datetime, limits: schedules.Thresholds) -> list[Any]:
+    """Repeat missing children under the policy (e.g. 3 episodes in 90 days), one episode in the last week."""
+    recent = Episode.objects.filter(child=OuterRef("pk"), reported_at__gte=now - limits.repeat_window)
     return list(
         Child.objects.filter(pk__in=visible_children(user).values("pk"))
         # Only children reported in the last week can qualify: count those, not every child on file.
@@ -345,7 +353,7 @@ def _repeat_children(user: User, now: datetime) -> list[Any]:
                 .values("reported_at")[:1]
             ),
         )
-        .filter(n_recent__gte=REPEAT_THRESHOLD, last_reported__gte=now - REPEAT_RECENT)
+        .filter(n_recent__gte=limits.repeat_episodes, last_reported__gte=now - REPEAT_RECENT)
         .order_by("-last_reported")[:50]
     )
 

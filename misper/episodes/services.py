@@ -53,7 +53,6 @@ IDEMPOTENCY_KEY_REUSED = (
     "You already used this key for a different report, so this one was not recorded. Send each new "
     "report with a new key; resend exactly the same report to get the first answer again"
 )
-REPEAT_WINDOW = timedelta(days=90)
 
 
 def _policy() -> str:
@@ -321,7 +320,7 @@ def _report(*, doc: dict[str, Any], force: Agency, user: User, rationale: str) -
     return ReportOutcome(episode, assessment)
 
 
-OPEN_STATUSES = (Status.REPORTED, Status.ACTIVE)
+OPEN_STATUSES = schedules.OPEN_STATUSES
 ALREADY_MISSING = (
     "{name} is already reported missing: episode {reference} is still open. Add the new information to "
     "that episode. Only if this is a genuinely separate incident, report it again saying why."
@@ -374,7 +373,7 @@ def _crossed_repeat_threshold(result: dict[str, Any]) -> bool:
     """True when this report is the one that makes the child a repeat missing child under the policy."""
     if not result.get("repeat"):
         return False
-    threshold = risk.load_policy(result["policy"]["name"]).thresholds.repeat_episodes
+    threshold = schedules.thresholds().repeat_episodes  # the loaded policy, by name or by path
     return int(result["history_summary"]["episodes_in_repeat_window"]) + 1 == threshold
 
 
@@ -760,13 +759,14 @@ def episode_close(
 
 
 def _closure_prompts(episode: Episode) -> list[str]:
-    since = episode.reported_at - REPEAT_WINDOW
+    limits = schedules.thresholds()
+    since = episode.reported_at - limits.repeat_window
     recent = Episode.objects.filter(
         child=episode.child, reported_at__gte=since, reported_at__lte=episode.reported_at
     ).count()
-    if recent >= 3:
+    if limits.is_repeat(recent):
         return [
-            f"{episode.child.given_name} has been missing {recent} times in 90 days: request a strategy meeting "
-            "and review or create a trigger plan."
+            f"{episode.child.given_name} has been missing {recent} times in {limits.repeat_window_days} days: "
+            "request a strategy meeting and review or create a trigger plan."
         ]
     return []

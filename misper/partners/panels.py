@@ -25,7 +25,7 @@ from misper.accounts.models import Agency, Role, User
 from misper.audit.services import access_record
 from misper.core.errors import FieldError, InvalidInput
 from misper.episodes.models import RISK_ORDER, Episode, Risk
-from misper.episodes.selectors import REPEAT_THRESHOLD, REPEAT_WINDOW
+from misper.episodes.schedules import thresholds
 from misper.partners.interviews import FINISHED
 from misper.partners.models import Meeting, MeetingAction, MeetingKind, ReturnInterview, TriggerPlan
 from misper.people.models import Child
@@ -68,7 +68,8 @@ class PanelRow:
 
 
 def _candidates(user: User, now: datetime) -> QuerySet[Child]:
-    since90, since30 = now - REPEAT_WINDOW, now - PANEL_WINDOW
+    limits = thresholds()
+    since90, since30 = now - limits.repeat_window, now - PANEL_WINDOW
     return (
         Child.objects.filter(pk__in=visible_children(user).values("pk"))
         .annotate(
@@ -82,7 +83,7 @@ def _candidates(user: User, now: datetime) -> QuerySet[Child]:
             last_missing=Max("episodes__reported_at"),
         )
         .filter(recent__gt=0)
-        .filter(Q(high__gt=0) | Q(n90__gte=REPEAT_THRESHOLD))
+        .filter(Q(high__gt=0) | Q(n90__gte=limits.repeat_episodes))
         .order_by("-high", "-n90", "family_name", "given_name")
     )
 
@@ -115,12 +116,13 @@ def _interview_statuses(ids: list[int], now: datetime) -> dict[int, str]:
 
 def panel_list(user: User, now: datetime | None = None) -> list[PanelRow]:
     """Children the user can see who went missing in the last 30 days and were graded high risk then,
-    or went missing ``REPEAT_THRESHOLD`` or more times in 90 days; high risk first. A fixed number of
+    or are repeat missing children under the policy (``schedules.thresholds``); high risk first. A fixed number of
     queries, however long the list."""
     now = now or timezone.now()
     children = list(_candidates(user, now)[:300])
     ids = [c.pk for c in children]
-    grades = _highest_grades(ids, now - REPEAT_WINDOW)
+    limits = thresholds()
+    grades = _highest_grades(ids, now - limits.repeat_window)
     plans = _plan_statuses(ids, timezone.localdate(now))
     interviews = _interview_statuses(ids, now)
     return [
@@ -132,7 +134,7 @@ def panel_list(user: User, now: datetime | None = None) -> list[PanelRow]:
             plan_status=plans.get(c.pk, NO_PLAN),
             interview_status=interviews.get(c.pk, NO_INTERVIEW),
             high_risk=c.high > 0,  # type: ignore[attr-defined]
-            repeat=c.n90 >= REPEAT_THRESHOLD,  # type: ignore[attr-defined]
+            repeat=limits.is_repeat(c.n90),  # type: ignore[attr-defined]
         )
         for c in children
     ]

@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from misper.episodes import schedules
-from misper.episodes.models import Episode, Status
+from misper.episodes.models import Episode
 from misper.partners.alerts import (
     ESCALATED,
     Recipient,
@@ -26,11 +26,15 @@ from misper.partners.alerts import (
 )
 from misper.partners.models import Alert, AlertChannel, AlertStatus, InterviewStatus, ReturnInterview
 
-MISSING_AFTER = {
-    "episode.missing_24h": timedelta(hours=24),
-    "episode.missing_72h": schedules.UKMPU_NOTIFICATION_AFTER,
-}
-OPEN = (Status.REPORTED, Status.ACTIVE)
+OPEN = schedules.OPEN_STATUSES
+
+
+def missing_after() -> dict[str, timedelta]:
+    """When each "still missing" alert is due, from the loaded policy (the event names stay fixed)."""
+    limits = schedules.thresholds()
+    return {"episode.missing_24h": limits.long_duration, "episode.missing_72h": limits.ukmpu_after}
+
+
 INTERVIEW_NOT_DONE = (InterviewStatus.REFERRED, InterviewStatus.OFFERED, InterviewStatus.ACCEPTED)
 ESCALATION_LOOKBACK = timedelta(days=2)
 BATCH = 200
@@ -39,7 +43,7 @@ BATCH = 200
 def alerts_sweep(*, now: datetime | None = None) -> dict[str, int]:
     """Queue every time-based alert that is due and not yet queued. Returns how many events were queued."""
     now = now or timezone.now()
-    counts = {event: _sweep_missing(event, after, now) for event, after in MISSING_AFTER.items()}
+    counts = {event: _sweep_missing(event, after, now) for event, after in missing_after().items()}
     counts["return_interview.overdue"] = _sweep_interviews(now)
     counts[ESCALATED] = _sweep_escalations(now)
     return counts

@@ -297,6 +297,7 @@ class PanelListView(LoginRequiredMixin, View):
             "rows": rows,
             "meetings": meetings,
             "can_record": panels.may_record_meetings(user),
+            "thresholds": panels.thresholds(),
             "page_title": "Multi-agency missing panel",
         }
         return render(request, "partners/panels.html", ctx)

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from misper.accounts.models import User
+from misper.episodes import schedules
 from misper.people.models import Child, ChildAlias, ChildAssociate
 from misper.people.search import name_candidates
 
@@ -214,6 +215,8 @@ class ChildProfile:
     associates: list[Any] = field(default_factory=list)
     places: list[Any] = field(default_factory=list)
     latest_wishes: Any = None
+    repeat_window_days: int = 90
+    repeat: bool = False
 
 
 def child_profile(user: User, child: Child, now: datetime) -> ChildProfile:
@@ -226,7 +229,8 @@ def child_profile(user: User, child: Child, now: datetime) -> ChildProfile:
         "placing_authority", "host_authority", "care_provider", "placement_address", "home_address"
     ).get(pk=child.pk)
     episodes = Episode.objects.filter(child=child)
-    since = now - timedelta(days=90)
+    limits = schedules.thresholds()
+    since = now - limits.repeat_window
     found = list(
         episodes.filter(found_at__isnull=False)
         .select_related("found_location", "found_with_associate")
@@ -246,7 +250,7 @@ def child_profile(user: User, child: Child, now: datetime) -> ChildProfile:
         .first(),
         episodes_90d=episodes.filter(reported_at__gte=since).count(),
         episodes_total=episodes.count(),
-        open_episode=episodes.filter(status__in=["reported", "active"]).order_by("-reported_at").first(),
+        open_episode=episodes.filter(status__in=schedules.OPEN_STATUSES).order_by("-reported_at").first(),
         found_before=found,
         places=list(child.places.select_related("location").order_by("kind")),
         latest_wishes=SafeAndWellCheck.objects.filter(episode__child=child)
@@ -254,6 +258,8 @@ def child_profile(user: User, child: Child, now: datetime) -> ChildProfile:
         .order_by("-conducted_at")
         .first(),
     )
+    profile.repeat_window_days = limits.repeat_window_days
+    profile.repeat = limits.is_repeat(profile.episodes_90d)
     if user.is_police:
         profile.associates = list(
             ChildAssociate.objects.filter(child=child, of_concern=True).select_related("associate")

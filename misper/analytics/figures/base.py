@@ -34,11 +34,12 @@ from django.db.models.functions import Coalesce
 from misper.accounts.models import User
 from misper.analytics.filters import AGE_BANDS, Filters
 from misper.analytics.models import EpisodeFact
-from misper.episodes.models import Episode, Status
+from misper.episodes import schedules
+from misper.episodes.models import Episode
 from misper.episodes.selectors import visible_episodes
 from misper.people.selectors import child_access_q
 
-OPEN = (Status.REPORTED, Status.ACTIVE)
+OPEN = schedules.OPEN_STATUSES
 
 # Columns of every segmented table, in order: (age group, category or "" for any, label).
 SEGMENTS: tuple[tuple[str, str, str], ...] = (

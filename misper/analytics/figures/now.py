@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.db.models import Case, CharField, Value, When
 
 from misper.analytics.figures.base import OPEN, Context, Figure, columns, labelled, segmented_rows
@@ -12,12 +10,17 @@ from misper.episodes.models import Risk
 
 SECTION = "Now"
 
-TIME_BANDS = (
-    ("lt24", "Under 24 hours"),
-    ("24to72", "24 to 72 hours"),
-    ("72to28d", "72 hours to 28 days (UK Missing Persons Unit told)"),
-    ("28dplus", "28 days or more (long-term)"),
-)
+
+def time_bands() -> tuple[tuple[str, str], ...]:
+    """The bands, named from the loaded policy's 24-hour and 72-hour points and the long-term days."""
+    t = schedules.thresholds()
+    day, ukmpu, long_days = t.long_duration_hours, t.ukmpu_hours, t.long_term_after.days
+    return (
+        ("lt24", f"Under {day} hours"),
+        ("24to72", f"{day} to {ukmpu} hours"),
+        ("72to28d", f"{ukmpu} hours to {long_days} days (UK Missing Persons Unit told)"),
+        ("28dplus", f"{long_days} days or more (long-term)"),
+    )
 
 
 def now_by_risk(ctx: Context) -> Figure:
@@ -39,11 +42,11 @@ def now_by_time_missing(ctx: Context) -> Figure:
     """Open episodes now by time since last seen: under 24 h, 24–72 h, 72 h–28 days, 28 days or more."""
     from misper.analytics.figures.base import since_expression
 
-    n = ctx.now
+    n, t = ctx.now, schedules.thresholds()
     band = Case(
-        When(since__gt=n - timedelta(hours=24), then=Value("lt24")),
-        When(since__gt=n - schedules.UKMPU_NOTIFICATION_AFTER, then=Value("24to72")),
-        When(since__gt=n - schedules.LONG_TERM_AFTER, then=Value("72to28d")),
+        When(since__gt=n - t.long_duration, then=Value("lt24")),
+        When(since__gt=n - t.ukmpu_after, then=Value("24to72")),
+        When(since__gt=n - t.long_term_after, then=Value("72to28d")),
         default=Value("28dplus"),
         output_field=CharField(),
     )
@@ -53,11 +56,11 @@ def now_by_time_missing(ctx: Context) -> Figure:
         section=SECTION,
         title="Missing or absent now, by time missing",
         description=(
-            "Episodes open now, by time since the person was last seen. Cases over 72 hours are "
-            "reported to the UK Missing Persons Unit; 28 days or more is long-term."
+            f"Episodes open now, by time since the person was last seen. Cases over {t.ukmpu_hours} hours "
+            f"are reported to the UK Missing Persons Unit; {t.long_term_after.days} days or more is long-term."
         ),
         columns=columns("Time missing"),
-        rows=segmented_rows(qs, "band", TIME_BANDS),
+        rows=segmented_rows(qs, "band", time_bands()),
         chart="stacked",
     )
 

@@ -243,8 +243,15 @@ def test_top_people_and_places(world, dataset) -> None:
     assert places["Larch House"] == ["Placement", 3, 0, 3, 1]
 
 
-def test_definitions_side_by_side(world, dataset, settings) -> None:
-    settings.MISPER_FORCE_REPEAT = (2, 30)
+def test_definitions_side_by_side(world, dataset, settings, tmp_path) -> None:
+    # The force's repeat definition is its risk policy's (misper.episodes.schedules.thresholds).
+    policy = tmp_path / "twoin30.toml"
+    policy.write_text(
+        'extends = "national"\nname = "twoin30"\nversion = "1"\n'
+        "[thresholds]\nrepeat_episodes = 2\nrepeat_window_days = 30\n",
+        "utf-8",
+    )
+    settings.MISPER_RISK_POLICY = str(policy)
     settings.MISPER_FORCE_LONG_TERM_DAYS = 3
     rows = list(fig(world.analyst, "definitions_side_by_side", now=dataset.now).values())
     force_repeat, national_repeat, force_long, national_long = rows

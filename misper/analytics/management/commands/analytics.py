@@ -3,7 +3,7 @@
 Without ``--since`` every episode's facts are recomputed (minutes at national scale); with it, only
 those of people changed since then. Idempotent: running it twice writes the same rows. The alert worker
 runs the incremental refresh every minute, so this is for a first fill, or after changing
-``MISPER_FORCE_REPEAT`` or the national repeat window.
+the force's repeat window (its risk policy) or the national one.
 """
 
 from __future__ import annotations
