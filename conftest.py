@@ -17,15 +17,10 @@ from django.test import Client
 
 def _force_login_verified(original: Any) -> Any:
     def force_login(self: Client, user: Any, backend: str | None = None) -> None:
-        from django_otp import DEVICE_ID_SESSION_KEY
-        from django_otp.plugins.otp_totp.models import TOTPDevice
+        from misper.core.factories import session_second_factor_pass
 
         original(self, user, backend)
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        device = device or TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
-        session = self.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
+        session_second_factor_pass(self, user)
 
     return force_login
 

@@ -24,11 +24,13 @@ def main() -> None:
     django_setup(url)
     from django.test import Client
 
+    from misper.core.factories import session_second_factor_pass
     from misper.episodes.models import Episode
 
     supervisor = user("supervisor")
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(supervisor)
+    session_second_factor_pass(client, supervisor)  # as the code step of sign-in does
     open_now = Episode.objects.filter(force_id=supervisor.agency_id, status__in=["reported", "active"])
 
     def board() -> None:

@@ -47,3 +47,18 @@ def episode_make(child: Child, reported_at: datetime | None = None, **kw: Any) -
     kw.setdefault("reference", f"TST-{n:06d}")
     kw.setdefault("last_seen_at", reported_at - timedelta(hours=1))
     return Episode.objects.create(force=child.force, child=child, reported_at=reported_at, **kw)
+
+
+def session_second_factor_pass(client: Any, user: User) -> None:
+    """Mark a Django test ``client``'s signed-in session as having passed the second factor, as
+    ``django_otp.login`` does at the code step (a confirmed authenticator is made for ``user`` if they
+    have none). For test clients and benchmarks that sign in with ``force_login``; the root
+    ``conftest.py`` applies it to every ``force_login`` in the tests."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = device or TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
