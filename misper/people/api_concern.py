@@ -15,6 +15,8 @@ from pydantic import Field
 
 from misper.audit.services import access_record
 from misper.core.api_schemas import Strict
+from misper.core.errors import FieldError, InvalidInput
+from misper.partners import cawns
 from misper.people.concern import (
     POLICE_ONLY,
     access_person_by_id,
@@ -27,6 +29,7 @@ from misper.people.flags import flag_expire, flag_review
 from misper.people.models import Associate, Location
 
 router = Router(tags=["people of concern"])
+NOT_LINKED = "Choose a child linked to this person (link them on the child's page first)"
 
 
 class FlagExpireIn(Strict):
@@ -154,3 +157,39 @@ def place_create_route(request: HttpRequest, body: PlaceIn) -> Status[dict[str, 
     """Record a place (of concern unless ``kind`` says otherwise). Police only; coordinates in range."""
     place = place_create(acting_user=request.user, **body.model_dump())  # type: ignore[arg-type]
     return Status(201, place_dict(place))
+
+
+class CawnIn(Strict):
+    child_id: int = Field(..., ge=1, description="A child linked to this person")
+    issued_on: date
+    expires_on: date | None = None
+    follow_up: str = Field("", max_length=2000)
+
+
+@router.post("/people/{person_id}/cawns", response={201: dict[str, Any]})
+def cawn_create(request: HttpRequest, person_id: int, body: CawnIn) -> Status[dict[str, Any]]:
+    """Record a child abduction warning notice issued to this person about a child linked to them.
+    Police only; the engine reads it (``cawn_issued``) at the child's next report."""
+    user = request.user
+    if not user.is_police:  # type: ignore[union-attr]
+        raise PermissionDenied(POLICE_ONLY)
+    person = access_person_by_id(user, person_id)  # type: ignore[arg-type]
+    if body.child_id not in {link.child_id for link in person_children(user, person)}:  # type: ignore[arg-type]
+        raise InvalidInput(FieldError("child_id", NOT_LINKED))
+    data = cawns.CawnInput(
+        associate=str(person.pk),
+        issued_on=body.issued_on,
+        expires_on=body.expires_on,
+        follow_up=body.follow_up,
+    )
+    notice = cawns.cawn_issue(child_id=body.child_id, data=data, acting_user=user)  # type: ignore[arg-type]
+    return Status(
+        201,
+        {
+            "id": notice.pk,
+            "person_id": person.pk,
+            "child_id": notice.child_id,
+            "issued_on": notice.issued_on,
+            "expires_on": notice.expires_on,
+        },
+    )

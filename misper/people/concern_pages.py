@@ -36,6 +36,7 @@ from misper.people.forms import (
     PersonForm,
     PhotoForm,
     PlaceForm,
+    PlaceLinkForm,
 )
 from misper.people.selectors import access_child_by_id
 
@@ -364,4 +365,46 @@ class PhotoUploadView(LoginRequiredMixin, View):
             back_text="Back to the child",
             submit="Upload",
             multipart=True,
+        )
+
+
+class PlaceLinkView(PoliceView):
+    """Link a place on file to a child: somewhere they go, a place of concern, their school."""
+
+    def form(self, data: Any) -> PlaceLinkForm:
+        places = concern.visible_places(_user(self.request)).exclude(kind__in=["home", "placement"])
+        return PlaceLinkForm(
+            data, places=[(p.pk, str(p) or f"Place {p.pk}") for p in places.order_by("name")[:500]]
+        )
+
+    def get(self, request: HttpRequest, child_id: int) -> HttpResponse:
+        return self.render(access_child_by_id(_user(request), child_id), self.form(None))
+
+    def post(self, request: HttpRequest, child_id: int) -> HttpResponse:
+        user = _user(request)
+        child = access_child_by_id(user, child_id)
+        form = self.form(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            link = _attempt(
+                form,
+                lambda: concern.place_link(
+                    acting_user=user, child_id=child.pk, place_id=d["place"], kind=d["kind"], notes=d["notes"]
+                ),
+            )
+            if link is not None:
+                messages.success(request, "Place linked to the child")
+                return HttpResponseRedirect(_child_url(child.pk))
+        return self.render(child, form)
+
+    def render(self, child: Any, form: forms.Form) -> HttpResponse:
+        return _page(
+            self.request,
+            form,
+            page_title="Link a place to this child",
+            caption=child.full_name,
+            lede="Record a new place first if it is not on the list.",
+            back_url=_child_url(child.pk),
+            back_text="Back to the child",
+            submit="Link the place",
         )

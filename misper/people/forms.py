@@ -9,7 +9,16 @@ from typing import Any
 from django import forms
 
 from misper.episodes.forms import GovukRadioSelect
-from misper.people.models import Concern, PersonKind, PlacementType, Relationship, Reliability, Sex
+from misper.people.models import (
+    Concern,
+    LocationKind,
+    PersonKind,
+    PlacementType,
+    Relationship,
+    Reliability,
+    Sex,
+)
+from misper.risk.vocab import ASSOCIATE_FLAGS
 from misper.web.forms import GovukFormMixin
 
 
@@ -163,6 +172,12 @@ class PersonForm(GovukFormMixin, forms.Form):
         required=False,
         help_text="What they look like, vehicles, where they are seen",
     )
+    flags = forms.MultipleChoiceField(
+        label="Known to police as (tick all that apply)",
+        choices=[(code, code.replace("_", " ").capitalize()) for code in ASSOCIATE_FLAGS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
 
 
 class AssociateLinkForm(GovukFormMixin, forms.Form):
@@ -246,3 +261,17 @@ class PhotoForm(GovukFormMixin, forms.Form):
         help_text="A JPEG or PNG, smaller than 5 MB",
         error_messages={"required": "Choose a photo to upload"},
     )
+
+
+class PlaceLinkForm(GovukFormMixin, forms.Form):
+    place = forms.TypedChoiceField(
+        label="Place on file", coerce=int, error_messages={"required": "Choose a place"}
+    )
+    kind = forms.ChoiceField(
+        label="What is the place to the child?", choices=LocationKind.choices, initial="frequented"
+    )
+    notes = forms.CharField(label="Notes", max_length=200, required=False)
+
+    def __init__(self, *args: Any, places: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["place"].choices = [("", "Choose a place"), *places]

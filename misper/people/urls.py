@@ -23,4 +23,5 @@ urlpatterns = [
     path("people/new", concern_pages.PersonCreateView.as_view(), name="person-create"),
     path("people/<int:person_id>", concern_pages.PersonDetailView.as_view(), name="person"),
     path("places/new", concern_pages.PlaceCreateView.as_view(), name="place-create"),
+    path("children/<int:child_id>/places/new", concern_pages.PlaceLinkView.as_view(), name="place-link"),
 ]

@@ -128,6 +128,7 @@ WEB: dict[str, Route] = {
     "people/new": web_police(),
     "people/<int:person_id>": web_police(),
     "places/new": web_police(),
+    "children/<int:child_id>/places/new": web_police(),
     # episodes
     "children/<int:child_id>/report": web_police(),
     "episodes/<int:episode_id>": web_signed_in(**CHILD_VISIBLE),
@@ -315,6 +316,7 @@ API: dict[str, Route] = {
     ),
     "POST /api/v1/people": api_signed_in(note="422 before the access check"),
     "GET /api/v1/people/{person_id}": api_police(),
+    "POST /api/v1/people/{person_id}/cawns": api_signed_in(note="422 before the access check"),
     "POST /api/v1/places": api_police(note="an empty body: 403 first for non-police, 422 for police"),
     "GET /api/v1/dashboard/figures": expect(FORBIDDEN, anonymous=UNAUTHORISED, **DASHBOARD),
     "GET /api/v1/feedback/summary": expect(FORBIDDEN, anonymous=UNAUTHORISED, **LEARNING_READ),

@@ -173,3 +173,25 @@ def test_the_concern_choices_are_the_engines_vocabulary():
     from misper.risk.vocab import ASSOCIATE_CONCERNS
 
     assert tuple(Concern.values) == ASSOCIATE_CONCERNS
+
+
+def test_a_notice_from_the_adults_record_is_read_by_the_engine(world, api_as, child):
+    from django.utils import timezone
+
+    from misper.episodes.documents import associates_section
+
+    police = api_as(world.calltaker)
+    person_id = _person(police)
+    unlinked = child_make(world.force, given_name="Unlinked")
+    body = {"child_id": unlinked.pk, "issued_on": timezone.localdate().isoformat()}
+    resp = police.post_json(f"/api/v1/people/{person_id}/cawns", body)
+    assert resp.status_code == 422
+    assert resp.json()["errors"][0]["field"] == "child_id"
+    _link(police, child.pk, person_id, concern="")
+    resp = police.post_json(f"/api/v1/people/{person_id}/cawns", body | {"child_id": child.pk})
+    assert resp.status_code == 201, resp.content
+    assert associates_section(child, timezone.now())[0]["cawn_issued"] is True
+    partner = api_as(world.socialworker).post_json(
+        f"/api/v1/people/{person_id}/cawns", body | {"child_id": child.pk}
+    )
+    assert partner.status_code == 403
