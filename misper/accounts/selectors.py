@@ -1,8 +1,10 @@
-"""Reads for API tokens, with the access rule built in: a user sees their own tokens; an administrator
-also sees the tokens of their own agency's users (to revoke them). Nobody else's."""
+"""Reads for API tokens and an agency's users, with the access rule built in: a user sees their own
+tokens; an administrator also sees the tokens and the accounts of their own agency's users (to revoke a
+token or reset an authenticator). Nobody else's."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -31,3 +33,21 @@ def access_api_token_by_id(user: User, token_id: int) -> ApiToken:
     if token is None:
         raise Http404("No such API token")
     return token
+
+
+ADMINISTRATORS_ONLY = "Only your agency's administrators can manage its users."
+
+
+def visible_agency_users(admin: User) -> QuerySet[User]:
+    """The active users of ``admin``'s agency, by name. Refused (403) to anyone but an administrator."""
+    if not (admin.is_authenticated and admin.role == Role.ADMINISTRATOR and admin.agency_id is not None):
+        raise PermissionDenied(ADMINISTRATORS_ONLY)
+    return User.objects.filter(agency_id=admin.agency_id, is_active=True).order_by("last_name", "first_name")
+
+
+def access_agency_user_by_id(admin: User, user_id: int) -> User:
+    """One user of ``admin``'s agency; 404 for anyone else's."""
+    user = visible_agency_users(admin).filter(pk=user_id).first()
+    if user is None:
+        raise Http404("No such user in your agency")
+    return user

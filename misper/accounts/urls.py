@@ -1,6 +1,6 @@
 from django.urls import path
 
-from misper.accounts import token_views, views
+from misper.accounts import token_views, user_views, views
 
 urlpatterns = [
     path("sign-in/code", views.SecondFactorView.as_view(), name="sign-in-code"),
@@ -10,5 +10,11 @@ urlpatterns = [
         "account/api-tokens/<int:token_id>/revoke",
         token_views.ApiTokenRevokeView.as_view(),
         name="api-token-revoke",
+    ),
+    path("account/users", user_views.AgencyUsersView.as_view(), name="agency-users"),
+    path(
+        "account/users/<int:user_id>/reset-2fa",
+        user_views.SecondFactorResetView.as_view(),
+        name="second-factor-reset",
     ),
 ]

@@ -230,6 +230,7 @@ PARAMS: dict[str, Callable[[MatrixWorld], Any]] = {
     "flag_id": _flag_id,
     "child_id": lambda w: w.child.pk,
     "token_id": lambda w: w.extra["token"].pk,
+    "user_id": lambda w: w.users["call_handler"].pk,
     "episode_id": lambda w: w.episode.pk,
     "action_id": _action_id,
     "assessment_id": _assessment_id,

@@ -86,6 +86,14 @@ WEB: dict[str, Route] = {
     "sign-in/code": expect(SIGN_IN, note="no password step pending: back to step one"),
     "sign-in/enrol": expect(SIGN_IN, note="no password step pending: back to step one"),
     "sign-out": expect(SIGN_IN, method="POST", note="signs out, then shows the sign-in page"),
+    "account/users": expect(FORBIDDEN, anonymous=SIGN_IN, administrator=OK, note="their own agency's users"),
+    "account/users/<int:user_id>/reset-2fa": expect(
+        FORBIDDEN,
+        method="POST",
+        anonymous=SIGN_IN,
+        administrator=OK,
+        note="the call handler, a user of the administrator's own agency",
+    ),
     "account/api-tokens": web_signed_in(note="one's own tokens; an administrator's agency's too"),
     "account/api-tokens/<int:token_id>/revoke": expect(
         NOT_FOUND,

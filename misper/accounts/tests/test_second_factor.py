@@ -197,3 +197,58 @@ def test_a_reset_removes_the_devices_withdraws_old_grants_and_is_logged(world, c
     events = AccessEvent.objects.filter(action="reset-2fa", record_ids=[str(world.supervisor.pk)])
     assert events.count() == 2
     assert "command line" in events.latest("pk").purpose
+
+
+@pytest.fixture
+def admin(world):  # type: ignore[no-untyped-def]
+    from misper.accounts.models import Role
+    from misper.core.factories import user_make
+
+    return user_make(world.force, Role.ADMINISTRATOR, username="force-admin")
+
+
+def test_an_administrator_resets_a_users_authenticator_on_the_page(world, admin):
+    old = _device(world.supervisor)
+    page = Client()
+    page.force_login(admin)
+    listing = page.get("/account/users").content.decode()
+    assert "supervisor" in listing
+    assert "otherofficer" not in listing
+    resp = page.post(f"/account/users/{world.supervisor.pk}/reset-2fa")
+    assert resp.status_code == 302
+    assert not TOTPDevice.objects.filter(pk=old.pk).exists()
+    assert signin.enrolment_allowed(world.supervisor)
+    event = AccessEvent.objects.filter(action="reset-2fa").latest("pk")
+    assert (event.username, event.record_ids) == ("force-admin", [str(world.supervisor.pk)])
+    # The old app's code no longer signs in; the user sets up a new one instead.
+    again = Client()
+    assert _password_step(again, "supervisor")["Location"].startswith("/sign-in/enrol")
+
+
+def test_only_an_administrator_of_the_users_own_agency_resets_it(world, admin):
+    from misper.accounts.models import Role
+    from misper.core.factories import user_make
+
+    device = _device(world.other_force_officer)
+    other_admin = user_make(world.other_force, Role.ADMINISTRATOR, username="other-admin")
+    outsider = Client()
+    outsider.force_login(admin)
+    assert outsider.post(f"/account/users/{world.other_force_officer.pk}/reset-2fa").status_code == 404
+    colleague = Client()
+    colleague.force_login(world.supervisor)
+    assert colleague.post(f"/account/users/{world.calltaker.pk}/reset-2fa").status_code == 403
+    assert colleague.get("/account/users").status_code == 403
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
+    assert not EnrolmentGrant.objects.exists()
+    other = Client()
+    other.force_login(other_admin)
+    assert "supervisor" not in other.get("/account/users").content.decode()
+
+
+def test_an_administrator_cannot_reset_their_own_authenticator(world, admin):
+    """Someone holding an administrator's session must not swap in their own authenticator."""
+    page = Client()
+    page.force_login(admin)
+    assert page.post(f"/account/users/{admin.pk}/reset-2fa").status_code == 403
+    assert TOTPDevice.objects.filter(user=admin, confirmed=True).exists()
+    assert not EnrolmentGrant.objects.filter(user=admin).exists()
