@@ -33,6 +33,8 @@ EVENT = "placement.notice"
 NOT_ALLOWED = "Only the police or a local authority's practitioners can send placement notices."
 CHOOSE_CHILD = "Choose a child, or enter the details of a child new to the area"
 NOT_YOUR_CHILD = "You can only send a notice for a child your authority placed"
+NOT_OUR_CHILD = "You can only send a notice for a child on your own force's records"
+NOT_RECORDED_PLACING = "Name the local authority that placed the child: {name}"
 ENTER_GIVEN = "Enter the child's first name"
 ENTER_FAMILY = "Enter the child's last name"
 ENTER_DOB = "Enter the child's date of birth"
@@ -157,13 +159,34 @@ def normal_postcode(text: str) -> str:
     return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
 
 
+def placeable_children(user: User) -> QuerySet[Child]:
+    """The children ``user`` may place, and so grant a host force, host authority and care provider
+    access to: for the police, children on their own force's records (a host force sees a placed child
+    but does not own it); for a local authority, the children it is the recorded placing authority of.
+    Seeing a child is not enough: a council that sees a child through a return interview referral, or
+    as host authority, did not place it."""
+    visible = visible_children(user)
+    if user.is_police:
+        return visible.filter(force_id=user.agency_id)
+    if not may_send_notice(user):
+        return visible.none()
+    return visible.filter(placing_authority_id=user.agency_id)
+
+
 def _existing_child(user: User, child_id: int) -> Child:
-    child = visible_children(user).filter(pk=child_id).first()
-    if child is None:
-        raise InvalidInput(FieldError("child", CHOOSE_CHILD))
-    if not user.is_police and child.placing_authority_id not in (None, user.agency_id):
-        raise InvalidInput(FieldError("child", NOT_YOUR_CHILD))
-    return Child.objects.select_for_update().get(pk=child.pk)
+    if not placeable_children(user).filter(pk=child_id).exists():
+        message = CHOOSE_CHILD
+        if visible_children(user).filter(pk=child_id).exists():
+            message = NOT_OUR_CHILD if user.is_police else NOT_YOUR_CHILD
+        raise InvalidInput(FieldError("child", message))
+    return Child.objects.select_for_update().get(pk=child_id)
+
+
+def _recorded_placing(child: Child, placing: Agency) -> None:
+    """The police name the placing authority; for a child with one on record it must be that one."""
+    recorded = child.placing_authority
+    if recorded is not None and recorded.pk != placing.pk:
+        raise InvalidInput(FieldError("placing_authority", NOT_RECORDED_PLACING.format(name=recorded.name)))
 
 
 def _new_child(user: User, data: PlacementInput, placing: Agency, host_force: Agency) -> Child:
@@ -215,8 +238,9 @@ def _child_placed(child: Child, notice: PlacementNotice, care_provider: Agency |
 def placement_notice_create(*, data: PlacementInput, acting_user: User) -> PlacementNotice:
     """Record a placement notice and tell the host force and host authority (``placement.notice``).
 
-    Needs a user who ``may_send_notice``; a partner sends notices only as the placing authority (for a
-    child on file, one their authority placed). Refuses bad input with field errors, saving nothing;
+    Needs a user who ``may_send_notice``; for a child on file, one of ``placeable_children`` (the
+    child's recorded placing authority, or the police force that holds the record, naming the recorded
+    placing authority when there is one). Refuses bad input with field errors, saving nothing;
     the child, place, notice, the child's care status and the alerts commit together."""
     if not may_send_notice(acting_user):
         raise PermissionDenied(NOT_ALLOWED)
@@ -238,6 +262,7 @@ def placement_notice_create(*, data: PlacementInput, acting_user: User) -> Place
     with transaction.atomic():
         if data.child_id is not None:
             child = _existing_child(acting_user, data.child_id)
+            _recorded_placing(child, placing)
         else:
             child = _new_child(acting_user, data, placing, host_force)
         notice = PlacementNotice.objects.create(

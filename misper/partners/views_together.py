@@ -132,10 +132,11 @@ class PlacementCreateView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def _children(self, extra_ids: list[int]) -> list[Child]:
-        """The children to choose from: a local authority's placed children, and any named."""
+        """The children to choose from: a local authority's placed children, and any named that the
+        user may place (``placements.placeable_children``)."""
         user = _user(self.request)
-        qs = visible_children(user)
-        mine = [] if user.is_police else list(qs.filter(placing_authority_id=user.agency_id)[:200])
+        qs = placements.placeable_children(user)
+        mine = [] if user.is_police else list(qs[:200])
         named = list(qs.filter(pk__in=extra_ids)) if extra_ids else []
         return list({c.pk: c for c in mine + named}.values())
 
