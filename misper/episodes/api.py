@@ -208,7 +208,7 @@ def get_episode(request: HttpRequest, episode_id: int) -> dict[str, Any]:
         episode = access_episode_by_id(request.user, episode_id)  # type: ignore[arg-type]
         # Partners see the partner projection: no police-only fields (misper.partners.projections).
         hidden = police_only_codes(episode.child_id)
-        view = episode_view_for(request.user, episode_detail(episode), hidden)  # type: ignore[arg-type]
+        view = episode_view_for(request.user, episode_detail(episode), episode.child, hidden)  # type: ignore[arg-type]
         # Logged last in the transaction: the access log's chain lock is held until commit, so taking it
         # before the detail's queries serialised every concurrent case view behind them.
         access_record(

@@ -41,9 +41,22 @@ def _voice_fields(obj: Any) -> tuple[str, str, str, str]:
     return (obj.child_account, obj.child_wishes, obj.push_factors, obj.pull_factors)
 
 
-def latest_voice(child: Child) -> Voice | None:
+def _may_read_account(user: Any, child: Child, obj: Any) -> bool:
+    from misper.partners.field_access import field_view, interview_account_visible
+    from misper.partners.models import ReturnInterview
+
+    if isinstance(obj, ReturnInterview):
+        return interview_account_visible(user, obj)
+    return field_view(user, child).safe_and_well_account
+
+
+def latest_voice(child: Child, user: Any) -> Voice | None:
     """The child's latest words, wishes and concerns: from the newest safe-and-well check or completed
-    return interview that recorded any of them. The caller must already have access to ``child``."""
+    return interview that recorded any of them. The caller must already have access to ``child``.
+
+    The child's own account is shown only to whom it belongs (``partners.field_access``): a safe and
+    well check's to the police of the owning force, a return interview's to the interviewer's agency
+    and the responsible authority. Wishes, push and pull factors are shared findings."""
     from misper.episodes.models import SafeAndWellCheck
     from misper.partners.models import InterviewStatus, ReturnInterview
 
@@ -68,6 +81,8 @@ def latest_voice(child: Child) -> Voice | None:
         return None
     source, obj, on = max(candidates, key=lambda c: c[2])
     account, wishes, push, pull = (s.strip() for s in _voice_fields(obj))
+    if not _may_read_account(user, child, obj):
+        account = ""
     return Voice(source, on, account, wishes, push, pull, pronoun_for(child))
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from misper.accounts.models import User
 from misper.audit.services import access_record
 from misper.core.errors import FieldError, InvalidInput
+from misper.partners.projections import sees_police_only
 from misper.people.models import AbductionWarningNotice, Associate, Child, ChildAssociate
 from misper.people.selectors import access_child_by_id
 
@@ -42,9 +43,13 @@ def _require_police(user: User) -> None:
 
 
 def police_child(user: User, child_id: int) -> Child:
-    """The child for a CAWN page: PermissionDenied for non-police, 404 if not visible."""
+    """The child for a CAWN page: PermissionDenied for non-police, 404 if not visible, or visible only
+    as a host force (CAWNs are the owning force's intelligence: ``field_access``)."""
     _require_police(user)
-    return access_child_by_id(user, child_id)
+    child = access_child_by_id(user, child_id)
+    if not sees_police_only(user, child):
+        raise Http404("No such child")
+    return child
 
 
 def child_cawns(child: Child) -> list[AbductionWarningNotice]:

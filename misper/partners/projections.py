@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from misper.accounts.models import User
+from misper.partners.field_access import Group, field_view, owned_q
 
 # Engine reason codes whose evidence comes from police-only inputs (associates and CAWNs, and being
 # found with an adult of concern, which shares the code). See misper/risk/rules/derived.py.
@@ -67,17 +68,22 @@ PARTNER_REASON_FIELDS = frozenset({"code", "text", "evidence", "source"})
 FLOOR_FROM_POLICE_ONLY = "The grade was raised to a minimum set by information held by the police."
 
 
-def sees_police_only(user: User) -> bool:
-    """True for police roles: they see every field; everyone else sees the partner projection."""
-    return bool(user.is_police)
+def sees_police_only(user: User, child: Any = None) -> bool:
+    """True when ``user`` sees the police-only fields of ``child``'s record: police of the force that
+    holds it (``field_access.MATRIX``). With no child (the risk tool's answer about nobody on file), any
+    police user."""
+    if child is None:
+        return bool(user.is_police)
+    return field_view(user, child).police_intelligence
 
 
 def reasons_for(
-    user: User, reasons: list[dict[str, Any]], hidden: frozenset[str] = frozenset()
+    user: User, reasons: list[dict[str, Any]], child: Any = None, hidden: frozenset[str] = frozenset()
 ) -> list[dict[str, Any]]:
-    """The engine's reasons ``user`` may see: partners get no reason built on police-only inputs (nor on
-    ``hidden`` codes: the child's police-only flags), and only the words of each reason."""
-    if sees_police_only(user):
+    """The engine's reasons ``user`` may see: partners (and a host force) get no reason built on
+    police-only inputs (nor on ``hidden`` codes: the child's police-only flags), and only the words of
+    each reason."""
+    if sees_police_only(user, child):
         return list(reasons)
     withheld = POLICE_ONLY_REASON_CODES | hidden
     return [_partner_reason(r, withheld) for r in reasons if r.get("code") not in withheld]
@@ -94,25 +100,53 @@ def _partner_reason(
 
 
 def assessment_view_for(
-    user: User, assessment: dict[str, Any], hidden: frozenset[str] = frozenset()
+    user: User, assessment: dict[str, Any], child: Any = None, hidden: frozenset[str] = frozenset()
 ) -> dict[str, Any]:
-    if sees_police_only(user):
+    if sees_police_only(user, child):
         return assessment
     shaped = {k: v for k, v in assessment.items() if k in PARTNER_ASSESSMENT_FIELDS}
-    shaped["reasons"] = reasons_for(user, assessment.get("reasons", []), hidden)
+    shaped["reasons"] = reasons_for(user, assessment.get("reasons", []), child, hidden)
     return shaped
 
 
 def episode_view_for(
-    user: User, detail: dict[str, Any], hidden: frozenset[str] = frozenset()
+    user: User, detail: dict[str, Any], child: Any, hidden: frozenset[str] = frozenset()
 ) -> dict[str, Any]:
-    """An episode's detail (``episodes.selectors.episode_detail``) as ``user`` may see it; ``hidden``:
-    reason codes partners must not see for this child (its police-only flags)."""
-    if sees_police_only(user):
+    """An episode's detail (``episodes.selectors.episode_detail``) as ``user`` may see it: everything
+    for the police of the force holding ``child``'s record, the shared projection for anyone else who
+    sees the child (a host force included); ``hidden``: reason codes they must not see for this child
+    (its police-only flags)."""
+    if sees_police_only(user, child):
         return detail
     shaped = {k: v for k, v in detail.items() if k in PARTNER_EPISODE_FIELDS}
-    shaped["assessments"] = [assessment_view_for(user, a, hidden) for a in detail.get("assessments", [])]
+    shaped["assessments"] = [
+        assessment_view_for(user, a, child, hidden) for a in detail.get("assessments", [])
+    ]
     return shaped
+
+
+# --- dashboard figures ------------------------------------------------------------------------------
+# A figure made only of counts and shared fields is ``Group.SHARED``. A figure that shows a restricted
+# field's text (or counts only a restricted field can give) names its group in its module's
+# ``FIELD_GROUPS``; it is shown only to users who see that group, and reads only the records whose
+# restricted fields they see (``owned_records``). The page, API, CSV, XLSX and PDF pack all read figures
+# through ``analytics.figures.dashboard_figures``, which asks ``figure_visible`` first.
+
+
+def figure_visible(user: User, group: Group) -> bool:
+    """May ``user`` see a dashboard figure made of ``group``? Shared figures: anyone who may see the
+    dashboard. Police intelligence: police, over their own force's records only."""
+    if group == Group.SHARED:
+        return True
+    if group == Group.POLICE_INTELLIGENCE:
+        return bool(user.is_police)
+    return False
+
+
+def owned_records(user: User, prefix: str = "") -> Any:
+    """A filter on Child (or a relation via ``prefix``): the records whose police-only fields ``user``
+    sees (their own force's; nothing for a partner)."""
+    return owned_q(user, prefix)
 
 
 # --- list rows: the queue and placement pages and their CSV exports -----------------------------------

@@ -28,6 +28,7 @@ from misper.episodes.forms import ReportForm, indicator_groups, local_now
 from misper.episodes.views import form_errors_from
 from misper.partners import care, interviews, lists, plans, selectors
 from misper.partners.alerts import alert_acknowledge
+from misper.partners.field_access import interview_account_visible
 from misper.partners.forms import CareProfileForm, InterviewForm, NotificationForm, TriggerPlanForm
 from misper.partners.forms_together import ListExportForm
 from misper.partners.models import CareProfile
@@ -214,7 +215,7 @@ class InterviewView(LoginRequiredMixin, View):
             "form": form,
             "can_record": interviewer and ri.status not in interviews.FINISHED,
             "can_invite_feedback": interviewer,
-            "can_read_account": not user.is_police,
+            "can_read_account": interview_account_visible(user, ri),
             "page_title": f"Return interview: {ri.episode.child.full_name}",
         }
         return render(self.request, "partners/interview.html", ctx)

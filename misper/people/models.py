@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db import models
+
+from misper.audit.reveal import child_loaded
 
 
 class Sex(models.TextChoices):
@@ -138,6 +141,14 @@ class Child(models.Model):
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any, *, fetch_mode: Any = None) -> Child:
+        """Every child loaded during a request is noted as revealed by it, so the response's access
+        event is written by construction (``misper.audit.reveal``, ``misper.audit.middleware``)."""
+        child = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        child_loaded(child.pk)
+        return child
 
     @property
     def full_name(self) -> str:

@@ -221,9 +221,11 @@ class ChildProfile:
 
 def child_profile(user: User, child: Child, now: datetime) -> ChildProfile:
     """What a call handler needs to see when a child is reported: flags, the trigger plan, history,
-    where and with whom found before, associates of concern (police only), placement contacts."""
+    where and with whom found before, associates of concern (the owning force's police only:
+    ``partners.field_access``), placement contacts."""
     from misper.episodes.models import Episode, SafeAndWellCheck
     from misper.partners.models import TriggerPlan
+    from misper.partners.projections import sees_police_only
 
     child = Child.objects.select_related(
         "placing_authority", "host_authority", "care_provider", "placement_address", "home_address"
@@ -260,7 +262,7 @@ def child_profile(user: User, child: Child, now: datetime) -> ChildProfile:
     )
     profile.repeat_window_days = limits.repeat_window_days
     profile.repeat = limits.is_repeat(profile.episodes_90d)
-    if user.is_police:
+    if sees_police_only(user, child):
         profile.associates = list(
             ChildAssociate.objects.filter(child=child, of_concern=True).select_related("associate")
         )

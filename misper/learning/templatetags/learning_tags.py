@@ -20,10 +20,12 @@ def last_time_line(pronoun: str, on: Any, source: str) -> str:
     return f"Last time, on {day.day} {day:%B %Y}, {pronoun} said ({source}):"
 
 
-@register.inclusion_tag("learning/_voice.html")
-def child_voice(child: Any, heading_level: str = "h2") -> dict[str, Any]:
-    """The child's latest words, wishes and concerns, or nothing if none are recorded."""
-    voice = latest_voice(child)
+@register.inclusion_tag("learning/_voice.html", takes_context=True)
+def child_voice(context: Any, child: Any, heading_level: str = "h2") -> dict[str, Any]:
+    """The child's latest words, wishes and concerns as the signed-in user may see them (their own
+    account only for whom it belongs to), or nothing if none are recorded."""
+    request = context.get("request")
+    voice = latest_voice(child, getattr(request, "user", None) or context.get("user"))
     return {
         "voice": voice,
         "heading": VOICE_HEADING.format(name=child.preferred_name or child.given_name),

@@ -29,8 +29,8 @@ def _interview(episode, *, status: str, completed_days_ago: float | None, **kw):
     )
 
 
-def test_latest_voice_is_the_safe_and_well_check_when_nothing_newer(found_episode) -> None:  # type: ignore[no-untyped-def]
-    voice = selectors.latest_voice(found_episode.child)
+def test_latest_voice_is_the_safe_and_well_check_when_nothing_newer(found_episode, world) -> None:  # type: ignore[no-untyped-def]
+    voice = selectors.latest_voice(found_episode.child, world.supervisor)
     assert voice is not None
     assert voice.source == "safe-and-well check"
     assert voice.wishes == "I want to stay with my nan."
@@ -38,20 +38,20 @@ def test_latest_voice_is_the_safe_and_well_check_when_nothing_newer(found_episod
     assert voice.pronoun == "she"
 
 
-def test_a_newer_completed_return_interview_wins(found_episode) -> None:  # type: ignore[no-untyped-def]
+def test_a_newer_completed_return_interview_wins(found_episode, world) -> None:  # type: ignore[no-untyped-def]
     _interview(found_episode, status="completed", completed_days_ago=0.5, child_wishes="Move schools.")
-    voice = selectors.latest_voice(found_episode.child)
+    voice = selectors.latest_voice(found_episode.child, world.supervisor)
     assert (voice.source, voice.wishes) == ("return home interview", "Move schools.")
 
 
-def test_an_interview_not_completed_is_not_the_childs_voice_yet(found_episode) -> None:  # type: ignore[no-untyped-def]
+def test_an_interview_not_completed_is_not_the_childs_voice_yet(found_episode, world) -> None:  # type: ignore[no-untyped-def]
     _interview(found_episode, status="accepted", completed_days_ago=None, child_wishes="Draft notes")
-    assert selectors.latest_voice(found_episode.child).source == "safe-and-well check"
+    assert selectors.latest_voice(found_episode.child, world.supervisor).source == "safe-and-well check"
 
 
 def test_no_voice_recorded_is_none_and_pronoun_follows_sex(world) -> None:  # type: ignore[no-untyped-def]
     child = child_make(world.force, sex="unknown")
-    assert selectors.latest_voice(child) is None
+    assert selectors.latest_voice(child, world.supervisor) is None
     assert selectors.pronoun_for(child) == "they"
     child.sex = "male"
     assert selectors.pronoun_for(child) == "he"
