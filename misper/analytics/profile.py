@@ -19,6 +19,7 @@ from misper.accounts.models import Role, User
 from misper.analytics.figures.base import Context, Figure, months_between, since_expression
 from misper.analytics.figures.demand import location_label
 from misper.people.models import AbductionWarningNotice, Associate, Child, ChildAssociate, LocationKind
+from misper.people.selectors import visible_children
 
 PROFILE_ROLES = frozenset(
     {Role.SUPERVISOR, Role.DUTY_INSPECTOR, Role.COORDINATOR, Role.ANALYST, Role.INVESTIGATING_OFFICER}
@@ -231,5 +232,5 @@ NETWORK_COLUMNS = ["Adult", "Flags", "Children linked", "Children (references)",
 def profile_ids(figures: list[Figure], network: Network, ctx: Context) -> list[int]:
     """Ids of the children named on the profile, for the access log."""
     refs = {r[0] for f in figures if f.code == "profile_top_children" for r in f.rows}
-    named = list(Child.objects.filter(force=ctx.user.agency_id, ref__in=refs).values_list("pk", flat=True))
+    named = list(visible_children(ctx.user).filter(ref__in=refs).values_list("pk", flat=True))
     return sorted(set(named) | set(network.child_ids))

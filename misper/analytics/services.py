@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from misper.accounts.models import Role, User
 from misper.analytics import profile
-from misper.analytics.figures import REGISTRY, Context, Figure, dashboard_figures
+from misper.analytics.figures import Context, Figure, dashboard_figures, figure_codes_for
 from misper.analytics.filters import Filters
 from misper.audit.services import access_record
 from misper.core.errors import FieldError, InvalidInput
@@ -59,7 +59,8 @@ def dashboard_read(
     """The dashboard's figures for ``user`` (403 if their role may not see it; 422 naming ``figure`` if a
     code is unknown), logged as one access event in the same transaction as the reads."""
     dashboard_check(user)
-    unknown = [c for c in codes or [] if c not in REGISTRY]
+    # A figure the user may not see is, to them, no figure at all (projections.figure_visible).
+    unknown = [c for c in codes or [] if c not in figure_codes_for(user)]
     if unknown:
         raise InvalidInput(FieldError("figure", f"{UNKNOWN_FIGURE}: {', '.join(unknown)}"))
     with transaction.atomic():

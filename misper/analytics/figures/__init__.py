@@ -17,6 +17,8 @@ from misper.accounts.models import User
 from misper.analytics.figures import definitions, demand, now, outcomes, response, volume
 from misper.analytics.figures.base import SEGMENT_LABELS, Context, Figure
 from misper.analytics.filters import Filters
+from misper.partners.field_access import Group
+from misper.partners.projections import figure_visible
 
 FigureFunction = Callable[[Context], Figure]
 
@@ -24,6 +26,12 @@ REGISTRY: dict[str, FigureFunction] = {
     fn.__name__: fn
     for module in (now, volume, response, outcomes, demand, definitions)
     for fn in module.FIGURES
+}
+# Each figure's field group (``misper.partners.field_access.Group``): shared unless its module says.
+FIELD_GROUPS: dict[str, Group] = {
+    code: getattr(module, "FIELD_GROUPS", {}).get(code, Group.SHARED)
+    for module in (now, volume, response, outcomes, demand, definitions)
+    for code in (fn.__name__ for fn in module.FIGURES)
 }
 SECTIONS = [
     now.SECTION,
@@ -38,11 +46,28 @@ SECTIONS = [
 def dashboard_figures(
     user: User, filters: Filters, *, now: datetime | None = None, codes: list[str] | None = None
 ) -> list[Figure]:
-    """The figures named in ``codes`` (all, in dashboard order, when None) for what ``user`` may see.
+    """The figures named in ``codes`` (all, in dashboard order, when None) for what ``user`` may see:
+    figures of a field group the user may not see (``projections.figure_visible``) are left out, on
+    every surface (page, API, CSV, XLSX, PDF pack).
 
     Needs codes from ``REGISTRY`` (an unknown code raises KeyError; callers check first)."""
     ctx = Context(user=user, filters=filters, now=now or timezone.now())
-    return [REGISTRY[code](ctx) for code in (codes or list(REGISTRY))]
+    wanted = codes or list(REGISTRY)
+    return [REGISTRY[code](ctx) for code in wanted if figure_visible(user, FIELD_GROUPS[code])]
 
 
-__all__ = ["REGISTRY", "SECTIONS", "SEGMENT_LABELS", "Context", "Figure", "dashboard_figures"]
+def figure_codes_for(user: User) -> list[str]:
+    """The codes of the figures ``user`` may see, in dashboard order."""
+    return [code for code in REGISTRY if figure_visible(user, FIELD_GROUPS[code])]
+
+
+__all__ = [
+    "FIELD_GROUPS",
+    "REGISTRY",
+    "SECTIONS",
+    "SEGMENT_LABELS",
+    "Context",
+    "Figure",
+    "dashboard_figures",
+    "figure_codes_for",
+]

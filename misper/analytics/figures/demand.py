@@ -22,6 +22,7 @@ from misper.analytics.figures.base import (
     labelled,
 )
 from misper.analytics.models import EpisodeFact
+from misper.audit.reveal import children_revealed
 from misper.episodes.models import Risk
 from misper.people.models import LocationKind
 
@@ -96,6 +97,7 @@ def demand_top_people(ctx: Context) -> Figure:
         .order_by("-n", "child__ref")[:TOP]
     )
     total = qs.count()
+    children_revealed(r["child_id"] for r in top)  # references name children: the request logs them
     rows = [
         [
             r["child__ref"],

@@ -17,6 +17,8 @@ from misper.analytics.figures.base import (
     segmented_rows,
 )
 from misper.episodes.models import ApprovalStatus, RiskAssessment
+from misper.partners.field_access import Group
+from misper.partners.projections import owned_records
 
 SECTION = "Response quality"
 NOT_RECORDED = "No reason recorded"
@@ -117,9 +119,12 @@ def response_safe_and_well_reasons(ctx: Context) -> Figure:
 
 def response_under_graded_rationales(ctx: Context) -> Figure:
     """Gradings below the engine's recommendation in the period, by the operator's rationale (top 10),
-    with what supervisors decided."""
+    with what supervisors decided. Rationales are police intelligence (``FIELD_GROUPS``): only the
+    user's own force's gradings are read, and the figure is not shown to anyone else."""
     facts = ctx.facts_in_period()
-    qs = RiskAssessment.objects.filter(episode__in=facts.values("pk"), under_graded=True)
+    qs = RiskAssessment.objects.filter(
+        owned_records(ctx.user, "episode__child__"), episode__in=facts.values("pk"), under_graded=True
+    )
     child = Q(episode__in=facts.filter(age_group="child").values("pk"))
     rows = (
         qs.order_by()
@@ -163,6 +168,9 @@ def response_under_graded_rationales(ctx: Context) -> Figure:
         chart="table",
     )
 
+
+# Figures showing a restricted field (misper.partners.projections.figure_visible); the rest are shared.
+FIELD_GROUPS = {"response_under_graded_rationales": Group.POLICE_INTELLIGENCE}
 
 FIGURES = (
     response_first_review,
