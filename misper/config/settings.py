@@ -217,7 +217,7 @@ INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
 # agency, and sessions signed in without the second factor their user needs.
 MIDDLEWARE += [
     "misper.web.middleware.SessionPolicyMiddleware",
-    "misper.audit.middleware.CasePageAccessLogMiddleware",
+    "misper.audit.middleware.RevealedChildrenAccessLogMiddleware",
 ]
 MISPER_SESSION_IDLE_SECONDS = int(os.environ.get("MISPER_SESSION_IDLE_SECONDS", str(30 * 60)))
 MISPER_SIGNIN_MAX_FAILURES = 5  # per username; then locked for MISPER_SIGNIN_LOCK_MINUTES

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q, QuerySet
 
 from misper.accounts.models import Agency, Role, User
+from misper.audit.reveal import children_revealed
 from misper.partners.models import (
     Alert,
     AlertChannel,
@@ -38,9 +39,12 @@ def visible_alerts(user: User) -> QuerySet[Alert]:
 
 
 def alert_inbox(user: User, *, limit: int, offset: int) -> tuple[int, list[Alert]]:
-    """The user's inbox, newest first, and how many alerts it holds."""
+    """The user's inbox, newest first, and how many alerts it holds. The alerts name children (by
+    reference): the request logs them (``audit.reveal``)."""
     qs = visible_alerts(user).order_by("-created_at", "-pk")
-    return qs.count(), list(qs[offset : offset + limit])
+    alerts = list(qs[offset : offset + limit])
+    children_revealed(a.child_id for a in alerts if a.child_id)
+    return qs.count(), alerts
 
 
 # --- what an agency is to a child --------------------------------------------------------------------
