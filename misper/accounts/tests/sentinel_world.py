@@ -219,11 +219,11 @@ def sentinel_world_build() -> SentinelWorld:
         care_provider=a["home"],
     )  # fmt: skip
     closed = _report(users["call_handler"], child)
-    opened = _report(users["call_handler"], child)
     w = SentinelWorld(force=a["force"], la=a["placing"], users=users, child=child, episode=closed,
-                      extra={"agencies": a}, open_episode=opened)  # fmt: skip
+                      extra={"agencies": a})  # fmt: skip
     _intelligence(w, closed)
-    _found_and_checked(w, closed)
+    _found_and_checked(w, closed)  # closed first: a child has one open episode at a time
+    w.open_episode = _report(users["call_handler"], child)
     _placed(w)
     w.crawlers = _crawlers(a, users)
     w.users["partner_practitioner"] = w.crawlers["placing authority"][0]
