@@ -229,19 +229,20 @@ PARTNER_FLAG_FIELDS = frozenset(
 )
 
 
-def flag_view_for(user: User, flag: dict[str, Any]) -> dict[str, Any] | None:
-    """A flag as ``user`` may see it; None for a police-only flag and a partner."""
-    if sees_police_only(user):
+def flag_view_for(user: User, flag: dict[str, Any], child: Any = None) -> dict[str, Any] | None:
+    """A flag as ``user`` may see it; None for a police-only flag and anyone but the owning force."""
+    if sees_police_only(user, child):
         return flag
     if flag.get("police_only"):
         return None
     return {k: v for k, v in flag.items() if k in PARTNER_FLAG_FIELDS}
 
 
-def child_view_for(user: User, detail: dict[str, Any]) -> dict[str, Any]:
-    """A child's detail as ``user`` may see it (partners: no associates, places or police-only flags)."""
-    flags = [f for f in (flag_view_for(user, f) for f in detail.get("flags", [])) if f is not None]
-    if sees_police_only(user):
+def child_view_for(user: User, detail: dict[str, Any], child: Any = None) -> dict[str, Any]:
+    """A child's detail as ``user`` may see it (partners and a host force: no associates, places or
+    police-only flags)."""
+    flags = [f for f in (flag_view_for(user, f, child) for f in detail.get("flags", [])) if f is not None]
+    if sees_police_only(user, child):
         return {**detail, "flags": flags}
     shaped = {k: v for k, v in detail.items() if k in PARTNER_CHILD_FIELDS}
     shaped["flags"] = flags

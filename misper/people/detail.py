@@ -79,4 +79,4 @@ def child_detail(user: User, child: Child) -> dict[str, Any]:
             for p in child.places.select_related("location").order_by("kind")
         ],
     }
-    return child_view_for(user, detail)
+    return child_view_for(user, detail, child)

@@ -14,7 +14,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from misper.accounts.models import User
 from misper.audit.history import history_record, history_save
 from misper.audit.services import access_record
 from misper.core.errors import ConflictError, FieldError, InvalidInput
+from misper.partners.field_access import owned_q
 from misper.people.models import Child, VulnerabilityFlag
 from misper.people.selectors import access_child_by_id, child_access_q
 from misper.risk import VULNERABILITIES
@@ -36,9 +37,10 @@ MAX_TEXT = 2000
 
 
 def visible_flags(user: User) -> QuerySet[VulnerabilityFlag]:
-    """Flags on children ``user`` may see; partners never see police-only flags."""
+    """Flags on children ``user`` may see; police-only flags only on their own force's children
+    (``partners.field_access``: not for partners, nor for a host force)."""
     flags = VulnerabilityFlag.objects.filter(child_access_q(user, prefix="child__"))
-    return flags if user.is_police else flags.filter(police_only=False)
+    return flags.filter(Q(police_only=False) | owned_q(user, "child__"))
 
 
 def access_flag_by_id(user: User, flag_id: int) -> VulnerabilityFlag:

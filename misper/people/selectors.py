@@ -242,7 +242,7 @@ def child_profile(user: User, child: Child, now: datetime) -> ChildProfile:
         child=child,
         flags=[
             f
-            for f in child.flags.filter(**({} if user.is_police else {"police_only": False}))
+            for f in child.flags.filter(**({} if sees_police_only(user, child) else {"police_only": False}))
             .select_related("source_agency")
             .order_by("code")
             if f.is_current(now.date())

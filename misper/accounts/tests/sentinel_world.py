@@ -21,7 +21,14 @@ from misper.accounts.tests.matrix_world import MatrixWorld, _report
 from misper.core.factories import agency_make, child_make, user_make
 from misper.episodes.models import Action, Episode, Review, RiskAssessment, SafeAndWellCheck
 from misper.partners.models import CareProfile, PlacementNotice, ReturnInterview, TriggerPlan
-from misper.people.models import AbductionWarningNotice, Associate, ChildAssociate, Location, LocationKind
+from misper.people.models import (
+    AbductionWarningNotice,
+    Associate,
+    ChildAssociate,
+    Location,
+    LocationKind,
+    VulnerabilityFlag,
+)
 
 CHILD_GIVEN = "Quillon"
 CHILD_FAMILY = "Zephyrworth"
@@ -46,6 +53,7 @@ SENTINELS: dict[str, str] = {
     "review.notes": "SENTINEL_PI_REVIEW_NOTES",
     "action.title": "SENTINEL_PI_ACTION_TITLE",
     "action.outcome": "SENTINEL_PI_ACTION_OUTCOME",
+    "police_only_flag.source": "SENTINEL_PI_FLAG_SOURCE",
     # the police's safe and well check
     "safe_and_well.child_account": "SENTINEL_SW_CHILD_ACCOUNT",
     "safe_and_well.harm_details": "SENTINEL_SW_HARM_DETAILS",
@@ -139,6 +147,10 @@ def _intelligence(w: SentinelWorld, closed: Episode) -> None:
     ChildAssociate.objects.create(
         child=w.child, associate=adult, of_concern=True, notes=s["child_associate.notes"]
     )
+    VulnerabilityFlag.objects.create(
+        child=w.child, code="cce_risk", police_only=True, noted_on=timezone.localdate(),
+        source=s["police_only_flag.source"], notes=s["police_only_flag.source"],
+    )  # fmt: skip
     AbductionWarningNotice.objects.create(
         associate=adult, child=w.child, issued_on=timezone.localdate(), follow_up=s["cawn.follow_up"]
     )
