@@ -252,3 +252,15 @@ def test_an_administrator_cannot_reset_their_own_authenticator(world, admin):
     assert page.post(f"/account/users/{admin.pk}/reset-2fa").status_code == 403
     assert TOTPDevice.objects.filter(user=admin, confirmed=True).exists()
     assert not EnrolmentGrant.objects.filter(user=admin).exists()
+
+
+def test_a_reset_ends_the_sessions_signed_in_with_the_old_authenticator(world, client):
+    """Whoever signed in with the lost phone is signed out on their next request."""
+    device = _device(world.supervisor)
+    _password_step(client, "supervisor")
+    client.post("/sign-in/code", {"code": _code(device.bin_key)})
+    assert _signed_in(client)
+    second_factor_reset(user=world.supervisor, acting_user=None, granted_by="test")
+    resp = client.get("/")
+    assert resp.status_code == 302
+    assert resp["Location"].startswith("/sign-in")
