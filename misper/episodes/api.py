@@ -15,6 +15,7 @@ from misper.audit.services import access_record
 from misper.core.api_schemas import Page, Strict
 from misper.core.http import IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_MAX, json_body
 from misper.episodes import services
+from misper.episodes.confirmations import suggestion_confirm
 from misper.episodes.models import Episode
 from misper.episodes.schemas import AssessmentOut, assessment_out
 from misper.episodes.selectors import access_episode_by_id, episode_detail, episode_list
@@ -240,6 +241,28 @@ def grade_episode(request: HttpRequest, episode_id: int, body: GradingIn) -> Sta
     return Status(
         202 if outcome.pending_approval else 200,
         GradingOut(status=status, assessment=assessment_out(outcome.assessment), language=language),
+    )
+
+
+class SignConfirmIn(Strict):
+    code: str = Field(..., max_length=40, description="The code of a suggestion in the latest assessment")
+    version: int | None = None
+
+
+@router.post("/{episode_id}/suggestions/confirm", response={200: GradingOut, 202: GradingOut})
+def confirm_sign(request: HttpRequest, episode_id: int, body: SignConfirmIn) -> Status[GradingOut]:
+    """Confirm a sign the engine read in the circumstances: it becomes an indicator (or a flag on the
+    child) and the engine grades again; the new grading is recorded as the confirming officer's."""
+    outcome = suggestion_confirm(
+        episode_id=episode_id,
+        code=body.code,
+        acting_user=request.user,  # type: ignore[arg-type]
+        expected_version=body.version,
+    )
+    status = "pending_approval" if outcome.pending_approval else "applied"
+    return Status(
+        202 if outcome.pending_approval else 200,
+        GradingOut(status=status, assessment=assessment_out(outcome.assessment)),
     )
 
 

@@ -1,11 +1,16 @@
 from django.urls import path
 
-from misper.episodes import action_views, views
+from misper.episodes import action_views, confirmations, views
 
 urlpatterns = [
     path("children/<int:child_id>/report", views.EpisodeReportView.as_view(), name="episode-report"),
     path("episodes/<int:episode_id>", views.EpisodeDetailView.as_view(), name="episode"),
     path("episodes/<int:episode_id>/grade", views.EpisodeGradeView.as_view(), name="episode-grade"),
+    path(
+        "episodes/<int:episode_id>/suggestions/confirm",
+        confirmations.SuggestionConfirmView.as_view(),
+        name="suggestion-confirm",
+    ),
     path("episodes/<int:episode_id>/review", views.EpisodeReviewView.as_view(), name="episode-review"),
     path("episodes/<int:episode_id>/handover", views.EpisodeHandoverView.as_view(), name="episode-handover"),
     path("episodes/<int:episode_id>/found", views.EpisodeFoundView.as_view(), name="episode-found"),

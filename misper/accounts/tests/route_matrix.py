@@ -133,6 +133,7 @@ WEB: dict[str, Route] = {
         **CHILD_VISIBLE, note="the form; saving checks who raised it"
     ),
     "children/<int:child_id>/associates/new": web_police(),
+    "episodes/<int:episode_id>/suggestions/confirm": web_police(method="POST"),
     "people/new": web_police(),
     "people/<int:person_id>": web_police(),
     "places/new": web_police(),
@@ -276,6 +277,9 @@ API: dict[str, Route] = {
     # An empty body fails validation (422) before the access rule is reached, so these show "ok" for all.
     "POST /api/v1/episodes/{episode_id}/grading": api_signed_in(note="422 before the access check"),
     "POST /api/v1/episodes/{episode_id}/found": api_signed_in(note="422 before the access check"),
+    "POST /api/v1/episodes/{episode_id}/suggestions/confirm": api_signed_in(
+        note="422 before the access check"
+    ),
     "POST /api/v1/episodes/{episode_id}/safe-and-well": api_police(),
     "POST /api/v1/episodes/{episode_id}/close": api_police(),
     # Actions: an empty body fails validation (422) before the police check.
