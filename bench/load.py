@@ -240,6 +240,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     args.workers = args.workers or max(1, len(os.sched_getaffinity(0)))  # as misper serve decides
     env = {**os.environ, "MISPER_ENV": "demo"}
+    # The database is rebuilt: its access log gets its own checkpoint file, not the checkout's var/ one.
+    env["MISPER_AUDIT_CHECKPOINTS"] = f"file:{tempfile.mkdtemp()}/audit-checkpoints.log"
     if args.database_url == "sqlite":
         env["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/load.sqlite3"
         _manage(env, "migrate", "--no-input", "-v0")

@@ -48,6 +48,10 @@ class BackupLog:
     unsealed: int
 
     @property
+    def log_id(self) -> str:
+        return self.sealed[0].hash if self.sealed and self.sealed[0].seq == 1 else ""
+
+    @property
     def head(self) -> tuple[int, str]:
         return (self.sealed[-1].seq or 0, self.sealed[-1].hash) if self.sealed else (0, GENESIS)
 
@@ -141,7 +145,7 @@ def _log_problems(manifest: Manifest, log: BackupLog) -> list[str]:
 def _check_log(check: BackupCheck, log: BackupLog, keys: KeyRing, checkpoints: Path | None) -> None:
     head_seq = log.head[0]
     try:
-        cp, highest = checkpoint_at_or_before(head_seq, checkpoints)
+        cp, highest = checkpoint_at_or_before(head_seq, log.log_id, checkpoints)
     except CheckpointError as exc:
         check.problems.append(str(exc))
         return

@@ -52,10 +52,13 @@ class Checkpoint:
     kcv: str = ""
     mac: str = ""
     reason: str = ""  # set when a restore restarted the log from an earlier event
+    log: str = ""  # which access log: the link of its event 1 (a rebuilt database starts another)
 
     def body(self) -> bytes:
         body = f"misper-checkpoint|{self.seq}|{self.hash}|{self.at}|{self.key_id}|{self.kcv}"
-        return (body + (f"|{self.reason}" if self.reason else "")).encode()
+        return (
+            body + (f"|{self.reason}" if self.reason else "") + (f"|log={self.log}" if self.log else "")
+        ).encode()
 
 
 def canonical_at(at: datetime) -> str:
@@ -77,7 +80,9 @@ def link(row: EventRow, prev: str, secret: bytes) -> str:
 
 
 def checkpoint_sign(cp: Checkpoint, secret: bytes) -> Checkpoint:
-    unsigned = Checkpoint(cp.seq, cp.hash, cp.at, cp.key_id, key_check_value(secret), reason=cp.reason)
+    unsigned = Checkpoint(
+        cp.seq, cp.hash, cp.at, cp.key_id, key_check_value(secret), reason=cp.reason, log=cp.log
+    )
     return Checkpoint(**{**unsigned.__dict__, "mac": mac(secret, unsigned.body())})
 
 

@@ -10,7 +10,9 @@ when it stops. ``MISPER_AUDIT_CHECKPOINTS`` says where:
 - ``syslog`` (the local ``/dev/log``) or ``syslog:<host>:<port>`` (UDP): for a central log store with
   retention. Verification then reads a copy of that log: ``misper audit verify --checkpoints FILE``.
 
-Only the newest line is needed to verify; the whole file is a history of where the chain stood.
+Each line names its access log (``log``: the link of the log's event 1), so a database that is rebuilt
+starts a new series in the same file. Verification needs only the newest line of the database's own log;
+the whole file is a history of where the chain stood.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import json
 import logging
 import logging.handlers
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
@@ -67,51 +70,52 @@ def checkpoint_write(cp: Checkpoint) -> None:
     raise CheckpointError(f"MISPER_AUDIT_CHECKPOINTS must be 'file:<path>' or 'syslog…', not '{kind}'.")
 
 
-def _last_line(path: Path) -> str:
-    """The last line holding a checkpoint, read backwards from the end (the file only grows)."""
+def _lines_backwards(path: Path) -> Iterator[str]:
+    """The lines holding a checkpoint, newest first, read from the end (the file only grows)."""
     with path.open("rb") as f:
         f.seek(0, os.SEEK_END)
-        end = f.tell()
-        block = b""
+        end, tail = f.tell(), b""
         while end > 0:
             start = max(0, end - 65536)
             f.seek(start)
-            block = f.read(end - start) + block
-            end = start
-            for raw in reversed(block.splitlines()):
+            lines = (f.read(end - start) + tail).split(b"\n")
+            tail, end = (lines.pop(0) if start > 0 else b""), start
+            for raw in reversed(lines):
                 if MARKER.encode() in raw:
-                    return raw.decode(errors="replace")
-    return ""
+                    yield raw.decode(errors="replace")
 
 
-def checkpoint_newest(path: Path | None = None) -> Checkpoint | None:
-    """The newest checkpoint in ``path`` (default: the configured file), or None if there is none yet."""
+def checkpoint_newest(path: Path | None = None, *, log: str | None = None) -> Checkpoint | None:
+    """The newest checkpoint in ``path`` (default: the configured file) — of access log ``log`` if given —
+    or None if there is none."""
     path = path or checkpoint_file()
     if path is None:
         raise CheckpointError("Checkpoints go to syslog: give a copy of that log with --checkpoints FILE.")
     if not path.exists():
         return None
     try:
-        line = _last_line(path)
+        for n, line in enumerate(_lines_backwards(path)):
+            where = "The last line" if n == 0 else "A line"
+            cp = _parse(line, f"{where} of the checkpoint file {path} is damaged.")
+            if log is None or cp.log == log:
+                return cp
     except OSError as exc:
         raise CheckpointError(f"The checkpoint file {path} cannot be read ({exc.strerror}).") from exc
-    if not line:
-        return None
-    return _parse(line, f"The last line of the checkpoint file {path} is damaged.")
+    return None
 
 
 def _parse(line: str, damaged: str) -> Checkpoint:
     try:
         data = json.loads(line.split(MARKER, 1)[1])
         fields = {k: data[k] for k in ("seq", "hash", "at", "key_id", "kcv", "mac")}
-        return Checkpoint(**fields, reason=str(data.get("reason", "")))
+        return Checkpoint(**fields, reason=str(data.get("reason", "")), log=str(data.get("log", "")))
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         raise CheckpointError(damaged) from exc
 
 
-def checkpoint_at_or_before(seq: int, path: Path | None = None) -> tuple[Checkpoint | None, int]:
-    """The newest checkpoint at or before event ``seq`` (for checking a backup), and the highest ``seq``
-    any checkpoint records. Reads the whole file: only a restore needs this."""
+def checkpoint_at_or_before(seq: int, log: str, path: Path | None = None) -> tuple[Checkpoint | None, int]:
+    """The newest checkpoint of access log ``log`` at or before event ``seq`` (for checking a backup), and
+    the highest ``seq`` any of its checkpoints records. Reads the whole file: only a restore needs this."""
     path = path or checkpoint_file()
     if path is None or not path.exists():
         return None, 0
@@ -122,6 +126,8 @@ def checkpoint_at_or_before(seq: int, path: Path | None = None) -> tuple[Checkpo
             if MARKER not in line:
                 continue
             cp = _parse(line, f"Line {n} of the checkpoint file {path} is damaged.")
+            if cp.log != log:
+                continue
             highest = max(highest, cp.seq)
             if cp.seq <= seq:
                 best = cp  # lines are in time order: a later one wins (a restore may repeat a seq)

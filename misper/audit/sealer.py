@@ -35,7 +35,6 @@ from misper.audit.models import AccessEvent
 
 logger = logging.getLogger(__name__)
 BATCH = 500
-SEAL_FIELDS = ["seq", "key_id", "prev_hash", "hash", "sealed_at"]
 _SEALER_LOCK_KEY = 0x6D697373  # "miss": held by a sealer for one batch; requests never take it
 
 
@@ -63,16 +62,34 @@ class ChainBrokenError(Exception):
     """The log in the database no longer reaches its newest checkpoint: sealing stops until someone looks."""
 
 
+def log_id() -> str:
+    """Which access log this database holds: the link of its event 1 (empty before anything is sealed)."""
+    return AccessEvent.objects.filter(seq=1).values_list("hash", flat=True).first() or ""
+
+
+NEW_LOG_REFUSED = (
+    "The checkpoints record an access log up to event {seq} ({at}), but this database's access log is "
+    "empty: it was emptied, or the database was replaced. misper will not start a new access log over it. "
+    "If the database was rebuilt on purpose, move the checkpoint file aside and start the sealer again."
+)
+
+
 def anchor_check(head: tuple[int, str]) -> None:
-    """Refuse to extend or anchor a chain that no longer matches the newest checkpoint.
+    """Refuse to extend or anchor a chain that no longer matches its newest checkpoint.
 
     Without this, removing the last events and waiting for the next checkpoint would hide the removal:
-    the sealer would anchor the shortened chain. Raises ``ChainBrokenError``; the board's unsealed-events
-    warning and ``misper audit verify`` then tell people."""
+    the sealer would anchor the shortened chain. Likewise, in production, emptying the whole log and
+    letting a new one start. Raises ``ChainBrokenError``; the board's unsealed-events warning and
+    ``misper audit verify`` then tell people. (Demo mode lets a rebuilt database start a new log.)"""
     if checkpoint_file() is None:
         return  # syslog: the sink cannot be read back here; verify reads a copy of it
     try:
-        cp = checkpoint_newest()
+        if head[0] == 0:
+            newest = checkpoint_newest()
+            if newest is not None and newest.seq > 0 and not settings.DEMO_MODE:
+                raise ChainBrokenError(NEW_LOG_REFUSED.format(seq=newest.seq, at=newest.at))
+            return
+        cp = checkpoint_newest(log=log_id())
     except CheckpointError as exc:
         raise ChainBrokenError(str(exc)) from exc
     if cp is None or cp.seq == 0:
@@ -106,8 +123,35 @@ def seal_batch(*, keys: KeyRing | None = None, limit: int = BATCH) -> int:
         head = chain_head()
         anchor_check(head)
         seal_events(events, head=head, keys=keys, now=timezone.now())
-        AccessEvent.objects.bulk_update(events, SEAL_FIELDS, batch_size=limit)
+        _write_seals(events)
     return len(events)
+
+
+def _write_seals(events: list[AccessEvent]) -> None:
+    """Write the seal fields of ``events`` in one statement (Django's ``bulk_update`` builds a CASE per
+    column that PostgreSQL evaluates row by row: 20 times slower at 500 rows)."""
+    rows = [(e.pk, e.seq, e.key_id, e.prev_hash, e.hash, e.sealed_at) for e in events]
+    table = AccessEvent._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.executemany(
+                f"UPDATE {table} SET seq = %s, key_id = %s, prev_hash = %s, hash = %s, sealed_at = %s WHERE id = %s",  # noqa: S608 (the model's own table name)
+                [(*r[1:], r[0]) for r in rows],
+            )
+            return
+        values = ", ".join(
+            ["(%s::bigint, %s::bigint, %s::text, %s::text, %s::text, %s::timestamptz)"] * len(rows)
+        )
+        cursor.execute(
+            f"UPDATE {table} AS e SET seq = v.seq, key_id = v.key_id, prev_hash = v.prev_hash, hash = v.hash, "  # noqa: S608 (the model's own table name; values are parameters)
+            f"sealed_at = v.sealed_at FROM (VALUES {values}) AS v(id, seq, key_id, prev_hash, hash, sealed_at) "
+            "WHERE e.id = v.id AND e.seq IS NULL",
+            [x for r in rows for x in r],
+        )
+        if cursor.rowcount != len(rows):
+            raise ChainBrokenError(
+                f"{len(rows) - cursor.rowcount} events of the batch were sealed by someone else."
+            )
 
 
 def checkpoint_now(*, keys: KeyRing | None = None, reason: str = "") -> Checkpoint | None:
@@ -120,9 +164,8 @@ def checkpoint_now(*, keys: KeyRing | None = None, reason: str = "") -> Checkpoi
         anchor_check((seq, head_hash))
     key_id = AccessEvent.objects.filter(seq=seq).values_list("key_id", flat=True).first() or keys.current_id
     secret = keys.secret(key_id) or keys.current
-    cp = checkpoint_sign(
-        Checkpoint(seq, head_hash, canonical_at(timezone.now()), key_id, reason=reason), secret
-    )
+    at = canonical_at(timezone.now())
+    cp = checkpoint_sign(Checkpoint(seq, head_hash, at, key_id, reason=reason, log=log_id()), secret)
     checkpoint_write(cp)
     return cp
 

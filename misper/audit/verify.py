@@ -18,7 +18,7 @@ from misper.audit.chain import ChainReport, Checkpoint, chain_check
 from misper.audit.checkpoints import CheckpointError, checkpoint_file, checkpoint_newest
 from misper.audit.keys import AuditKeyError, load_keys
 from misper.audit.models import AccessEvent
-from misper.audit.sealer import row_of
+from misper.audit.sealer import log_id, row_of
 
 
 def unsealed_overdue(now: datetime | None = None) -> tuple[int, datetime | None]:
@@ -41,12 +41,27 @@ def unsealed_alarm() -> str:
     return UNSEALED_ALARM.format(n=n, seconds=settings.MISPER_AUDIT_UNSEALED_ALARM_SECONDS) if n else ""
 
 
-def _checkpoint(report: ChainReport, path: Path | None) -> Checkpoint | None:
+def _checkpoints(report: ChainReport, path: Path | None) -> tuple[Checkpoint | None, Checkpoint | None]:
+    """The newest checkpoint of this database's access log, and the newest of any log."""
     try:
-        return checkpoint_newest(path)
+        log = log_id()
+        return (checkpoint_newest(path, log=log) if log else None), checkpoint_newest(path)
     except CheckpointError as exc:
         report.problems.append(str(exc))
-        return None
+        return None, None
+
+
+def _log_replaced(report: ChainReport, newest: Checkpoint | None) -> None:
+    if newest is None or newest.seq == 0:
+        return
+    said = (
+        f"The newest checkpoint ({newest.at}) records another access log, up to event {newest.seq}: this "
+        "database's access log was emptied or replaced."
+    )
+    if settings.DEMO_MODE:
+        report.notes.append(said + " (In demo mode a rebuilt database does this too.)")
+    else:
+        report.problems.append(said)
 
 
 def audit_verify(*, checkpoints: Path | None = None, now: datetime | None = None) -> ChainReport:
@@ -56,11 +71,14 @@ def audit_verify(*, checkpoints: Path | None = None, now: datetime | None = None
     except AuditKeyError as exc:
         return ChainReport(problems=[str(exc)])
     pre = ChainReport()
-    cp = _checkpoint(pre, checkpoints)
+    cp, newest = _checkpoints(pre, checkpoints)
     sealed = AccessEvent.objects.filter(seq__isnull=False).order_by("seq")
     report = chain_check((row_of(e) for e in sealed.iterator(chunk_size=2000)), keys=keys, checkpoint=cp)
     report.problems[:0] = pre.problems
-    if cp is None and report.sealed and not pre.problems:
+    report.notes[:0] = pre.notes
+    if cp is None and newest is not None and newest.log != log_id():
+        _log_replaced(report, newest)
+    elif cp is None and report.sealed and not pre.problems:
         where = checkpoints or checkpoint_file()
         report.problems.append(
             f"No checkpoint found ({where}): the end of the access log cannot be checked. "

@@ -71,20 +71,20 @@ pg_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs co
 def test_a_sealer_killed_mid_batch_and_a_second_sealer_seal_every_event_exactly_once(monkeypatch):
     ids = _unsealed(1200)
     mid_batch, resume, victim = threading.Event(), threading.Event(), {}
-    real_bulk_update = AccessEvent.objects.bulk_update
+    real_write = sealer._write_seals
 
-    def half_then_stall(events, fields, batch_size=None):  # type: ignore[no-untyped-def]
+    def half_then_stall(events):  # type: ignore[no-untyped-def]
         if threading.current_thread().name != "doomed":
-            return real_bulk_update(events, fields, batch_size=batch_size)
-        real_bulk_update(events[: len(events) // 2], fields)
+            return real_write(events)
+        real_write(events[: len(events) // 2])
         with connection.cursor() as c:
             c.execute("SELECT pg_backend_pid()")
             victim["pid"] = c.fetchone()[0]
         mid_batch.set()
         resume.wait(30)
-        return real_bulk_update(events[len(events) // 2 :], fields)
+        return real_write(events[len(events) // 2 :])
 
-    monkeypatch.setattr(AccessEvent.objects, "bulk_update", half_then_stall)
+    monkeypatch.setattr(sealer, "_write_seals", half_then_stall)
     errors: list[Exception] = []
 
     def run_sealer() -> None:

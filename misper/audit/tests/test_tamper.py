@@ -67,15 +67,16 @@ def test_the_last_events_deleted_are_caught_by_the_checkpoint(world, capsys):
     assert "events 6 to 25 missing from the end of the access log" in err
 
 
-def test_a_chain_recomputed_without_the_key_is_caught(world, capsys):
+def test_a_chain_recomputed_without_the_key_is_caught(world, capsys, settings):
+    settings.DEMO_MODE, settings.MISPER_AUDIT_KEY = False, "2026-a:" + "a" * 40  # as in production
     _events(world, 12)
     with trigger_off():  # remove one user's events, then make the chain look whole again
         AccessEvent.objects.filter(username="supervisor").delete()
     rewrite_chain()
     assert AccessEvent.objects.count() == 8
     err = _verify_fails(capsys)
-    assert "None of the 8 events sealed with key 'demo' verify" in err
-    assert "missing from the end" in err  # the checkpoint recorded event 12
+    assert "None of the 8 events sealed with key '2026-a' verify" in err
+    assert "records another access log, up to event 12" in err  # its event 1 changed, so its identity did
 
 
 def test_events_sealed_with_a_key_not_given_say_which_key_is_needed(world, settings):
@@ -144,3 +145,14 @@ def test_the_sealer_will_not_anchor_a_log_whose_last_events_were_removed(world, 
     with pytest.raises(CommandError, match="no longer matches its newest checkpoint"):
         call_command("audit", "seal")  # else the next checkpoint would record the shortened log as whole
     assert "events 6 to 10 missing from the end of the access log" in _verify_fails(capsys)
+
+
+def test_in_production_an_emptied_log_is_caught_and_no_new_log_starts_over_it(world, settings, capsys):
+    settings.DEMO_MODE, settings.MISPER_AUDIT_KEY = False, "2026-a:" + "a" * 40
+    _events(world, 4)
+    with trigger_off():
+        AccessEvent.objects.all().delete()
+    access_record(user=world.calltaker, action="view", record_type="episode", record_ids=[1])
+    with pytest.raises(CommandError, match="will not start a new access log over it"):
+        call_command("audit", "seal")
+    assert "this database's access log was emptied or replaced" in _verify_fails(capsys)
