@@ -214,6 +214,8 @@ def _child_links(
                 of_concern=link.of_concern,
                 noted_on=link.noted_on,
                 notes=link.notes,
+                concern=link.concern,
+                source=link.source,
             )
             for link in plan.links
         ],

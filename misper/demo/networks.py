@@ -12,6 +12,7 @@ from misper.demo import figures
 from misper.demo.context import Gen
 from misper.demo.plan import AssociatePlan, CawnPlan, LinkPlan
 
+NETWORK_CONCERN = {"cse_risk": "suspected_sexual_exploiter", "cce_risk": "suspected_criminal_exploiter"}
 NETWORK_FLAGS = {
     "cse_risk": (("cse_suspect",), ("registered_sex_offender", "violent_offender")),
     "cce_risk": (("drug_supplier",), ("violent_offender",)),
@@ -82,6 +83,8 @@ def _network(gen: Gen, code: str, group: list[int]) -> None:
                     True,
                     noted,
                     "Seen together; believed to be exploiting the child.",
+                    NETWORK_CONCERN[code],
+                    "Police intelligence",
                 )
             )
     if code == "cse_risk" and rng.random() < 0.5:

@@ -127,6 +127,8 @@ class LinkPlan:
     of_concern: bool
     noted_on: date
     notes: str = ""
+    concern: str = ""  # a people.Concern code, as an officer records it (empty: not of concern)
+    source: str = ""
 
 
 @dataclass

@@ -97,6 +97,8 @@ def _jade(gen: Gen) -> None:
             True,
             today - timedelta(days=160),
             "Calls himself her boyfriend; 12 years older.",
+            "older_boyfriend",
+            "Children's services",
         )
     )
     gen.plan.cawns.append(
@@ -141,6 +143,8 @@ def _tyler(gen: Gen) -> None:
             True,
             gen.now.date() - timedelta(days=85),
             "Believed to run a county line from Westvale.",
+            "suspected_criminal_exploiter",
+            "Police intelligence",
         )
     )
     eps = _episodes(gen, tyler, TYLER_EPISODES)
@@ -175,5 +179,7 @@ def link_to_networks(gen: Gen) -> None:
                 True,
                 gen.first_day(key),
                 "Seen with him in the town centre.",
+                "suspected_sexual_exploiter",
+                "Police intelligence",
             )
         )

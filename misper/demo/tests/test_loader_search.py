@@ -55,3 +55,51 @@ def test_the_api_finds_a_demo_child_by_exact_name_misspelling_and_nickname(
     ):
         body = client.post_json(URL, {"name": typed}).json()
         assert child.pk in [item["id"] for item in body["items"]], typed
+
+
+def test_every_demo_flag_and_link_is_one_the_services_write_with_the_same_rows(seeded: list[Child]) -> None:
+    """The loader bulk-inserts flags and links for speed; written again through the services a person
+    uses (``flag_add``, ``associate_link``), each gives the same row in every column the engine, the
+    board and the partner views read, and the same misper/1 document for the engine."""
+    from django.utils import timezone
+
+    from misper.episodes.documents import associates_section, child_section
+    from misper.people.concern import associate_link
+    from misper.people.flags import flag_add
+    from misper.people.models import ChildAssociate, VulnerabilityFlag
+
+    officer = User.objects.get(username="demo-coordinator")
+    now = timezone.now()
+    linked = [c for c in seeded if c.associate_links.exists()]
+    assert linked, "the demo links adults to children"
+    for child in linked + [c for c in seeded if c.flags.exists()][:20]:
+        before = (child_section(child, now)["vulnerabilities"], associates_section(child, now))
+        links = list(
+            child.associate_links.values_list(
+                "associate_id", "relationship", "of_concern", "concern", "source"
+            )
+        )
+        current = [f for f in child.flags.all() if f.is_current(now.date())]
+        flags = [(f.code, f.source) for f in current]
+        ChildAssociate.objects.filter(child=child).delete()
+        VulnerabilityFlag.objects.filter(child=child).delete()
+        for code, source in flags:
+            flag_add(child_id=child.pk, code=code, source=source or "Demo", acting_user=officer)
+        for person, relationship, _, concern, source in links:
+            associate_link(
+                acting_user=officer,
+                child_id=child.pk,
+                person_id=person,
+                relationship=relationship,
+                concern=concern,
+                source=source,
+            )
+        again = list(
+            child.associate_links.values_list(
+                "associate_id", "relationship", "of_concern", "concern", "source"
+            )
+        )
+        assert sorted(again) == sorted(links), child.ref
+        assert (child_section(child, now)["vulnerabilities"], associates_section(child, now)) == before, (
+            child.ref
+        )
