@@ -9,8 +9,8 @@ from typing import Any
 from django.utils import timezone
 
 from misper.accounts.models import Agency, AgencyKind, Role, User
-from misper.episodes.models import Episode
-from misper.people.models import Child
+from misper.episodes.models import Action, Episode
+from misper.people.models import Child, VulnerabilityFlag
 
 _seq = itertools.count(1)
 
@@ -62,3 +62,21 @@ def session_second_factor_pass(client: Any, user: User) -> None:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+
+
+def episode_version(episode_id: int) -> int:
+    """The episode's version now: tests name it in every edit, as a client names the version it read."""
+    return int(Episode.objects.values_list("version", flat=True).get(pk=episode_id))
+
+
+def decided_episode_version(assessment_id: int) -> int:
+    """The version of the episode an assessment belongs to: what a supervisor's decision names."""
+    return int(Episode.objects.values_list("version", flat=True).get(assessments__pk=assessment_id))
+
+
+def action_version(action_id: int) -> int:
+    return int(Action.objects.values_list("version", flat=True).get(pk=action_id))
+
+
+def flag_version(flag_id: int) -> int:
+    return int(VulnerabilityFlag.objects.values_list("version", flat=True).get(pk=flag_id))

@@ -16,6 +16,7 @@ from django.utils import timezone
 from misper.accounts.models import User
 from misper.audit.services import access_record
 from misper.core.errors import ConflictError, FieldError, InvalidInput
+from misper.core.versions import version_check
 from misper.episodes.models import Action, ActionSource, ActionStatus, Status
 from misper.episodes.selectors import visible_episodes
 from misper.episodes.services import _lock, _require_police
@@ -53,8 +54,7 @@ def lock_action(action_id: int, user: User, expected_version: int | None) -> Act
     )
     if action is None:
         raise Http404("No such action")
-    if expected_version is not None and expected_version != action.version:
-        raise ConflictError(ACTION_STALE)
+    version_check(current=action.version, expected=expected_version, stale_message=ACTION_STALE)
     return action
 
 

@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from misper.audit.services import access_record
-from misper.core.api_schemas import Page, Strict
+from misper.core.api_schemas import EditVersion, Page, Strict
 from misper.core.http import IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_MAX, json_body
 from misper.episodes import services
 from misper.episodes.confirmations import suggestion_confirm
@@ -100,7 +100,7 @@ class GradingIn(Strict):
         max_length=5000,
         description="A duty inspector's reason for grading below a floor that binds people",
     )
-    version: int | None = Field(None, description="The episode version you read; a stale one gets 409")
+    version: EditVersion
 
 
 class LanguageNoteOut(Schema):
@@ -114,6 +114,7 @@ class LanguageNoteOut(Schema):
 
 class GradingOut(Schema):
     status: Literal["applied", "pending_approval"]
+    version: int = Field(description="The episode's version after this write: name it in your next edit")
     assessment: AssessmentOut
     language: list[LanguageNoteOut] = Field(
         default_factory=list, description="Blame-language notes on the rationale (docs/language.md)"
@@ -131,7 +132,7 @@ class FoundIn(Strict):
     )
     found_place_id: int | None = Field(None, ge=1, description="A place on file (POST /api/v1/places)")
     return_method: Literal["self_returned", "found_by_police", "found_by_carer", "other", ""] = ""
-    version: int | None = None
+    version: EditVersion
 
 
 class SafeAndWellIn(Strict):
@@ -147,12 +148,13 @@ class SafeAndWellIn(Strict):
     returned_to: Literal["same_place", "elsewhere", ""] = ""
     safe_to_return: bool | None = None
     safety_decision: str = Field("", max_length=5000)
+    version: EditVersion
 
 
 class CloseIn(Strict):
     reason_no_check: str = Field("", max_length=5000, description="Why no safe-and-well check was done")
     summary: str = Field("", max_length=20000)
-    version: int | None = None
+    version: EditVersion
 
 
 @router.get("", response=EpisodeListOut)
@@ -240,7 +242,12 @@ def grade_episode(request: HttpRequest, episode_id: int, body: GradingIn) -> Sta
     )
     return Status(
         202 if outcome.pending_approval else 200,
-        GradingOut(status=status, assessment=assessment_out(outcome.assessment), language=language),
+        GradingOut(
+            status=status,
+            version=outcome.assessment.episode.version,
+            assessment=assessment_out(outcome.assessment),
+            language=language,
+        ),
     )
 
 
@@ -279,12 +286,23 @@ def found(request: HttpRequest, episode_id: int, body: FoundIn) -> EpisodeSummar
 
 @router.post("/{episode_id}/safe-and-well", response={201: dict[str, Any]})
 def safe_and_well(request: HttpRequest, episode_id: int, body: SafeAndWellIn) -> Status[dict[str, Any]]:
-    data = body.model_dump()
+    data = body.model_dump(exclude={"version"})
     if data["conducted_at"] is None:
         data.pop("conducted_at")
-    check = services.safe_and_well_record(episode_id=episode_id, acting_user=request.user, data=data)  # type: ignore[arg-type]
+    check = services.safe_and_well_record(
+        episode_id=episode_id,
+        acting_user=request.user,  # type: ignore[arg-type]
+        data=data,
+        expected_version=body.version,
+    )
     return Status(
-        201, {"id": check.pk, "episode_id": episode_id, "conducted_at": check.conducted_at.isoformat()}
+        201,
+        {
+            "id": check.pk,
+            "episode_id": episode_id,
+            "conducted_at": check.conducted_at.isoformat(),
+            "version": check.episode.version,
+        },
     )
 
 
@@ -308,6 +326,7 @@ def close(request: HttpRequest, episode_id: int, body: CloseIn) -> dict[str, Any
     return {
         "id": outcome.episode.pk,
         "status": outcome.episode.status,
+        "version": outcome.episode.version,
         "return_interview": {
             "id": ri.pk,
             "responsible_agency": ri.responsible_agency.code,

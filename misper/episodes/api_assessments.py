@@ -16,7 +16,7 @@ from pydantic import Field
 
 from misper import risk
 from misper.audit.services import access_record
-from misper.core.api_schemas import Strict
+from misper.core.api_schemas import EditVersion, Strict
 from misper.core.errors import FieldError, InvalidInput
 from misper.core.http import json_body
 from misper.episodes import services
@@ -53,16 +53,14 @@ def assess_document(request: HttpRequest, query: Query[PolicyQuery]) -> dict[str
     return result
 
 
-class DecisionIn(Strict):
+class GradingDecisionIn(Strict):
     decision: Literal["approve", "reject"]
     note: str = Field("", max_length=5000)
-    version: int | None = Field(
-        None, ge=1, le=2_147_483_647, description="The episode version you decided on"
-    )
+    version: EditVersion = Field(description="The episode version you decided on; a stale one is a 409")
 
 
 @router.post("/{assessment_id}/decision", response=AssessmentOut)
-def decide(request: HttpRequest, assessment_id: int, body: DecisionIn) -> AssessmentOut:
+def decide(request: HttpRequest, assessment_id: int, body: GradingDecisionIn) -> AssessmentOut:
     assessment = services.assessment_decide(
         assessment_id=assessment_id,
         approve=body.decision == "approve",

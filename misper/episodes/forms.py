@@ -116,13 +116,22 @@ def local_now() -> str:
 
 
 NOT_FUTURE = timedelta(minutes=5)
+PAGE_OUT_OF_DATE = "This page is out of date: go back to the episode, reload it and try again"
 
 
 class EpisodeEditForm(GovukFormMixin, forms.Form):
     """Every form that changes an episode carries the version it was opened at (optimistic locking)
     and when it was opened (to list what others changed meanwhile)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "required": PAGE_OUT_OF_DATE,
+            "invalid": PAGE_OUT_OF_DATE,
+            "min_value": PAGE_OUT_OF_DATE,
+        },
+    )
     opened_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
 
     def _not_future(self, name: str, label: str) -> None:
@@ -487,6 +496,16 @@ class DecideForm(GovukFormMixin, forms.Form):
         help_text="Needed if you reject the grading",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+    )
+    # The episode version the supervisor decided on (a grade decided on a changed episode is a 409).
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "required": PAGE_OUT_OF_DATE,
+            "invalid": PAGE_OUT_OF_DATE,
+            "min_value": PAGE_OUT_OF_DATE,
+        },
     )
 
 

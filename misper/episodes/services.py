@@ -21,6 +21,7 @@ from misper.audit.history import history_save
 from misper.audit.services import access_record
 from misper.core.errors import ConflictError, FieldError, InvalidInput
 from misper.core.http import IDEMPOTENCY_KEY_HEADER, canonical_sha256, idempotency_key_check
+from misper.core.versions import version_check
 from misper.episodes import grading, schedules
 from misper.episodes.actions import (
     STANDARD_ENQUIRIES,
@@ -69,12 +70,14 @@ def _require_police(user: User) -> None:
 
 
 def _check_version(episode: Episode, expected_version: int | None) -> None:
-    if expected_version is not None and expected_version != episode.version:
-        raise ConflictError(
-            "Someone else changed this episode after you opened it "
-            f"(you had version {expected_version}, it is now {episode.version}). "
-            "Reload it, check what changed, and make your change again."
-        )
+    """A missing version is refused (422 naming ``version``), a stale one is a 409 (misper.core.versions)."""
+    version_check(
+        current=episode.version,
+        expected=expected_version,
+        stale_message="Someone else changed this episode after you opened it "
+        f"(you had version {expected_version}, it is now {episode.version}). "
+        "Reload it, check what changed, and make your change again.",
+    )
 
 
 def _save(episode: Episode, acting_user: User | None) -> None:
@@ -646,12 +649,16 @@ def harm_at_home_suspected(episode: Episode) -> bool:
     return any(f.code in HARM_AT_HOME_FLAGS and f.is_current(day) for f in episode.child.flags.all())
 
 
-def safe_and_well_record(*, episode_id: int, acting_user: User, data: dict[str, Any]) -> SafeAndWellCheck:
-    """Record the safe-and-well check. Refuses 'returned to where they went missing from' without a recorded
-    safety decision when harm at home is suspected or the child is not safe to return."""
+def safe_and_well_record(
+    *, episode_id: int, acting_user: User, data: dict[str, Any], expected_version: int | None
+) -> SafeAndWellCheck:
+    """Record the safe-and-well check on the episode version the user read (a stale one is a 409).
+    Refuses 'returned to where they went missing from' without a recorded safety decision when harm at home
+    is suspected or the child is not safe to return."""
     _require_police(acting_user)
     with transaction.atomic():
         episode = _lock(episode_id, acting_user)
+        _check_version(episode, expected_version)
         if episode.status != Status.FOUND:
             raise ConflictError(
                 "A safe-and-well check is recorded after the child is found and before closure."

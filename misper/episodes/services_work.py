@@ -25,7 +25,6 @@ from misper.episodes.models import (
     AssessmentKind,
     Episode,
     Review,
-    SafeAndWellCheck,
     Status,
 )
 from misper.episodes.services import (
@@ -37,7 +36,6 @@ from misper.episodes.services import (
     _save,
     episode_regrade,
     episode_report,
-    safe_and_well_record,
 )
 from misper.episodes.transitions import episode_transition
 from misper.partners.alerts import handover_alert_write
@@ -202,6 +200,7 @@ def episode_review(
                 rationale=regrade.get("rationale", ""),
                 acting_user=acting_user,
                 kind=AssessmentKind.REVIEW,
+                expected_version=episode.version,  # checked above, under the same lock
                 override_reason=regrade.get("override_reason", ""),
             )
             episode.refresh_from_db()
@@ -221,16 +220,3 @@ def episode_review(
         _save(episode, acting_user)
         access_record(user=acting_user, action="change", record_type="episode", record_ids=[episode.pk])
         return ReviewOutcome(review, grading)
-
-
-# --- safe and well, with the page's version check -----------------------------------------------------
-
-
-def safe_and_well_record_checked(
-    *, episode_id: int, acting_user: User, data: dict[str, Any], expected_version: int | None
-) -> SafeAndWellCheck:
-    """``safe_and_well_record`` refused when the episode changed since the form was opened."""
-    with transaction.atomic():
-        episode = _lock(episode_id, acting_user)
-        _check_version(episode, expected_version)
-        return safe_and_well_record(episode_id=episode_id, acting_user=acting_user, data=data)

@@ -30,6 +30,7 @@ from misper.episodes import selectors, services, services_work
 from misper.episodes.documents import FORMAT, child_section
 from misper.episodes.forms import (
     INDICATOR_QUESTIONS,
+    PAGE_OUT_OF_DATE,
     ActionDoneForm,
     CloseForm,
     DecideForm,
@@ -330,6 +331,8 @@ class ActionAssignView(LoginRequiredMixin, View):
             messages.success(request, "Action assigned to you")
         except ConflictError as exc:
             messages.error(request, str(exc))
+        except InvalidInput:  # no version: a page from before versions, or a hand-made request
+            messages.error(request, PAGE_OUT_OF_DATE)
         return HttpResponseRedirect(episode_url(episode_id) + "#actions")
 
 
@@ -512,7 +515,7 @@ class SafeAndWellView(EpisodeFormView):
         return {"harm_at_home": services.harm_at_home_suspected(episode)}
 
     def perform(self, form: Any, episode: Episode) -> str:
-        services_work.safe_and_well_record_checked(
+        services.safe_and_well_record(
             episode_id=episode.pk,
             acting_user=_user(self.request),
             data=form.service_data(),
@@ -604,7 +607,7 @@ class AssessmentDecideView(SupervisorMixin, View):
 
     def get(self, request: HttpRequest, assessment_id: int) -> HttpResponse:
         assessment = self._assessment(request, assessment_id)
-        initial = {"decision": request.GET.get("decision", "")}
+        initial = {"decision": request.GET.get("decision", ""), "version": assessment.episode.version}
         return self.render(assessment, DecideForm(initial=initial))
 
     def post(self, request: HttpRequest, assessment_id: int) -> HttpResponse:
@@ -618,6 +621,7 @@ class AssessmentDecideView(SupervisorMixin, View):
                     approve=approve,
                     note=form.cleaned_data["note"],
                     acting_user=_user(request),
+                    expected_version=form.cleaned_data["version"],
                 )
                 child = assessment.episode.child.full_name
                 messages.success(request, f"Grading for {child} {'approved' if approve else 'rejected'}")

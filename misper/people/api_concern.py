@@ -14,7 +14,7 @@ from ninja import Router, Status
 from pydantic import Field
 
 from misper.audit.services import access_record
-from misper.core.api_schemas import Strict
+from misper.core.api_schemas import EditVersion, Strict
 from misper.core.errors import FieldError, InvalidInput
 from misper.partners import cawns
 from misper.people.concern import (
@@ -34,7 +34,7 @@ NOT_LINKED = "Choose a child linked to this person (link them on the child's pag
 
 class FlagExpireIn(Strict):
     reason: str = Field(..., max_length=2000, description="Why the flag no longer applies")
-    version: int | None = Field(None, description="The flag's version you read (a stale one is a 409)")
+    version: EditVersion
 
 
 @router.post("/flags/{flag_id}/expire", response=dict[str, Any])
@@ -48,7 +48,7 @@ def flag_expire_route(request: HttpRequest, flag_id: int, body: FlagExpireIn) ->
 
 class FlagReviewIn(Strict):
     review_by: date | None = Field(None, description="The next review date, YYYY-MM-DD")
-    version: int | None = None
+    version: EditVersion
 
 
 @router.post("/flags/{flag_id}/review", response=dict[str, Any])

@@ -22,6 +22,7 @@ from misper.accounts.models import User
 from misper.audit.history import history_record, history_save
 from misper.audit.services import access_record
 from misper.core.errors import ConflictError, FieldError, InvalidInput
+from misper.core.versions import version_check
 from misper.partners.field_access import owned_q
 from misper.people.models import Child, VulnerabilityFlag
 from misper.people.selectors import access_child_by_id, child_access_q
@@ -124,8 +125,7 @@ def _locked(user: User, flag_id: int, expected_version: int | None) -> Vulnerabi
     if not user.is_police and flag.source_agency_id != user.agency_id:
         raise PermissionDenied("Only police or the agency that raised a flag can change it.")
     flag = VulnerabilityFlag.objects.select_for_update().get(pk=flag.pk)
-    if expected_version is not None and expected_version != flag.version:
-        raise ConflictError(STALE)
+    version_check(current=flag.version, expected=expected_version, stale_message=STALE)
     if flag.expired_at is not None:
         raise ConflictError(ALREADY_EXPIRED)
     return flag

@@ -61,14 +61,18 @@ def partners(cast) -> Partners:  # type: ignore[no-untyped-def]
 
 
 def _check_and_close(episode, cast) -> None:  # type: ignore[no-untyped-def]
+    from misper.core.factories import episode_version
     from misper.episodes.services import episode_close, safe_and_well_record
 
     safe_and_well_record(
         episode_id=episode.pk,
         acting_user=cast.calltaker,
         data={"child_account": "Went to town.", "returned_to": "same_place"},
+        expected_version=episode_version(episode.pk),
     )
-    episode_close(episode_id=episode.pk, acting_user=cast.calltaker)
+    episode_close(
+        episode_id=episode.pk, acting_user=cast.calltaker, expected_version=episode_version(episode.pk)
+    )
 
 
 def test_partner_journey(browser, live_server, cast, partners, axe, shot):  # type: ignore[no-untyped-def]

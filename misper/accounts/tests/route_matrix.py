@@ -280,8 +280,9 @@ API: dict[str, Route] = {
     "POST /api/v1/episodes/{episode_id}/suggestions/confirm": api_signed_in(
         note="422 before the access check"
     ),
-    "POST /api/v1/episodes/{episode_id}/safe-and-well": api_police(),
-    "POST /api/v1/episodes/{episode_id}/close": api_police(),
+    # An empty body names no version (required on every edit): 422 before the access check.
+    "POST /api/v1/episodes/{episode_id}/safe-and-well": api_signed_in(note="422 before the access check"),
+    "POST /api/v1/episodes/{episode_id}/close": api_signed_in(note="422 before the access check"),
     # Actions: an empty body fails validation (422) before the police check.
     "POST /api/v1/episodes/{episode_id}/actions": api_signed_in(note="422 before the access check"),
     "POST /api/v1/episodes/{episode_id}/actions/{action_id}/assign": api_signed_in(note="422 first"),
@@ -319,13 +320,7 @@ API: dict[str, Route] = {
         NOT_FOUND, anonymous=UNAUTHORISED, note="the child has no photo"
     ),
     "POST /api/v1/flags/{flag_id}/expire": api_signed_in(note="422 before the access check"),
-    "POST /api/v1/flags/{flag_id}/review": expect(
-        OK,
-        anonymous=UNAUTHORISED,
-        partner_practitioner=FORBIDDEN,
-        **CHILD_VISIBLE,
-        note="police, or the agency that raised the flag (this one police raised)",
-    ),
+    "POST /api/v1/flags/{flag_id}/review": api_signed_in(note="422 before the access check: no version"),
     "POST /api/v1/people": api_signed_in(note="422 before the access check"),
     "GET /api/v1/people/{person_id}": api_police(),
     "POST /api/v1/people/{person_id}/cawns": api_signed_in(note="422 before the access check"),

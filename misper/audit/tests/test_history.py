@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from misper.audit.history import history_bulk_update, history_save
 from misper.audit.models import ChangeRecord
-from misper.core.factories import child_make, episode_make
+from misper.core.factories import child_make, episode_make, episode_version
 from misper.episodes.models import Episode
 from misper.episodes.tests.test_lifecycle_api import report_doc
 
@@ -17,7 +17,10 @@ pytestmark = pytest.mark.django_db
 def test_a_found_episode_keeps_who_changed_what(world, api_as):
     client = api_as(world.calltaker)
     episode_id = client.post_json("/api/v1/episodes", report_doc()).json()["id"]
-    resp = client.post_json(f"/api/v1/episodes/{episode_id}/found", {"found_at": timezone.now().isoformat()})
+    resp = client.post_json(
+        f"/api/v1/episodes/{episode_id}/found",
+        {"version": episode_version(episode_id), "found_at": timezone.now().isoformat()},
+    )
     assert resp.status_code == 200
     record = ChangeRecord.objects.get(record_type="episode", record_id=str(episode_id))
     assert record.username == "calltaker"

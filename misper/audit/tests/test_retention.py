@@ -21,7 +21,7 @@ from misper.audit.retention.selectors import retention_due
 from misper.audit.retention.views import DISPOSED
 from misper.audit.services import audit_chain_verify
 from misper.core.errors import ConflictError, InvalidInput
-from misper.core.factories import child_make, user_make
+from misper.core.factories import child_make, episode_version, user_make
 from misper.episodes.models import Episode
 from misper.episodes.services import episode_close, episode_found, episode_report, safe_and_well_record
 from misper.episodes.services_work import episode_review
@@ -69,11 +69,31 @@ def _closed_episode(world, ref: str, key: str, closed_ago: timedelta = YEARS_AGO
     """An episode taken through every service (report with an idempotency key, review, found, safe and
     well, close, feedback invite), with a language flag and a national-return copy, closed ``closed_ago``."""
     episode = episode_report(doc=report_doc(ref), acting_user=world.calltaker, idempotency_key=key).episode
-    episode_review(episode_id=episode.pk, notes="Reviewed.", acting_user=world.supervisor)
-    episode_found(episode_id=episode.pk, acting_user=world.calltaker, found_at=timezone.now())
+    episode_review(
+        episode_id=episode.pk,
+        notes="Reviewed.",
+        acting_user=world.supervisor,
+        expected_version=episode_version(episode.pk),
+    )
+    episode_found(
+        episode_id=episode.pk,
+        acting_user=world.calltaker,
+        found_at=timezone.now(),
+        expected_version=episode_version(episode.pk),
+    )
     data = {"child_account": "I went to a friend's.", "returned_to": "same_place", "safe_to_return": True}
-    safe_and_well_record(episode_id=episode.pk, acting_user=world.calltaker, data=data)
-    episode_close(episode_id=episode.pk, acting_user=world.calltaker, summary="Home safe.")
+    safe_and_well_record(
+        episode_id=episode.pk,
+        acting_user=world.calltaker,
+        data=data,
+        expected_version=episode_version(episode.pk),
+    )
+    episode_close(
+        episode_id=episode.pk,
+        acting_user=world.calltaker,
+        summary="Home safe.",
+        expected_version=episode_version(episode.pk),
+    )
     feedback_invite_create(episode_id=episode.pk, acting_user=world.calltaker)
     assessment = episode.assessments.first()
     LanguageFlag.objects.create(

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from misper.accounts.models import Role
-from misper.core.factories import child_make, episode_make, user_make
+from misper.core.factories import action_version, child_make, episode_make, episode_version, user_make
 from misper.episodes.models import Action, ActionStatus
 from misper.episodes.services import episode_close, episode_found, safe_and_well_record
 from misper.episodes.tests.test_lifecycle_api import report_doc
@@ -103,20 +103,35 @@ def test_assigning_to_another_forces_officer_is_refused_by_the_service(world, re
 
     action = Action.objects.filter(episode_id=reported).first()
     with pytest.raises(InvalidInput):
-        action_assign(action_id=action.pk, acting_user=world.supervisor, assignee=world.other_force_officer)
+        action_assign(
+            action_id=action.pk,
+            acting_user=world.supervisor,
+            assignee=world.other_force_officer,
+            expected_version=action_version(action.pk),
+        )
 
 
 def test_finding_the_child_closes_search_actions_with_the_reason_and_the_to_do_count_shows_what_is_left(
     world, reported
 ):
-    episode_found(episode_id=reported, acting_user=world.supervisor, found_at=timezone.now())
+    episode_found(
+        episode_id=reported,
+        acting_user=world.supervisor,
+        found_at=timezone.now(),
+        expected_version=episode_version(reported),
+    )
     search = Action.objects.filter(episode_id=reported, source__in=["standard", "trigger_plan"])
     assert search.exists()
     assert set(search.values_list("status", flat=True)) == {ActionStatus.NOT_NEEDED}
     assert all("was found on" in a.outcome for a in search)
     referral = Action.objects.filter(episode_id=reported, code="return_interview_referral")
     assert set(referral.values_list("status", flat=True)) <= {ActionStatus.DONE}
-    safe_and_well_record(episode_id=reported, acting_user=world.supervisor, data={"child_account": "Fine"})
+    safe_and_well_record(
+        episode_id=reported,
+        acting_user=world.supervisor,
+        data={"child_account": "Fine"},
+        expected_version=episode_version(reported),
+    )
     assert not Action.objects.filter(
         episode_id=reported, code="safe_and_well_check", status=ActionStatus.OPEN
     ).exists()
@@ -133,12 +148,24 @@ def test_the_return_interview_is_referred_when_the_child_is_found_due_72_hours_a
     world, reported
 ):
     found_at = timezone.now() - timedelta(minutes=10)
-    episode_found(episode_id=reported, acting_user=world.supervisor, found_at=found_at)
+    episode_found(
+        episode_id=reported,
+        acting_user=world.supervisor,
+        found_at=found_at,
+        expected_version=episode_version(reported),
+    )
     interview = ReturnInterview.objects.get(episode_id=reported)
     assert interview.due_at == found_at + timedelta(hours=72)
     assert interview.responsible_agency == world.la
-    safe_and_well_record(episode_id=reported, acting_user=world.supervisor, data={"child_account": "Fine"})
-    outcome = episode_close(episode_id=reported, acting_user=world.supervisor)
+    safe_and_well_record(
+        episode_id=reported,
+        acting_user=world.supervisor,
+        data={"child_account": "Fine"},
+        expected_version=episode_version(reported),
+    )
+    outcome = episode_close(
+        episode_id=reported, acting_user=world.supervisor, expected_version=episode_version(reported)
+    )
     assert outcome.return_interview.pk == interview.pk  # closing does not refer a second time
     assert ReturnInterview.objects.filter(episode_id=reported).count() == 1
 

@@ -27,7 +27,10 @@ def test_concurrent_found_requests_make_exactly_one_transition(world):
         barrier.wait()
         try:
             services.episode_found(
-                episode_id=episode.pk, acting_user=world.calltaker, found_at=timezone.now()
+                episode_id=episode.pk,
+                acting_user=world.calltaker,
+                found_at=timezone.now(),
+                expected_version=episode.version,
             )
             outcomes.append("ok")
         except ConflictError:

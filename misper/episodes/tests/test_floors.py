@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from misper.accounts.models import Role
-from misper.core.factories import child_make, user_make
+from misper.core.factories import child_make, decided_episode_version, user_make
 from misper.episodes import services
 from misper.episodes.documents import child_section
 from misper.episodes.models import ApprovalStatus, Episode, RiskAssessment
@@ -230,14 +230,16 @@ def test_blaming_rationale_needs_a_duty_inspector_not_a_supervisor(world, api_as
     assert graded.status_code == 202
     assessment_id = graded.json()["assessment"]["id"]
     refused = api_as(world.supervisor).post_json(
-        f"/api/v1/assessments/{assessment_id}/decision", {"decision": "approve"}
+        f"/api/v1/assessments/{assessment_id}/decision",
+        {"decision": "approve", "version": decided_episode_version(assessment_id)},
     )
     assert refused.status_code == 403
     assert "duty inspector" in refused.json()["detail"]
     episode.refresh_from_db()
     assert episode.risk == "medium"
     done = api_as(inspector).post_json(
-        f"/api/v1/assessments/{assessment_id}/decision", {"decision": "approve"}
+        f"/api/v1/assessments/{assessment_id}/decision",
+        {"decision": "approve", "version": decided_episode_version(assessment_id)},
     )
     assert done.status_code == 200
     episode.refresh_from_db()

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from misper.accounts.models import Role
-from misper.core.factories import child_make, user_make
+from misper.core.factories import child_make, decided_episode_version, episode_version, user_make
 from misper.episodes import services
 from misper.episodes.models import ApprovalStatus, Episode, RiskAssessment
 
@@ -49,7 +49,12 @@ def _graded_low_by(world, grader) -> tuple[Episode, RiskAssessment]:
     episode = services.episode_report(doc=_doc("FE-1"), acting_user=world.calltaker).episode
     assert episode.risk == "medium"
     outcome = services.episode_regrade(
-        episode_id=episode.pk, category="missing", risk_grade="low", rationale=RATIONALE, acting_user=grader
+        episode_id=episode.pk,
+        category="missing",
+        risk_grade="low",
+        rationale=RATIONALE,
+        acting_user=grader,
+        expected_version=episode_version(episode.pk),
     )
     assert outcome.pending_approval
     episode.refresh_from_db()
@@ -71,7 +76,11 @@ def test_a_supervisor_cannot_approve_their_own_lower_grading(world):
     episode, assessment = _graded_low_by(world, world.supervisor)
     with pytest.raises(PermissionDenied, match="another supervisor"):
         services.assessment_decide(
-            assessment_id=assessment.pk, approve=True, note="", acting_user=world.supervisor
+            assessment_id=assessment.pk,
+            approve=True,
+            note="",
+            acting_user=world.supervisor,
+            expected_version=decided_episode_version(assessment.pk),
         )
     _still_pending(episode, assessment)
 
@@ -80,7 +89,11 @@ def test_the_grader_cannot_reject_their_own_grading_either(world):
     episode, assessment = _graded_low_by(world, world.supervisor)
     with pytest.raises(PermissionDenied):
         services.assessment_decide(
-            assessment_id=assessment.pk, approve=False, note="Changed my mind", acting_user=world.supervisor
+            assessment_id=assessment.pk,
+            approve=False,
+            note="Changed my mind",
+            acting_user=world.supervisor,
+            expected_version=decided_episode_version(assessment.pk),
         )
     _still_pending(episode, assessment)
 
@@ -88,7 +101,13 @@ def test_the_grader_cannot_reject_their_own_grading_either(world):
 def test_another_supervisor_decides(world):
     episode, assessment = _graded_low_by(world, world.supervisor)
     second = user_make(world.force, Role.SUPERVISOR, username="second-supervisor")
-    services.assessment_decide(assessment_id=assessment.pk, approve=True, note="", acting_user=second)
+    services.assessment_decide(
+        assessment_id=assessment.pk,
+        approve=True,
+        note="",
+        acting_user=second,
+        expected_version=decided_episode_version(assessment.pk),
+    )
     assessment.refresh_from_db()
     episode.refresh_from_db()
     assert (assessment.approval_status, assessment.decided_by, episode.risk) == ("approved", second, "low")
@@ -98,7 +117,8 @@ def test_another_supervisor_decides(world):
 
 
 def _decide(client, assessment: RiskAssessment, **body):  # type: ignore[no-untyped-def]
-    return client.post_json(f"/api/v1/assessments/{assessment.pk}/decision", {"decision": "approve", **body})
+    body = {"decision": "approve", "version": decided_episode_version(assessment.pk), **body}
+    return client.post_json(f"/api/v1/assessments/{assessment.pk}/decision", body)
 
 
 def test_api_decision_by_the_grader_is_403_and_changes_nothing(world, api_as):
@@ -144,7 +164,7 @@ def test_api_decision_invisible_or_missing_is_404(world, api_as):
     assert _decide(api_as(other), assessment).status_code == 404
     assert (
         api_as(world.supervisor)
-        .post_json("/api/v1/assessments/999999/decision", {"decision": "approve"})
+        .post_json("/api/v1/assessments/999999/decision", {"decision": "approve", "version": 1})
         .status_code
         == 404
     )
@@ -184,7 +204,9 @@ def test_page_refuses_the_grader_in_words_and_offers_no_form(world):
     page = _client(world.supervisor).get(f"/assessments/{assessment.pk}/decide").content.decode()
     assert "You made this grading, so another supervisor must decide on it." in page
     assert 'name="decision"' not in page
-    resp = _client(world.supervisor).post(f"/assessments/{assessment.pk}/decide", {"decision": "approve"})
+    resp = _client(world.supervisor).post(
+        f"/assessments/{assessment.pk}/decide", {"decision": "approve", "version": episode.version}
+    )
     assert resp.status_code == 403
     assert "another supervisor" in resp.content.decode()
     _still_pending(episode, assessment)

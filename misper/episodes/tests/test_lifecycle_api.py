@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from misper.audit.models import AccessEvent
-from misper.core.factories import child_make
+from misper.core.factories import child_make, episode_version
 from misper.episodes.models import Episode, RiskAssessment
 from misper.partners.models import TriggerPlan
 from misper.people.models import VulnerabilityFlag
@@ -82,14 +82,20 @@ def test_full_journey(world, api_as):
     assert Episode.objects.get(pk=episode_id).risk == "medium"
 
     resp = calltaker.post_json(
-        f"/api/v1/episodes/{episode_id}/grading", {"category": "missing", "risk": "low"}
+        f"/api/v1/episodes/{episode_id}/grading",
+        {"version": episode_version(episode_id), "category": "missing", "risk": "low"},
     )
     assert resp.status_code == 422
     assert resp.json()["errors"][0]["field"] == "rationale"
 
     resp = calltaker.post_json(
         f"/api/v1/episodes/{episode_id}/grading",
-        {"category": "missing", "risk": "low", "rationale": "In contact with carer by phone."},
+        {
+            "version": episode_version(episode_id),
+            "category": "missing",
+            "risk": "low",
+            "rationale": "In contact with carer by phone.",
+        },
     )
     assert resp.status_code == 202
     assert resp.json()["status"] == "pending_approval"
@@ -97,21 +103,35 @@ def test_full_journey(world, api_as):
 
     found_at = timezone.now().isoformat()
     resp = calltaker.post_json(
-        f"/api/v1/episodes/{episode_id}/found", {"found_at": found_at, "town": "Demoton"}
+        f"/api/v1/episodes/{episode_id}/found",
+        {"version": episode_version(episode_id), "found_at": found_at, "town": "Demoton"},
     )
     assert resp.status_code == 200
     assert resp.json()["status"] == "found"
 
-    resp = calltaker.post_json(f"/api/v1/episodes/{episode_id}/close", {})
+    resp = calltaker.post_json(
+        f"/api/v1/episodes/{episode_id}/close",
+        {
+            "version": episode_version(episode_id),
+        },
+    )
     assert resp.status_code == 409
     assert "safe-and-well" in resp.json()["detail"]
 
     resp = calltaker.post_json(
         f"/api/v1/episodes/{episode_id}/safe-and-well",
-        {"child_account": "I went to see a friend.", "returned_to": "same_place", "safe_to_return": True},
+        {
+            "version": episode_version(episode_id),
+            "child_account": "I went to see a friend.",
+            "returned_to": "same_place",
+            "safe_to_return": True,
+        },
     )
     assert resp.status_code == 201
-    resp = calltaker.post_json(f"/api/v1/episodes/{episode_id}/close", {"summary": "Returned safe."})
+    resp = calltaker.post_json(
+        f"/api/v1/episodes/{episode_id}/close",
+        {"version": episode_version(episode_id), "summary": "Returned safe."},
+    )
     assert resp.status_code == 200, resp.content
     ri = resp.json()["return_interview"]
     assert ri["responsible_agency"] == world.la.code
@@ -127,7 +147,10 @@ def test_grading_equal_or_higher_applies_at_once(world, api_as):
     child_make(world.force, ref="C-API-1")
     client = api_as(world.calltaker)
     body = client.post_json("/api/v1/episodes", report_doc()).json()
-    resp = client.post_json(f"/api/v1/episodes/{body['id']}/grading", {"category": "missing", "risk": "high"})
+    resp = client.post_json(
+        f"/api/v1/episodes/{body['id']}/grading",
+        {"version": episode_version(body["id"]), "category": "missing", "risk": "high"},
+    )
     assert resp.status_code == 200
     assert Episode.objects.get(pk=body["id"]).risk == "high"
 
@@ -136,9 +159,13 @@ def test_close_with_reason_instead_of_check(world, api_as):
     child_make(world.force, ref="C-API-1", placing_authority=world.la)
     client = api_as(world.calltaker)
     eid = client.post_json("/api/v1/episodes", report_doc()).json()["id"]
-    client.post_json(f"/api/v1/episodes/{eid}/found", {"found_at": timezone.now().isoformat()})
+    client.post_json(
+        f"/api/v1/episodes/{eid}/found",
+        {"version": episode_version(eid), "found_at": timezone.now().isoformat()},
+    )
     resp = client.post_json(
-        f"/api/v1/episodes/{eid}/close", {"reason_no_check": "Child refused to speak to police."}
+        f"/api/v1/episodes/{eid}/close",
+        {"version": episode_version(eid), "reason_no_check": "Child refused to speak to police."},
     )
     assert resp.status_code == 200
 
@@ -147,13 +174,23 @@ def test_returned_home_refused_without_safety_decision_when_harm_at_home_suspect
     child_make(world.force, ref="C-API-1", placing_authority=world.la)
     client = api_as(world.calltaker)
     eid = client.post_json("/api/v1/episodes", report_doc(indicators=["harm_at_home_suspected"])).json()["id"]
-    client.post_json(f"/api/v1/episodes/{eid}/found", {"found_at": timezone.now().isoformat()})
-    resp = client.post_json(f"/api/v1/episodes/{eid}/safe-and-well", {"returned_to": "same_place"})
+    client.post_json(
+        f"/api/v1/episodes/{eid}/found",
+        {"version": episode_version(eid), "found_at": timezone.now().isoformat()},
+    )
+    resp = client.post_json(
+        f"/api/v1/episodes/{eid}/safe-and-well",
+        {"version": episode_version(eid), "returned_to": "same_place"},
+    )
     assert resp.status_code == 422
     assert resp.json()["errors"][0]["field"] == "safety_decision"
     resp = client.post_json(
         f"/api/v1/episodes/{eid}/safe-and-well",
-        {"returned_to": "same_place", "safety_decision": "Social worker visited; mother's partner has left."},
+        {
+            "version": episode_version(eid),
+            "returned_to": "same_place",
+            "safety_decision": "Social worker visited; mother's partner has left.",
+        },
     )
     assert resp.status_code == 201
 
@@ -163,7 +200,8 @@ def test_found_before_reported_is_refused_and_nothing_changes(world, api_as):
     eid = client.post_json("/api/v1/episodes", report_doc()).json()["id"]
     before = Episode.objects.get(pk=eid)
     resp = client.post_json(
-        f"/api/v1/episodes/{eid}/found", {"found_at": (before.reported_at - timedelta(hours=1)).isoformat()}
+        f"/api/v1/episodes/{eid}/found",
+        {"version": episode_version(eid), "found_at": (before.reported_at - timedelta(hours=1)).isoformat()},
     )
     assert resp.status_code == 422
     assert resp.json()["errors"][0]["field"] == "found_at"
@@ -233,6 +271,7 @@ def test_partners_cannot_report_and_other_forces_cannot_see(world, api_as):
     eid = api_as(world.calltaker).post_json("/api/v1/episodes", report_doc()).json()["id"]
     assert api_as(world.other_force_officer).get_json(f"/api/v1/episodes/{eid}").status_code == 404
     resp = api_as(world.other_force_officer).post_json(
-        f"/api/v1/episodes/{eid}/found", {"found_at": timezone.now().isoformat()}
+        f"/api/v1/episodes/{eid}/found",
+        {"version": episode_version(eid), "found_at": timezone.now().isoformat()},
     )
     assert resp.status_code == 404

@@ -31,7 +31,7 @@ from hypothesis.stateful import (
 
 from misper.audit.services import audit_chain_verify
 from misper.core.errors import ConflictError, InvalidInput
-from misper.core.factories import child_make
+from misper.core.factories import child_make, decided_episode_version, episode_version
 from misper.episodes import schedules, services
 from misper.episodes.models import ApprovalStatus, Episode, Status
 from misper.episodes.services_work import episode_review
@@ -112,7 +112,11 @@ class EpisodeLifecycle(RuleBasedStateMachine):
             episode_id,
             False,
             lambda _v: services.assessment_decide(
-                assessment_id=assessment.pk, approve=approve, note=note, acting_user=user
+                assessment_id=assessment.pk,
+                approve=approve,
+                note=note,
+                acting_user=user,
+                expected_version=decided_episode_version(assessment.pk),
             ),
         )
 
@@ -144,7 +148,10 @@ class EpisodeLifecycle(RuleBasedStateMachine):
             episode_id,
             False,
             lambda _v: services.safe_and_well_record(
-                episode_id=episode_id, acting_user=self.world.calltaker, data=data
+                episode_id=episode_id,
+                acting_user=self.world.calltaker,
+                data=data,
+                expected_version=episode_version(episode_id),
             ),
         )
 

@@ -12,7 +12,13 @@ from django.utils.html import escape
 
 from misper import risk
 from misper.accounts.models import Role
-from misper.core.factories import child_make, episode_make, user_make
+from misper.core.factories import (
+    child_make,
+    decided_episode_version,
+    episode_make,
+    episode_version,
+    user_make,
+)
 from misper.episodes.forms import INDICATOR_QUESTIONS
 from misper.episodes.models import Action, ApprovalStatus, Episode, Review, RiskAssessment, SafeAndWellCheck
 from misper.episodes.services import episode_found
@@ -398,7 +404,12 @@ def test_safe_and_well_refuses_returned_home_without_safety_decision_when_harm_s
     )
     episode = report(world, flagged_child)
     found_at = timezone.now().replace(second=0, microsecond=0) - timedelta(minutes=1)
-    episode = episode_found(episode_id=episode.pk, acting_user=world.calltaker, found_at=found_at)
+    episode = episode_found(
+        episode_id=episode.pk,
+        acting_user=world.calltaker,
+        found_at=found_at,
+        expected_version=episode_version(episode.pk),
+    )
     c = client_as(world.calltaker)
     page = c.get(f"/episodes/{episode.pk}/safe-and-well").content.decode()
     assert "Harm at home is suspected" in page
@@ -424,7 +435,12 @@ def test_close_with_reason_and_repeat_prompt(world, flagged_child):
     for days in (20, 40):
         episode_make(flagged_child, reported_at=timezone.now() - timedelta(days=days), status="closed")
     episode = report(world, flagged_child)
-    episode = episode_found(episode_id=episode.pk, acting_user=world.calltaker, found_at=timezone.now())
+    episode = episode_found(
+        episode_id=episode.pk,
+        acting_user=world.calltaker,
+        found_at=timezone.now(),
+        expected_version=episode_version(episode.pk),
+    )
     resp = client_as(world.calltaker).post(
         f"/episodes/{episode.pk}/close",
         {"version": episode.version, "reason_no_check": "Child refused to speak to police."},
@@ -472,13 +488,17 @@ def test_board_approve_and_reject(world, plain_child):
     board = s.get("/board").content.decode()
     assert "Gradings waiting for approval" in board
     assert "On the phone." in board
-    resp = s.post(f"/assessments/{pending.pk}/decide", {"decision": "reject", "note": ""})
+    version = decided_episode_version(pending.pk)
+    resp = s.post(f"/assessments/{pending.pk}/decide", {"decision": "reject", "note": "", "version": version})
     assert "Say why you are rejecting this grading" in resp.content.decode()
-    s.post(f"/assessments/{pending.pk}/decide", {"decision": "approve"})
+    s.post(f"/assessments/{pending.pk}/decide", {"decision": "approve", "version": version})
     episode.refresh_from_db()
     assert episode.risk == "low"
     other = client_as(user_make(world.other_force, Role.SUPERVISOR))
-    assert other.post(f"/assessments/{pending.pk}/decide", {"decision": "approve"}).status_code == 404
+    assert (
+        other.post(f"/assessments/{pending.pk}/decide", {"decision": "approve", "version": 1}).status_code
+        == 404
+    )
 
 
 def test_board_shows_overdue_in_words_ukmpu_and_repeat(world, flagged_child):

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from misper.accounts.models import AgencyKind, Role
 from misper.audit.models import AccessEvent
-from misper.core.factories import agency_make, child_make, episode_make, user_make
+from misper.core.factories import agency_make, child_make, episode_make, episode_version, user_make
 from misper.episodes import services
 from misper.episodes.models import Episode
 from misper.partners.alerts import CSE_TEAM, alerts_for_event
@@ -134,16 +134,14 @@ def test_the_same_event_twice_makes_no_second_alert(world):
 def test_two_regrades_are_two_events_and_a_replayed_report_is_none(world, api_as):
     client = api_as(world.calltaker)
     headers = {"Idempotency-Key": "report-1"}
-    episode_id = client.post_json("/api/v1/episodes", report_doc("C-2", "test-la"), headers=headers).json()[
-        "id"
-    ]
-    assert (
-        client.post_json("/api/v1/episodes", report_doc("C-2", "test-la"), headers=headers).status_code == 200
-    )
+    doc = report_doc("C-2", "test-la")  # a retry sends the same body (a different one is a 422)
+    episode_id = client.post_json("/api/v1/episodes", doc, headers=headers).json()["id"]
+    assert client.post_json("/api/v1/episodes", doc, headers=headers).status_code == 200
     assert Alert.objects.filter(event="episode.reported", recipient_agency=world.la).count() == 1
     for grade in ("high", "high"):
         resp = client.post_json(
-            f"/api/v1/episodes/{episode_id}/grading", {"category": "missing", "risk": grade}
+            f"/api/v1/episodes/{episode_id}/grading",
+            {"version": episode_version(episode_id), "category": "missing", "risk": grade},
         )
         assert resp.status_code == 200, resp.content
     keys = set(Alert.objects.filter(event="episode.regraded").values_list("event_key", flat=True))
@@ -157,7 +155,10 @@ def test_no_alert_for_a_rolled_back_change(world):
     def found_then_fail() -> None:
         with transaction.atomic():
             services.episode_found(
-                episode_id=episode.pk, acting_user=world.calltaker, found_at=timezone.now()
+                episode_id=episode.pk,
+                acting_user=world.calltaker,
+                found_at=timezone.now(),
+                expected_version=episode_version(episode.pk),
             )
             queued_inside.append(Alert.objects.filter(event="episode.found").count())
             raise RuntimeError("something later in the same request failed")
@@ -176,6 +177,7 @@ def test_no_alert_when_the_service_refuses(world):
             episode_id=episode.pk,
             acting_user=world.calltaker,
             found_at=episode.reported_at - timedelta(hours=1),
+            expected_version=episode_version(episode.pk),
         )
     assert Alert.objects.count() == 0
 
@@ -300,7 +302,11 @@ def test_a_handover_tells_the_new_owner_in_their_own_inbox(world):
     officer = user_make(world.force, Role.INVESTIGATING_OFFICER, username="night-officer")
     episode = episode_make(child_make(world.force))
     episode_handover(
-        episode_id=episode.pk, new_owner=officer, note="CCTV requested", acting_user=world.calltaker
+        episode_id=episode.pk,
+        new_owner=officer,
+        note="CCTV requested",
+        acting_user=world.calltaker,
+        expected_version=episode_version(episode.pk),
     )
     alert = Alert.objects.get(event="episode.handed_over")
     assert (alert.recipient_user, alert.channel) == (officer, AlertChannel.INBOX)

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from misper.audit.models import ChangeRecord
-from misper.core.factories import child_make
+from misper.core.factories import child_make, flag_version
 from misper.episodes.documents import child_section
 from misper.people.flags import NEED_REASON, UNKNOWN_CODE
 from misper.people.models import VulnerabilityFlag
@@ -57,7 +57,9 @@ def test_police_only_flags_never_reach_partners(world, api_as, child):
     assert flag_id not in [f["id"] for f in detail["flags"]]
     assert "trafficking_risk" not in str(detail)
     assert "associates" not in detail
-    resp = partner.post_json(f"/api/v1/flags/{flag_id}/expire", {"reason": "guess"})
+    resp = partner.post_json(
+        f"/api/v1/flags/{flag_id}/expire", {"version": flag_version(flag_id), "reason": "guess"}
+    )
     assert resp.status_code == 404
     assert VulnerabilityFlag.objects.get(pk=flag_id).expired_at is None
 
@@ -71,16 +73,21 @@ def test_a_partner_cannot_mark_a_flag_police_only(world, api_as, child):
 def test_expiring_needs_a_reason_and_stops_the_engine_counting_it(world, api_as, child):
     client = api_as(world.calltaker)
     flag_id = _add(client, child.pk).json()["id"]
-    resp = client.post_json(f"/api/v1/flags/{flag_id}/expire", {"reason": " "})
+    resp = client.post_json(
+        f"/api/v1/flags/{flag_id}/expire", {"version": flag_version(flag_id), "reason": " "}
+    )
     assert resp.status_code == 422
     assert resp.json()["errors"] == [{"field": "reason", "message": NEED_REASON}]
     resp = client.post_json(
-        f"/api/v1/flags/{flag_id}/expire", {"reason": "Strategy meeting: risk has passed"}
+        f"/api/v1/flags/{flag_id}/expire",
+        {"version": flag_version(flag_id), "reason": "Strategy meeting: risk has passed"},
     )
     assert resp.status_code == 200, resp.content
     assert resp.json()["current"] is False
     assert "cse_risk" not in child_section(child, timezone.now())["vulnerabilities"]
-    again = client.post_json(f"/api/v1/flags/{flag_id}/expire", {"reason": "twice"})
+    again = client.post_json(
+        f"/api/v1/flags/{flag_id}/expire", {"version": flag_version(flag_id), "reason": "twice"}
+    )
     assert again.status_code == 409
     history = ChangeRecord.objects.filter(record_type="vulnerabilityflag", record_id=str(flag_id))
     assert history.filter(action="change").exists()
@@ -90,7 +97,10 @@ def test_a_stale_version_is_refused(world, api_as, child):
     client = api_as(world.calltaker)
     flag_id = _add(client, child.pk).json()["id"]
     assert (
-        client.post_json(f"/api/v1/flags/{flag_id}/review", {"review_by": _later().isoformat()}).status_code
+        client.post_json(
+            f"/api/v1/flags/{flag_id}/review",
+            {"version": flag_version(flag_id), "review_by": _later().isoformat()},
+        ).status_code
         == 200
     )
     resp = client.post_json(f"/api/v1/flags/{flag_id}/expire", {"reason": "old page", "version": 1})
@@ -100,7 +110,9 @@ def test_a_stale_version_is_refused(world, api_as, child):
 
 def test_a_partner_may_not_expire_a_flag_police_raised(world, api_as, child):
     flag_id = _add(api_as(world.calltaker), child.pk).json()["id"]
-    resp = api_as(world.socialworker).post_json(f"/api/v1/flags/{flag_id}/expire", {"reason": "disagree"})
+    resp = api_as(world.socialworker).post_json(
+        f"/api/v1/flags/{flag_id}/expire", {"version": flag_version(flag_id), "reason": "disagree"}
+    )
     assert resp.status_code == 403
     assert VulnerabilityFlag.objects.get(pk=flag_id).expired_at is None
 
@@ -131,7 +143,9 @@ def test_another_force_and_another_council_get_a_404(world, api_as, child):
         assert _add(api_as(user), child.pk).status_code == 404
         assert api_as(user).get_json(f"/api/v1/children/{child.pk}").status_code == 404
     flag_id = _add(api_as(world.calltaker), child.pk).json()["id"]
-    resp = api_as(world.other_force_officer).post_json(f"/api/v1/flags/{flag_id}/expire", {"reason": "x"})
+    resp = api_as(world.other_force_officer).post_json(
+        f"/api/v1/flags/{flag_id}/expire", {"version": flag_version(flag_id), "reason": "x"}
+    )
     assert resp.status_code == 404
     assert VulnerabilityFlag.objects.count() == 1
 
