@@ -17,7 +17,7 @@ from misper.audit.retention.services import retention_dispose
 from misper.audit.sealer import audit_seal
 from misper.audit.tests.test_retention import _closed_episode, auditor  # noqa: F401  (a fixture)
 from misper.audit.verify import audit_verify
-from misper.core.factories import child_make, episode_make
+from misper.core.factories import child_make, episode_make, episode_version
 from misper.episodes.tests.test_lifecycle_api import report_doc
 from misper.national.services import national_import, national_relink
 from misper.national.tests.test_services import doc, write
@@ -66,7 +66,10 @@ def _events(category: str, record_type: str | None = None) -> list[AccessEvent]:
 def test_collection_alteration_and_consultation_of_an_episode_are_logged(world, api_as):
     client = api_as(world.calltaker)
     eid = client.post_json("/api/v1/episodes", report_doc(ref="C-S62")).json()["id"]
-    client.post_json(f"/api/v1/episodes/{eid}/found", {"found_at": timezone.now().isoformat()})
+    client.post_json(
+        f"/api/v1/episodes/{eid}/found",
+        {"version": episode_version(eid), "found_at": timezone.now().isoformat()},
+    )
     assert client.get_json(f"/api/v1/episodes/{eid}").status_code == 200
     for category in ("collection", "alteration", "consultation"):
         events = [e for e in _events(category, "episode") if str(eid) in e.record_ids]
