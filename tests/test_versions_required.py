@@ -35,6 +35,7 @@ NOT_EDITS = {
     "/api/v1/children/{child_id}/flags": "adds a new flag",
     "/api/v1/children/{child_id}/associates": "adds a new associate link",
     "/api/v1/children/{child_id}/places": "adds a new place link",
+    "/api/v1/people/{person_id}/cawns": "records a new warning notice issued to the person",
     "/api/v1/children/{child_id}/photo": "adds the child's photo (a multipart upload, no JSON body)",
 }
 
