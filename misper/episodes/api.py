@@ -253,7 +253,7 @@ def grade_episode(request: HttpRequest, episode_id: int, body: GradingIn) -> Sta
 
 class SignConfirmIn(Strict):
     code: str = Field(..., max_length=40, description="The code of a suggestion in the latest assessment")
-    version: int | None = None
+    version: EditVersion
 
 
 @router.post("/{episode_id}/suggestions/confirm", response={200: GradingOut, 202: GradingOut})
@@ -269,7 +269,11 @@ def confirm_sign(request: HttpRequest, episode_id: int, body: SignConfirmIn) -> 
     status = "pending_approval" if outcome.pending_approval else "applied"
     return Status(
         202 if outcome.pending_approval else 200,
-        GradingOut(status=status, assessment=assessment_out(outcome.assessment)),
+        GradingOut(
+            status=status,
+            version=outcome.assessment.episode.version,
+            assessment=assessment_out(outcome.assessment),
+        ),
     )
 
 

@@ -23,6 +23,7 @@ from misper import risk
 from misper.accounts.models import User
 from misper.audit.history import history_save
 from misper.core.errors import ConflictError, FieldError, InvalidInput
+from misper.core.versions import version_check
 from misper.episodes.documents import assess_on_file, episode_document
 from misper.episodes.models import RISK_ORDER, Episode
 from misper.episodes.selectors import visible_episodes
@@ -49,8 +50,7 @@ def suggestion_confirm(
         episode = visible_episodes(acting_user).select_for_update().filter(pk=episode_id).first()
         if episode is None:
             raise Http404("No such episode")
-        if expected_version is not None and expected_version != episode.version:
-            raise ConflictError(STALE)
+        version_check(current=episode.version, expected=expected_version, stale_message=STALE)
         if not episode.is_open:
             raise ConflictError("This episode is no longer open.")
         signs = _suggested(episode)

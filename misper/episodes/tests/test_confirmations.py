@@ -61,7 +61,8 @@ def test_partners_other_forces_and_stale_pages_cannot_confirm(world, api_as, epi
     assert _confirm(api_as(world.socialworker), episode, "cse_risk").status_code == 403
     assert _confirm(api_as(world.other_force_officer), episode, "cse_risk").status_code == 404
     assert (
-        _confirm(api_as(world.calltaker), episode, "cse_risk", version=episode.version - 1).status_code == 409
+        # A version other than the current one (versions start at 1, so a page from before a change)
+        _confirm(api_as(world.calltaker), episode, "cse_risk", version=episode.version + 1).status_code == 409
     )
     assert not VulnerabilityFlag.objects.filter(child=episode.child).exists()
 
