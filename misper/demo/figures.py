@@ -88,6 +88,12 @@ UNHARMED_SHARE: Final = 0.96
 # exploitation (CSE) and a few at risk of criminal exploitation (county lines).
 CSE_FLAGGED_EPISODE_SHARE: Final = 0.05
 CCE_FLAGGED_EPISODE_SHARE: Final = 0.04
+# HMIC 2016 found trigger plans were the exception: few children had one, even frequent runners. The demo
+# agrees one for an exploited child after their third episode and for other children only when they are
+# among the most frequent runners (this many episodes in the year).
+TRIGGER_PLAN_MIN_EPISODES: Final = 12
+# HMIC 2016: even children known to be at risk of exploitation often had no trigger plan.
+TRIGGER_PLAN_EXPLOITED_SHARE: Final = 0.4
 # HMIC 2016: exploited children were often found with the same adults; adults of concern are
 # linked to several children (networks).
 ASSOCIATE_CHILDREN_MIN: Final = 2
@@ -104,5 +110,15 @@ SAFE_AND_WELL_SHARE: Final = 0.95
 # HMIC 2016: open cases at any one time in a typical force.
 OPEN_EPISODES_MIN: Final = 10
 OPEN_EPISODES_MAX: Final = 25
+# --- The grade mix the engine should give on this population ---------------------------------------
+# Thames Valley Police study of 5,984 missing and absent cases (2015): 16% graded high, 68% medium, 13% low.
+# HMIC 2016 quotes the College of Policing: of about 12 reports a day in a typical force, just under 9 (about
+# 70-75%) are graded medium. The demo's engine recommendations must fall within these ranges.
+GRADE_MIX_HIGH: Final = (0.10, 0.20)
+GRADE_MIX_MEDIUM: Final = (0.60, 0.75)
+# HMIC 2016 found trigger plans the exception and adults of concern recorded for a minority of children;
+# no published share exists, so the demo keeps each to well under a quarter of reports (it was 31% and 27%).
+TRIGGER_PLAN_REPORT_SHARE_MAX: Final = 0.25
+ADULT_OF_CONCERN_REPORT_SHARE_MAX: Final = 0.20
 # HMIC 2016 found many under-graded cases; the demo has some, each with the operator's rationale.
 UNDER_GRADED_SHARE: Final = 0.08

@@ -198,29 +198,32 @@ def _maybe_regrade(gen: Gen, episode: EpisodePlan, doc: dict[str, object], perso
 def _supervise_open(gen: Gen) -> None:
     """Open cases: owners, some reviews overdue, a couple of gradings waiting for a supervisor."""
     open_eps = sorted((e for e in gen.plan.episodes if e.is_open), key=lambda e: e.reported_at)
+    waiting = 0
     for n, episode in enumerate(open_eps):
         episode.owner = episode.owner or ("demo-officer" if n % 2 == 0 else None)
         if n % 3 == 1 and episode.next_review_at is not None:
             episode.next_review_at = gen.now - timedelta(minutes=gen.rng.randint(20, 180))
-        if n < PENDING_APPROVALS and episode.assessments:
-            _await_supervisor(episode.assessments[-1])
+        if waiting < PENDING_APPROVALS and episode.assessments:
+            waiting += _await_supervisor(episode.assessments[-1])
 
 
 RISK_STEPS = ("very_low", "low", "medium", "high")
 PENDING_RATIONALE = "Carer says she is with a friend and will be back tonight; we think medium is enough."
 
 
-def _await_supervisor(assessment: AssessmentPlan) -> None:
-    """Make an assessment an operator's grade one step below the recommendation, waiting for a supervisor."""
+def _await_supervisor(assessment: AssessmentPlan) -> bool:
+    """Make an assessment an operator's grade one step below the recommendation, waiting for a supervisor;
+    False (nothing changed) where that would go below a floor that binds people."""
     step = RISK_STEPS.index(assessment.recommended_risk) if assessment.recommended_risk in RISK_STEPS else 0
     lower = RISK_STEPS[max(step - 1, 0)]
     if step == 0 or floors_broken(assessment.result, assessment.recommended_category, lower):
-        return  # a floor that binds people: only a duty inspector may go below it
+        return False  # only a duty inspector may go below it
     assessment.graded_category = assessment.recommended_category
     assessment.graded_risk = RISK_STEPS[max(step - 1, 0)]
     assessment.under_graded = True
     assessment.rationale = PENDING_RATIONALE.replace("medium", assessment.graded_risk.replace("_", " "))
     assessment.approval_status, assessment.decided_at, assessment.decision_note = "pending", None, ""
+    return True
 
 
 def _number(episodes: list[EpisodePlan]) -> None:

@@ -48,7 +48,27 @@ def figures_achieved(plan: Plan) -> dict[str, float]:
         "associates_shared_by_2_plus": shared_associates(plan),
         "open_episodes": sum(e.is_open for e in episodes),
         "under_graded_share": _share(sum(e.assessments[0].under_graded for e in episodes), len(episodes)),
+        **grade_mix(kids),
+        "trigger_plan_report_share": _reason_share(kids, "trigger_plan"),
+        "adult_of_concern_report_share": _reason_share(kids, "associate_of_concern"),
     }
+
+
+def grade_mix(episodes: list[EpisodePlan]) -> dict[str, float]:
+    """The engine's recommendation at report, as shares of children's reports (figures.GRADE_MIX_*)."""
+    first = Counter(e.assessments[0].recommended_risk for e in episodes)
+    low = first["low"] + first["very_low"] + first["no_apparent_risk"]
+    return {
+        "recommended_high_share": _share(first["high"], len(episodes)),
+        "recommended_medium_share": _share(first["medium"], len(episodes)),
+        "recommended_low_share": _share(low, len(episodes)),
+    }
+
+
+def _reason_share(episodes: list[EpisodePlan], code: str) -> float:
+    """Share of reports whose recommendation gives ``code`` among its reasons."""
+    cited = sum(any(r["code"] == code for r in e.assessments[0].result.get("reasons", [])) for e in episodes)
+    return _share(cited, len(episodes))
 
 
 def _sex_share(plan: Plan, episodes: list[EpisodePlan], sex: str, low: int, high: int) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from misper.demo import world
+from misper.demo import figures, world
 from misper.demo.context import Gen
 from misper.demo.plan import ChildPlan, PlacementNoticePlan, TriggerPlanPlan
 
@@ -16,11 +16,15 @@ AGENCY_NAMES = {a.code: a.name for a in world.build_agencies()}
 
 
 def build_trigger_plans(gen: Gen) -> None:
-    """A versioned trigger plan for each frequent runner (5+ episodes, or 3+ when exploited)."""
+    """A versioned trigger plan for each exploited child missing 3+ times, and for the most frequent other
+    runners (figures.TRIGGER_PLAN_MIN_EPISODES): HMIC 2016 found trigger plans the exception, not the rule."""
     for child in gen.plan.children:
         eps = gen.child_episodes(child.key)
         exploited = any(f.code in EXPLOITATION for f in child.flags)
-        if child.is_adult or child.key in gen.story_children or len(eps) < (3 if exploited else 5):
+        needed = FIRST_PLAN_AFTER if exploited else figures.TRIGGER_PLAN_MIN_EPISODES
+        if child.is_adult or child.key in gen.story_children or len(eps) < needed:
+            continue
+        if exploited and gen.rng.random() >= figures.TRIGGER_PLAN_EXPLOITED_SHARE:
             continue
         agreed = _after(gen, eps[FIRST_PLAN_AFTER - 1].found_at)
         if agreed is None:
@@ -30,9 +34,7 @@ def build_trigger_plans(gen: Gen) -> None:
             revised = _after(gen, eps[SECOND_PLAN_AFTER - 1].found_at)
             if revised is not None:
                 first.superseded_at = _midday(revised)
-                trigger_plan(
-                    gen, child, 2, revised, "high" if exploited else gen.rng.choice(("medium", "high"))
-                )
+                trigger_plan(gen, child, 2, revised, "high" if exploited else "medium")
 
 
 def _after(gen: Gen, found: datetime | None) -> date | None:

@@ -17,10 +17,10 @@ CARE_HOMES = frozenset({"residential_home", "secure"})
 # Chance of each indicator on a report, before the child's own record adds more.
 BASE_INDICATORS = {
     "family_conflict": 0.12, "school_problems": 0.05, "bullying": 0.03, "preparations_made": 0.04,
-    "contact_established": 0.15, "whereabouts_believed_known": 0.15, "victim_of_crime_suspected": 0.02,
+    "contact_established": 0.22, "whereabouts_believed_known": 0.22, "victim_of_crime_suspected": 0.01,
     "crime_suspected": 0.03, "adverse_weather": 0.03, "harm_at_home_suspected": 0.01,
     "online_contact_with_stranger": 0.01, "plans_to_travel_abroad": 0.003, "abduction_suspected": 0.002,
-    "danger_to_public": 0.003, "suicidal_ideation": 0.02,
+    "danger_to_public": 0.003, "suicidal_ideation": 0.01,
 }  # fmt: skip
 # Indicators made likely by something on the child's record.
 RECORD_INDICATORS = {

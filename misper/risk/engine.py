@@ -23,7 +23,17 @@ from misper.risk.rules import POLICY_FLOOR_SOURCE, POLICY_FLOOR_TEXT, RULES, RUL
 from misper.risk.rules.derived import DERIVED_RULES
 from misper.risk.suggestions import suggest
 from misper.risk.validation import parse
-from misper.risk.vocab import ACTION_ORDER, ACTIONS, LEVELS, RESULT_FORMAT, RISK_RANK, RISKS
+from misper.risk.vocab import (
+    ACTION_ORDER,
+    ACTIONS,
+    LEVEL_RANK,
+    LEVELS,
+    RESULT_FORMAT,
+    RISK_RANK,
+    RISKS,
+    SERIOUS_NOT_URGENT,
+    SERIOUS_NOT_URGENT_TEXT,
+)
 
 _FLOOR_KINDS = {
     "young_age": "age",
@@ -137,7 +147,13 @@ def _level_keys(category: str, risk: int, immediacy: int, seriousness: int) -> t
     keys += [f"risk:{name}" for name in RISKS[: risk + 1]]
     keys += [f"immediacy:{level}" for level in LEVELS[: immediacy + 1]]
     keys += [f"seriousness:{level}" for level in LEVELS[: seriousness + 1]]
+    if _serious_not_urgent(immediacy, seriousness):
+        keys.append(SERIOUS_NOT_URGENT)
     return tuple(keys)
+
+
+def _serious_not_urgent(immediacy: int, seriousness: int) -> bool:
+    return seriousness == LEVEL_RANK["high"] and immediacy == LEVEL_RANK["low"]
 
 
 def actions_for(fired: list[Fired], result: Grade, policy: Policy) -> dict[str, list[str]]:
@@ -213,6 +229,10 @@ def assess(
         "action_details": [{"code": a, "text": ACTIONS[a], "because": why} for a, why in actions.items()],
         "suggestions": suggest(facts),
         "floors": floors,
+        "serious_not_urgent": _serious_not_urgent(result.immediacy, result.seriousness),
+        "seriousness_note": (
+            SERIOUS_NOT_URGENT_TEXT if _serious_not_urgent(result.immediacy, result.seriousness) else ""
+        ),
         "binding_floors": binding_floors(floors, absent_category=chosen.absent_category, age=facts.age_years),
         "under_graded": _under_graded(doc, result),
         "repeat": any(f.rule.id == "repeat_missing" for f in fired),

@@ -17,6 +17,7 @@ from misper.risk.vocab import (
     RISK_RANK,
     RISKS,
     SAFEGUARDING_ACTIONS,
+    SERIOUS_NOT_URGENT,
 )
 
 
@@ -200,6 +201,7 @@ def _level_actions(data: Mapping[str, Any], read: _Reader) -> dict[str, tuple[st
     allowed = [f"category:{c}" for c in ("missing", "absent")]
     allowed += [f"{dim}:{level}" for dim in ("immediacy", "seriousness") for level in LEVELS]
     allowed += [f"risk:{risk}" for risk in RISKS]
+    allowed.append(SERIOUS_NOT_URGENT)
     table = read.table(data, "level_actions", allowed)
     out = {key: read.actions(value, f"level_actions.{key}") for key, value in table.items()}
     missing = [a for a in SAFEGUARDING_ACTIONS if a not in out.get("seriousness:high", ())]

@@ -75,5 +75,11 @@ ACTIONS: Final[dict[str, str]] = {
     "return_interview_referral": "Refer the child for an independent return interview.",
 }
 ACTION_ORDER: Final = {code: rank for rank, code in enumerate(ACTIONS)}
+# The level_actions key, and the result's note, for seriousness high with immediacy low.
+SERIOUS_NOT_URGENT: Final = "serious_not_urgent"
+SERIOUS_NOT_URGENT_TEXT: Final = (
+    "Serious but not urgent: the harm this child faces is grave even though finding them is not urgent "
+    "now. Plan the longer-term safeguarding: a strategy meeting, the exploitation team, the trigger plan."
+)
 # Actions that a high seriousness must always produce, whatever the policy says.
 SAFEGUARDING_ACTIONS: Final = ("refer_to_childrens_social_care",)

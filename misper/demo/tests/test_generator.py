@@ -150,3 +150,14 @@ def test_gradings_waiting_for_a_supervisor_are_real_under_gradings() -> None:
         assert a.under_graded
         assert a.rationale
         assert RISK_ORDER[a.graded_risk] < RISK_ORDER[a.recommended_risk]
+
+
+def test_the_engine_gives_the_published_grade_mix_on_a_year(year: dict[str, float]) -> None:
+    """Thames Valley 2015 (16% high, 68% medium, 13% low) and the College of Policing figure HMIC 2016
+    quotes (just under 9 of ~12 a day medium): docs/demo-data.md, docs/risk-rules.md."""
+    low, high = figures.GRADE_MIX_HIGH
+    assert low <= year["recommended_high_share"] <= high
+    low, high = figures.GRADE_MIX_MEDIUM
+    assert low <= year["recommended_medium_share"] <= high
+    assert year["trigger_plan_report_share"] <= figures.TRIGGER_PLAN_REPORT_SHARE_MAX
+    assert year["adult_of_concern_report_share"] <= figures.ADULT_OF_CONCERN_REPORT_SHARE_MAX

@@ -31,7 +31,7 @@ def test_builtin_policies() -> None:
 def test_policy_is_recorded_on_every_assessment() -> None:
     assert assess(base_doc(), "absent-permitted")["policy"] == {
         "name": "absent-permitted",
-        "version": "2024.1",
+        "version": "2026.1",
     }
 
 

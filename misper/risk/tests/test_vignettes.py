@@ -1,7 +1,7 @@
 """Vignettes: the public cases from the inspection report, and our own, under both built-in policies.
 
 Format (vignettes/*.json): ``{"id", "source", "input", "expect", "expect_by_policy"?}``. `expect`
-keys, all optional: risk_min, risk_max, category, under_graded, reasons_any (each inner list needs
+keys, all optional: risk_min, risk_max, category, under_graded, serious_not_urgent, reasons_any (each inner list needs
 one of its codes among the reasons), actions_all; our own files add actions_none, reasons_none,
 immediacy, seriousness, floors_raised (reason codes of floors that lifted the grade) and
 suggestions_all. ``expect_by_policy[NAME]`` overrides keys of `expect` for that policy.
@@ -43,7 +43,7 @@ def check(result: dict[str, Any], expect: dict[str, Any]) -> list[str]:
         problems.append(f"risk {result['risk']} below {expect['risk_min']}")
     if "risk_max" in expect and RANK[result["risk"]] > RANK[expect["risk_max"]]:
         problems.append(f"risk {result['risk']} above {expect['risk_max']}")
-    for key in ("category", "under_graded", "immediacy", "seriousness"):
+    for key in ("category", "under_graded", "immediacy", "seriousness", "serious_not_urgent"):
         if key in expect and result[key] != expect[key]:
             problems.append(f"{key} {result[key]!r}, expected {expect[key]!r}")
     problems += [
