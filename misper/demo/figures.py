@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from misper.risk import published
+
 # --- Volume -------------------------------------------------------------------------------------
 # HMIC 2016: a typical force receives about 12 reports of missing children a day.
 REPORTS_PER_DAY: Final = 12
@@ -114,8 +116,8 @@ OPEN_EPISODES_MAX: Final = 25
 # Thames Valley Police study of 5,984 missing and absent cases (2015): 16% graded high, 68% medium, 13% low.
 # HMIC 2016 quotes the College of Policing: of about 12 reports a day in a typical force, just under 9 (about
 # 70-75%) are graded medium. The demo's engine recommendations must fall within these ranges.
-GRADE_MIX_HIGH: Final = (0.10, 0.20)
-GRADE_MIX_MEDIUM: Final = (0.60, 0.75)
+GRADE_MIX_HIGH: Final = published.GRADE_MIX_HIGH  # misper.risk.published: one place for the ranges
+GRADE_MIX_MEDIUM: Final = published.GRADE_MIX_MEDIUM
 # HMIC 2016 found trigger plans the exception and adults of concern recorded for a minority of children;
 # no published share exists, so the demo keeps each to well under a quarter of reports (it was 31% and 27%).
 TRIGGER_PLAN_REPORT_SHARE_MAX: Final = 0.25

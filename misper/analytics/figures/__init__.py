@@ -14,7 +14,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from misper.accounts.models import User
-from misper.analytics.figures import definitions, demand, now, outcomes, response, volume
+from misper.analytics.figures import definitions, demand, grading, now, outcomes, response, volume
 from misper.analytics.figures.base import SEGMENT_LABELS, Context, Figure
 from misper.analytics.filters import Filters
 from misper.partners.field_access import Group
@@ -24,7 +24,7 @@ FigureFunction = Callable[[Context], Figure]
 
 REGISTRY: dict[str, FigureFunction] = {
     fn.__name__: fn
-    for module in (now, volume, response, outcomes, demand, definitions)
+    for module in (now, volume, response, grading, outcomes, demand, definitions)
     for fn in module.FIGURES
 }
 # Each figure's field group (``misper.partners.field_access.Group``): shared unless its module says.
@@ -37,6 +37,7 @@ SECTIONS = [
     now.SECTION,
     volume.SECTION,
     response.SECTION,
+    grading.SECTION,
     outcomes.SECTION,
     demand.SECTION,
     definitions.SECTION,

@@ -59,7 +59,9 @@ def test_run_gives_the_engines_grade_and_reasons_without_police_only_reasons(pai
     codes = {r["code"] for r in result.reasons}
     assert {"self_harm", "out_of_character"} <= codes
     assert "associate_of_concern" not in codes
-    assert result.risk == "high"
+    # A history of self-harm is seriousness and immediacy medium since policy national 2026.1 (suicidal talk
+    # now is high): medium, as the partner's own facts give without the police-only adult of concern.
+    assert result.risk == "medium"
     assert result.trigger_plan_minimum == "medium"
     assert AccessEvent.objects.count() == events + 1
     assert AccessEvent.objects.order_by("-pk").first().purpose == "shared risk tool"  # type: ignore[union-attr]
