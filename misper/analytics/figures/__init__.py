@@ -30,7 +30,7 @@ REGISTRY: dict[str, FigureFunction] = {
 # Each figure's field group (``misper.partners.field_access.Group``): shared unless its module says.
 FIELD_GROUPS: dict[str, Group] = {
     code: getattr(module, "FIELD_GROUPS", {}).get(code, Group.SHARED)
-    for module in (now, volume, response, outcomes, demand, definitions)
+    for module in (now, volume, response, grading, outcomes, demand, definitions)
     for code in (fn.__name__ for fn in module.FIGURES)
 }
 SECTIONS = [

@@ -1,6 +1,7 @@
 """Grading: the force's own grade mix by month beside the published range, gradings a supervisor changed
 (lowered with approval, raised back on rejection) and gradings below a floor on a duty inspector's named
-override (issue 16). Police only: how police graded is police business, so partners see no rows."""
+override (issue 16). Police intelligence (``FIELD_GROUPS``): partners never get the figure, on any surface,
+and police count their own force's gradings only."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from django.utils import timezone
 
 from misper.analytics.figures.base import Context, Figure, percent
 from misper.episodes.models import ApprovalStatus, AssessmentKind, RiskAssessment
+from misper.partners.field_access import Group
 from misper.risk import published
 
 SECTION = "Grading"
-POLICE_ONLY_NOTE = "Police only: how the force graded is not shown to partner agencies."
 LOW = ("low", "very_low", "no_apparent_risk")
 CHANGES = {
     ApprovalStatus.APPROVED: "lowered",
@@ -46,7 +47,8 @@ def _month(value: Any) -> str:
 def _counts(ctx: Context) -> tuple[dict[Any, dict[str, int]], dict[Any, dict[str, int]]]:
     """Per month of report: the force's grade at report (children), and the assessments a supervisor or
     a duty inspector changed."""
-    episodes = ctx.facts_in_period().filter(age_group="child").values("pk")
+    own = ctx.facts_in_period().filter(age_group="child", child_force_id=ctx.user.agency_id)
+    episodes = own.values("pk")
     at_report = (
         RiskAssessment.objects.filter(episode__in=episodes, kind=AssessmentKind.INITIAL)
         .annotate(month=TruncMonth("episode__reported_at"))
@@ -75,25 +77,24 @@ def grading_mix_by_month(ctx: Context) -> Figure:
     """The force's grades at report by month (children), beside the published mix, with the gradings
     supervisors changed and the overrides below a floor."""
     rows: list[list[Any]] = []
-    if ctx.user.is_police:
-        grades, changes = _counts(ctx)
-        for month in sorted(set(grades) | set(changes)):
-            g, c = grades.get(month, {}), changes.get(month, {})
-            total = sum(g.values())
-            rows.append(
-                [
-                    _month(month),
-                    percent(g.get("high", 0), total),
-                    percent(g.get("medium", 0), total),
-                    percent(g.get("low", 0), total),
-                    round(100 * published.THAMES_VALLEY_2015["high"]),
-                    round(100 * published.THAMES_VALLEY_2015["medium"]),
-                    c.get("lowered", 0),
-                    c.get("raised", 0),
-                    c.get("overridden", 0),
-                    total,
-                ]
-            )
+    grades, changes = _counts(ctx)
+    for month in sorted(set(grades) | set(changes)):
+        g, c = grades.get(month, {}), changes.get(month, {})
+        total = sum(g.values())
+        rows.append(
+            [
+                _month(month),
+                percent(g.get("high", 0), total),
+                percent(g.get("medium", 0), total),
+                percent(g.get("low", 0), total),
+                round(100 * published.THAMES_VALLEY_2015["high"]),
+                round(100 * published.THAMES_VALLEY_2015["medium"]),
+                c.get("lowered", 0),
+                c.get("raised", 0),
+                c.get("overridden", 0),
+                total,
+            ]
+        )
     low_h, high_h = (round(100 * x) for x in published.GRADE_MIX_HIGH)
     low_m, high_m = (round(100 * x) for x in published.GRADE_MIX_MEDIUM)
     return Figure(
@@ -109,8 +110,8 @@ def grading_mix_by_month(ctx: Context) -> Figure:
         rows=rows,
         chart="line",
         chart_columns=(1, 2, 4, 5),
-        notes="" if ctx.user.is_police else POLICE_ONLY_NOTE,
     )
 
 
 FIGURES = (grading_mix_by_month,)
+FIELD_GROUPS = {"grading_mix_by_month": Group.POLICE_INTELLIGENCE}

@@ -95,17 +95,18 @@ def test_grade_mix_changes_and_overrides_for_the_month(world, graded) -> None:
     assert "Thames Valley" in figure.description
 
 
-def test_partners_see_no_grading_rows_on_any_surface(world, graded, api_as) -> None:
-    figure = _rows(world.socialworker)
-    assert figure.rows == []
-    assert "Police only" in figure.notes
+def test_partners_never_get_the_figure_on_any_surface(world, graded, api_as) -> None:
+    assert dashboard_figures(world.socialworker, default_filters(timezone.localdate()), codes=[CODE]) == []
     c = Client()
     c.force_login(world.socialworker)
-    text = c.get(f"/dashboard/figures/{CODE}.csv").content.decode()
-    assert len(list(csv.reader(io.StringIO(text)))) <= 2  # the header and notes only, no month
+    for fmt in ("csv", "xlsx"):
+        refused = c.get(f"/dashboard/figures/{CODE}.{fmt}")  # as for every police-intelligence figure
+        assert refused.status_code in (400, 403, 404)
+        assert timezone.localtime().strftime("%B %Y").encode() not in refused.content
+    assert CODE not in c.get("/dashboard").content.decode()
     api = api_as(world.socialworker).get_json("/api/v1/dashboard/figures").json()
-    mine = next(f for f in (api["figures"] if isinstance(api, dict) else api) if f["code"] == CODE)
-    assert mine["rows"] == []
+    figures = api["figures"] if isinstance(api, dict) else api
+    assert CODE not in {f["code"] for f in figures}
 
 
 def test_police_download_the_same_rows(world, graded) -> None:
