@@ -2,7 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from django.db import models
+
+ADULT_AGE = 18
+
+
+def age_at(date_of_birth: str, at: datetime | None) -> int | None:
+    """Whole years from a date of birth ("2009-05-14", or "2009-05" taken as mid-month) to ``at``;
+    None for a year alone, no date, or a date that cannot be read."""
+    if at is None or len(date_of_birth) < 7:
+        return None
+    try:
+        born = date.fromisoformat(date_of_birth if len(date_of_birth) == 10 else f"{date_of_birth}-15")
+    except ValueError:
+        return None
+    day = at.date()
+    years = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    return years if 0 <= years < 130 else None
 
 
 class NationalRecord(models.Model):
@@ -21,6 +39,8 @@ class NationalRecord(models.Model):
     town = models.CharField(max_length=100, blank=True)
     postcode = models.CharField(max_length=12, blank=True)
     reported_at = models.DateTimeField(null=True, blank=True)
+    # Whole years when reported (from a full or year-and-month date of birth): children and adults apart.
+    age_at_report = models.PositiveSmallIntegerField(null=True, blank=True)
     found_at = models.DateTimeField(null=True, blank=True)
     risk = models.CharField(max_length=20, blank=True)
     category = models.CharField(max_length=10, blank=True)
@@ -38,6 +58,11 @@ class NationalRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}/{self.ref}/{self.episode_key}"
+
+    @property
+    def is_child(self) -> bool:
+        """Under 18 when reported, or age not known (an unknown age may be a child)."""
+        return self.age_at_report is None or self.age_at_report < ADULT_AGE
 
     @property
     def is_missing_now(self) -> bool:
@@ -70,6 +95,9 @@ class ReviewPair(models.Model):
     right_source = models.CharField(max_length=60)
     right_ref = models.CharField(max_length=100)
     probability = models.FloatField()
+    weight = models.PositiveIntegerField(
+        default=1, help_text="Record pairs a 'same' decision would join: the queue is worked heaviest first"
+    )
     decision = models.CharField(
         max_length=10, choices=Decision.choices, blank=True, default=Decision.UNDECIDED
     )
@@ -83,7 +111,7 @@ class ReviewPair(models.Model):
                 fields=["left_source", "left_ref", "right_source", "right_ref"], name="review_pair_unique"
             )
         ]
-        ordering = ["decision", "-probability", "pk"]
+        ordering = ["decision", "-weight", "-probability", "pk"]
 
     def __str__(self) -> str:
         return f"{self.left_source}/{self.left_ref} ~ {self.right_source}/{self.right_ref}"

@@ -9,6 +9,7 @@ from ninja import Schema
 from pydantic import Field
 
 from misper.core.api_schemas import Strict
+from misper.national.compare import fields_compared
 from misper.national.models import NationalRecord
 from misper.national.selectors import CrossForcePerson, NationalCounts, PairRecords
 
@@ -21,6 +22,7 @@ class SummaryOut(Schema):
     missing_now: int = Field(description="Distinct children with an episode open now")
     in_more_than_one_force: int = Field(description="Children with episodes in two or more force areas")
     forces: int = Field(description="Forces sending returns")
+    adults: int = Field(description="Distinct adults (18 or over when reported), counted apart from children")
 
     @staticmethod
     def from_counts(c: NationalCounts) -> SummaryOut:
@@ -30,6 +32,7 @@ class SummaryOut(Schema):
             missing_now=c.missing_now,
             in_more_than_one_force=c.in_more_than_one_force,
             forces=c.forces,
+            adults=c.adults,
         )
 
 
@@ -133,11 +136,23 @@ def _side(source: str, ref: str, r: NationalRecord | None) -> SideOut:
     return SideOut(source=source, ref=ref, latest=latest)
 
 
+class FieldOut(Schema):
+    """One field linkage compares, on both records, and whether it agrees."""
+
+    label: str
+    left: str
+    right: str
+    agreement: Literal["agree", "close", "differ", "unknown"]
+    verdict: str = Field(description="The agreement in words, as the review page shows it")
+
+
 class PairOut(Schema):
     """Two children's records linkage was unsure about, side by side, and what a reviewer decided."""
 
     id: int
     probability: float = Field(description="Linkage's match probability")
+    weight: int = Field(description="Record pairs a 'same' decision would join: the queue is heaviest first")
+    fields: list[FieldOut] = Field(description="Each compared field on both records; empty if one is gone")
     decision: Literal["", "same", "different"] = Field(description="'' until a reviewer decides")
     decided_by: str | None
     decided_at: datetime | None
@@ -150,6 +165,11 @@ class PairOut(Schema):
         return PairOut(
             id=p.pk,
             probability=p.probability,
+            weight=p.weight,
+            fields=[
+                FieldOut(label=f.label, left=f.left, right=f.right, agreement=f.kind, verdict=f.verdict)  # type: ignore[arg-type]
+                for f in fields_compared(c.left, c.right)
+            ],
             decision=p.decision,  # type: ignore[arg-type]
             decided_by=p.decided_by.username if p.decided_by else None,
             decided_at=p.decided_at,

@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from misper.accounts.models import AgencyKind, User
-from misper.national.models import Decision, NationalRecord, ReviewPair
+from misper.accounts.models import Agency, AgencyKind, User
+from misper.national.models import ADULT_AGE, Decision, NationalRecord, ReviewPair
 
 OPEN_STATUSES = ("", "reported", "active")
 
@@ -41,26 +41,30 @@ class NationalCounts:
     missing_now: int
     in_more_than_one_force: int
     forces: int
+    adults: int = 0
 
 
 def national_counts(user: User) -> NationalCounts:
-    """National figures: distinct children (by linkage), episodes, children missing now, cross-force children."""
+    """National figures about children (under 18 when reported, or age unknown): distinct children (by
+    linkage), their episodes, children missing now, children in more than one force; and distinct adults."""
     national_user_required(user)
-    records = NationalRecord.objects.all()
+    records = NationalRecord.objects.filter(_group_q("children"))
     linked = records.filter(link__isnull=False)
+    adults = NationalRecord.objects.filter(_group_q("adults"), link__isnull=False)
     return NationalCounts(
         children=linked.values("link__person_id").distinct().count(),
         episodes=records.count(),
         missing_now=linked.filter(_missing_now_q()).values("link__person_id").distinct().count(),
         in_more_than_one_force=len(cross_force_person_ids(user)),
-        forces=records.values("source").distinct().count(),
+        forces=NationalRecord.objects.values("source").distinct().count(),
+        adults=adults.values("link__person_id").distinct().count(),
     )
 
 
 def cross_force_person_ids(user: User) -> list[str]:
     national_user_required(user)
     rows = (
-        NationalRecord.objects.filter(link__isnull=False)
+        NationalRecord.objects.filter(_group_q("children"), link__isnull=False)
         .values("link__person_id")
         .annotate(forces=Count("source", distinct=True))
         .filter(forces__gt=1)
@@ -79,14 +83,14 @@ def records_of_people(user: User, person_ids: list[str]) -> QuerySet[NationalRec
 
 
 def missing_now(user: User) -> QuerySet[NationalRecord]:
-    """Episodes open now, across all forces, with their person ids."""
-    national_user_required(user)
-    return NationalRecord.objects.filter(_missing_now_q()).select_related("link").order_by("reported_at")
+    """Children's episodes open now, across all forces, oldest report first, with their person ids:
+    the national view's default list."""
+    return national_records(user, NationalFilters())
 
 
 def review_queue(user: User) -> QuerySet[ReviewPair]:
     national_user_required(user)
-    return ReviewPair.objects.filter(decision=Decision.UNDECIDED).order_by("-probability", "pk")
+    return ReviewPair.objects.filter(decision=Decision.UNDECIDED).order_by("-weight", "-probability", "pk")
 
 
 def latest_record(source: str, ref: str) -> NationalRecord | None:
@@ -171,3 +175,58 @@ def access_review_pair_by_id(user: User, pk: int) -> ReviewPair:
     if pair is None:
         raise Http404("No such pair")
     return pair
+
+
+AGE_BANDS = {"0-11": (0, 11), "12-13": (12, 13), "14-15": (14, 15), "16-17": (16, 17)}
+LISTS = ("missing", "cross", "all")
+GROUPS = ("children", "adults")
+
+
+@dataclass(frozen=True)
+class NationalFilters:
+    """What the national view's list shows: which list, children or adults, and narrowing filters."""
+
+    list: str = "missing"  # missing now | in more than one force area | everyone
+    group: str = "children"  # children (under 18 when reported, or age unknown) | adults
+    force: str = ""  # a force's code
+    age_band: str = ""  # one of AGE_BANDS (children only)
+    risk: str = ""
+
+
+def _group_q(group: str) -> Q:
+    children = Q(age_at_report__lt=ADULT_AGE) | Q(age_at_report__isnull=True)
+    return ~children if group == "adults" else children
+
+
+def national_records(user: User, filters: NationalFilters) -> QuerySet[NationalRecord]:
+    """The records the national view lists for ``filters`` (a list, children or adults apart, by force,
+    age band and risk), missing-now oldest report first, the others by person."""
+    national_user_required(user)
+    records = NationalRecord.objects.filter(_group_q(filters.group)).select_related("link")
+    if filters.list == "missing":
+        records = records.filter(_missing_now_q())
+    elif filters.list == "cross":
+        records = records.filter(link__person_id__in=cross_force_person_ids(user))
+    if filters.force:
+        records = records.filter(source=filters.force)
+    if filters.age_band in AGE_BANDS and filters.group == "children":
+        low, high = AGE_BANDS[filters.age_band]
+        records = records.filter(age_at_report__gte=low, age_at_report__lte=high)
+    if filters.risk:
+        records = records.filter(risk=filters.risk)
+    order = ("reported_at", "pk") if filters.list == "missing" else ("link__person_id", "reported_at", "pk")
+    return records.order_by(*order)
+
+
+def force_names(codes: Iterable[str] = ()) -> dict[str, str]:
+    """Force code → the force's name, for every police force (and any other sender named in ``codes``)."""
+    agencies = Agency.objects.filter(Q(kind=AgencyKind.POLICE_FORCE) | Q(code__in=list(codes)))
+    return dict(agencies.values_list("code", "name"))
+
+
+def sending_forces(user: User) -> list[tuple[str, str]]:
+    """(code, name) of the forces with records in the national view, by name: the force filter's options."""
+    national_user_required(user)
+    codes = list(NationalRecord.objects.values_list("source", flat=True).distinct())
+    names = force_names(codes)
+    return sorted(((c, names.get(c, c)) for c in codes), key=lambda pair: pair[1])

@@ -23,7 +23,7 @@ from misper.episodes.models import Category, Risk, Status
 from misper.national.linkage import Decision as LinkDecision
 from misper.national.linkage import LinkRecord, link
 from misper.national.linkage.records import Problem, Reject, numbered_lines, parse_line, record_from_document
-from misper.national.models import Decision, NationalRecord, PersonLink, ReviewPair
+from misper.national.models import Decision, NationalRecord, PersonLink, ReviewPair, age_at
 
 EPISODE_KEY_MISSING = (
     "Enter the episode's reference ('episode.ref') or when it was reported ('report.reported_at')."
@@ -89,6 +89,7 @@ def import_row(doc: Any) -> tuple[dict[str, Any] | None, list[str]]:
         return None, errors
     values = {name: getattr(record, name) or "" for name in _FIELDS[:7]}
     values.update({name: facts[name] for name in _FIELDS[7:]})
+    values["age_at_report"] = age_at(values["date_of_birth"], values["reported_at"])
     return {"source": record.source, "ref": record.ref, "episode_key": facts["_key"], "values": values}, []
 
 
@@ -211,12 +212,17 @@ def _save_links(records: list[LinkRecord], person_ids: list[str], members: dict)
 
 
 def _save_doubtful(doubtful: list) -> None:
+    """The review queue as linkage now sees it: new and still-doubtful pairs with their weight and
+    probability; undecided pairs no longer doubtful (now linked, or settled by another decision) leave it."""
+    keep: list[int] = []
     for pair in doubtful:
         left, right = sorted((pair.left, pair.right))
-        ReviewPair.objects.update_or_create(
+        row, _ = ReviewPair.objects.update_or_create(
             left_source=left[0], left_ref=left[1], right_source=right[0], right_ref=right[1],
-            defaults={"probability": pair.probability},
+            defaults={"probability": pair.probability, "weight": pair.weight},
         )  # fmt: skip
+        keep.append(row.pk)
+    ReviewPair.objects.filter(decision=Decision.UNDECIDED).exclude(pk__in=keep).delete()
 
 
 def national_relink(*, acting_user: User | None = None) -> int:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -14,8 +15,11 @@ from django.views import View
 
 from misper.audit.services import access_record
 from misper.core.errors import ConflictError
+from misper.episodes.models import Risk
 from misper.national import selectors
+from misper.national.compare import fields_compared
 from misper.national.models import Decision, ReviewPair
+from misper.national.selectors import AGE_BANDS, NationalFilters
 from misper.national.services import review_decide
 
 NATIONAL_TITLE = "National view"
@@ -23,8 +27,14 @@ REVIEW_TITLE = "Records to review"
 DECIDED_SAME = "Recorded: the same child. Linkage has been re-run."
 DECIDED_DIFFERENT = "Recorded: different children. Linkage has been re-run."
 CHOOSE_DECISION = "Select whether these are the same child or different children"
-CROSS_FORCE_LIMIT = 200
-REVIEW_PAGE = 50
+PAGE_SIZE = 25
+REVIEW_PAGE = 25
+LIST_TITLES = {
+    "missing": "Missing now",
+    "cross": "Missing in more than one force area",
+    "all": "Everyone in the returns",
+}
+GROUP_TITLES = {"children": "Children", "adults": "Adults"}
 
 
 class NationalUserMixin(LoginRequiredMixin):
@@ -34,28 +44,71 @@ class NationalUserMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+def _filters(request: HttpRequest) -> NationalFilters:
+    """The list filters from the query string; anything unknown falls back to the default."""
+    q = request.GET
+    list_ = q.get("list", "missing")
+    group = q.get("group", "children")
+    return NationalFilters(
+        list=list_ if list_ in LIST_TITLES else "missing",
+        group=group if group in GROUP_TITLES else "children",
+        force=q.get("force", "")[:60],
+        age_band=q.get("age_band", "") if q.get("age_band", "") in AGE_BANDS else "",
+        risk=q.get("risk", "") if q.get("risk", "") in Risk.values else "",
+    )
+
+
+def _page(request: HttpRequest, items: Any, size: int) -> Any:
+    return Paginator(items, size).get_page(request.GET.get("page"))
+
+
+def _page_links(request: HttpRequest, page: Any) -> dict[str, Any]:
+    """Previous and next links that keep the filters (GOV.UK pagination)."""
+
+    def url(number: int) -> str:
+        query = request.GET.copy()
+        query["page"] = str(number)
+        return f"?{query.urlencode()}"
+
+    return {
+        "previous": url(page.previous_page_number()) if page.has_previous() else "",
+        "next": url(page.next_page_number()) if page.has_next() else "",
+        "numbers": [(n, url(n)) for n in page.paginator.get_elided_page_range(page.number, on_each_side=1)
+                    if isinstance(n, int)],
+    }  # fmt: skip
+
+
 class NationalView(NationalUserMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         user = request.user
+        filters = _filters(request)
         counts = selectors.national_counts(user)  # type: ignore[arg-type]
-        _, people = selectors.cross_force_page(user, limit=CROSS_FORCE_LIMIT, offset=0)  # type: ignore[arg-type]
-        missing = list(selectors.missing_now(user))  # type: ignore[arg-type]
-        cross_records = [record for person in people for record in person.records]
+        page = _page(request, selectors.national_records(user, filters), PAGE_SIZE)  # type: ignore[arg-type]
+        records = list(page.object_list)
         with transaction.atomic():
             access_record(user=user, action="national_view", record_type="national_record",
-                          record_ids=[r.pk for r in missing + cross_records], request=request)  # fmt: skip
+                          record_ids=[r.pk for r in records], request=request)  # fmt: skip
+        forces = selectors.sending_forces(user)  # type: ignore[arg-type]
         return render(request, "national/national.html", {
-            "page_title": NATIONAL_TITLE, "counts": counts, "missing": missing, "cross_records": cross_records,
+            "page_title": NATIONAL_TITLE, "counts": counts, "records": records, "page": page,
+            "links": _page_links(request, page), "filters": filters, "forces": forces,
+            "names": dict(forces), "list_titles": LIST_TITLES, "group_titles": GROUP_TITLES,
+            "age_bands": list(AGE_BANDS), "risks": list(Risk.choices),
+            "heading": f"{GROUP_TITLES[filters.group]}: {LIST_TITLES[filters.list].lower()}",
         })  # fmt: skip
 
 
 class ReviewQueueView(NationalUserMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        _, pairs = selectors.review_queue_page(request.user, limit=REVIEW_PAGE, offset=0)  # type: ignore[arg-type]
+        page = _page(request, selectors.review_queue(request.user), REVIEW_PAGE)  # type: ignore[arg-type]
+        pairs = list(page.object_list)
         with transaction.atomic():
             access_record(user=request.user, action="national_review_list", record_type="review_pair",
                           record_ids=[p.pk for p in pairs], request=request)  # fmt: skip
-        return render(request, "national/review_queue.html", {"page_title": REVIEW_TITLE, "pairs": pairs})
+        return render(request, "national/review_queue.html", {
+            "page_title": REVIEW_TITLE, "pairs": pairs, "page": page, "links": _page_links(request, page),
+            "names": dict(selectors.sending_forces(request.user)),  # type: ignore[arg-type]
+        })  # fmt: skip
 
 
 class ReviewPairView(NationalUserMixin, View):
@@ -71,7 +124,8 @@ class ReviewPairView(NationalUserMixin, View):
                           record_ids=[pair.pk], request=request)  # fmt: skip
         return render(request, "national/review_pair.html", {
             "page_title": REVIEW_TITLE, "pair": pair, "left": compared.left, "right": compared.right, "error": error,
-            "errors": [error] if error else [],
+            "errors": [error] if error else [], "fields": fields_compared(compared.left, compared.right),
+            "names": dict(selectors.sending_forces(request.user)),  # type: ignore[arg-type]
         }, status=status if error else 200)  # fmt: skip
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:

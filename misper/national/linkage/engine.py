@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-import numpy as np
 import pandas as pd
 
 from misper.national.linkage.cluster import clusters, one_record_per_source, person_ids
 from misper.national.linkage.guard import guard_household
-from misper.national.linkage.model import MATCH_THRESHOLD, MODEL_PATH, REVIEW_LOWER, score
+from misper.national.linkage.model import MATCH_THRESHOLD, MODEL_PATH, SCORE_LOWER, score
 from misper.national.linkage.prepare import prepare
+from misper.national.linkage.queue import REVIEW_LOWER, review_queue
 from misper.national.linkage.records import LinkRecord
 
 Key = tuple[str, str]  # (source, ref)
@@ -35,6 +35,7 @@ class DoubtfulPair:
     left: Key
     right: Key
     probability: float
+    weight: int = 1  # record pairs a "same" decision would join (see queue.py)
 
 
 @dataclass
@@ -68,8 +69,9 @@ def link(
 ) -> LinkOutcome:
     """Link ``records`` into people with the stored model.
 
-    Pairs scoring ≥ ``threshold`` are the same child; pairs between ``lower`` and ``threshold`` that the
-    reviewers have not decided are returned as doubtful. Decisions override scores (see cluster.py).
+    Pairs scoring ≥ ``threshold`` are the same child; undecided pairs between ``lower`` and ``threshold``
+    that join two different people are returned as doubtful, one per pair of people, heaviest first
+    (see queue.py). Decisions override scores (see cluster.py).
     ``twin_guard`` (on for children) sends household-only pairs (twins, siblings; see guard.py) to review.
     Two records of one source are not put in one person through a chain of links (see
     ``one_record_per_source``); strong pairs kept apart that way are doubtful too.
@@ -81,7 +83,7 @@ def link(
         return LinkOutcome(person_ids=person_ids(keys, clusters(len(records), _no_pairs(), threshold)))
     clock = _Clock()
     frame = clock.lap("prepare", prepare(records))
-    pairs = clock.lap("score", score(frame, model, lower, backend))
+    pairs = clock.lap("score", score(frame, model, min(lower, SCORE_LOWER), backend))
     if twin_guard:
         pairs = clock.lap("guard", guard_household(frame, pairs, threshold))
     same, different = _decision_indexes(keys, decisions)
@@ -93,13 +95,12 @@ def link(
         cluster_of = clusters(len(records), pairs, threshold, same, [*different, *apart])
     clock.lap("cluster", None)
     decided = {frozenset(p) for p in (*same, *different)}
-    # Doubtful: the review band, and strong pairs that a cannot-link kept in two people.
-    split = cluster_of[pairs["left"].to_numpy(np.int64)] != cluster_of[pairs["right"].to_numpy(np.int64)]
-    band = pairs[(pairs["probability"] < threshold) | split]
+    queue = review_queue(pairs, cluster_of, threshold, lower, decided)
     doubtful = [
-        DoubtfulPair(keys[a], keys[b], float(p))
-        for a, b, p in zip(band["left"], band["right"], band["probability"], strict=True)
-        if frozenset((a, b)) not in decided
+        DoubtfulPair(keys[a], keys[b], float(p), int(w))
+        for a, b, p, w in zip(
+            queue["left"], queue["right"], queue["probability"], queue["weight"], strict=True
+        )
     ]
     ids = clock.lap("person_ids", person_ids(keys, cluster_of))
     return LinkOutcome(person_ids=ids, doubtful=doubtful, seconds=clock.seconds)

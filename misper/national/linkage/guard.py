@@ -13,7 +13,11 @@ is never linked automatically when
 - one record has no given name and its links reach two genuinely different given names (a twin's
   nameless record fits both twins): all of its links wait (``_bridges``).
 
-Such a pair's probability is capped just under the match threshold, so it waits for a person.
+A pair held for its names or for having nothing of the child's own is given ``HELD_PROBABILITY``,
+the share of such pairs that are one child on the synthetic tuning seeds (21 and 31: 49 of 329, 15%):
+they are kept apart and do not fill the review queue (a twin's pair shows a reviewer nothing the model
+has not weighed). A bridging nameless record's pairs (usually one child: 5 of 7) are capped just under
+the match threshold, so they wait for a person.
 
 Why sex: a twin is a child, and misper's returns record a child's sex (about 95% of appearances in the
 synthetic set; a pair with sex on neither side is 0.25% of pairs). Records with sex on neither side come
@@ -29,6 +33,8 @@ import pandas as pd
 
 from misper.national.linkage.nicknames import canonical_given_name
 
+# The share of held pairs that are one child on the tuning seeds (see the module docstring).
+HELD_PROBABILITY = 0.15
 # Below this Jaro-Winkler similarity (and not nicknames of one name), two given names are two children.
 NAME_SIMILARITY = 0.80
 # Names entered the wrong way round, with a slip: "Rednond Melissa" has Melissa in its family-name field.
@@ -169,14 +175,16 @@ def _bridges(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, hold: np.
 
 
 def guard_household(frame: pd.DataFrame, pairs: pd.DataFrame, threshold: float) -> pd.DataFrame:
-    """``pairs`` with household-only pairs at or above ``threshold`` capped just below it."""
+    """``pairs`` with household-only pairs at or above ``threshold`` held: set to ``HELD_PROBABILITY``, or
+    capped just below the threshold for a bridging nameless record's pairs (those wait for a person)."""
     strong = pairs.index[pairs["probability"] >= threshold]
     if len(strong) == 0:
         return pairs
     left, right = pairs.loc[strong, "left"].to_numpy(), pairs.loc[strong, "right"].to_numpy()
     differ, given_agree = _given_names(frame, left, right)
     hold = (differ & _sex_recorded(frame, left, right)) | ~(given_agree | _dates_agree(frame, left, right))
-    hold |= _bridges(frame, left, right, hold)
+    bridge = _bridges(frame, left, right, hold) & ~hold
     guarded = pairs.copy()
-    guarded.loc[strong[hold], "probability"] = np.nextafter(threshold, 0)
+    guarded.loc[strong[hold], "probability"] = HELD_PROBABILITY
+    guarded.loc[strong[bridge], "probability"] = np.nextafter(threshold, 0)
     return guarded

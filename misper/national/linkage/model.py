@@ -17,8 +17,8 @@ from splink import DuckDBAPI, Linker
 from misper.national.linkage.settings import settings
 
 MODEL_PATH = Path(__file__).with_name("model.json")
-# Pairs scoring below this are never looked at again.
-REVIEW_LOWER = 0.30
+# Pairs scoring below this are not kept at all (the review band's lower edge is queue.REVIEW_LOWER).
+SCORE_LOWER = 0.30
 # Pairs at or above this are the same child; between the two, a person decides (clerical review).
 MATCH_THRESHOLD = 0.80
 UNOBSERVED_M = 0.005
@@ -88,7 +88,7 @@ BACKENDS = ("duckdb", "spark")
 
 
 def score(
-    frame: pd.DataFrame, model: Path = MODEL_PATH, lower: float = REVIEW_LOWER, backend: str = "duckdb"
+    frame: pd.DataFrame, model: Path = MODEL_PATH, lower: float = SCORE_LOWER, backend: str = "duckdb"
 ) -> pd.DataFrame:
     """Scored candidate pairs with probability ≥ ``lower``: columns left, right (row ids), probability.
 

@@ -15,7 +15,7 @@ from misper.audit.models import AccessEvent
 from misper.core.factories import agency_make, user_make
 from misper.national.models import Decision, ReviewPair
 from misper.national.services import national_import, national_relink
-from misper.national.tests.test_services import doc
+from misper.national.tests.test_services import away, doc
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +25,11 @@ GETS = ("/summary", "/missing-now", "/multi-force", "/review")
 
 @pytest.fixture
 def imported(tmp_path):
-    """Jessica Smith in forces alpha and bravo (one person, missing now in both); Olivia Smith in alpha
-    (found; a doubtful pair with Jessica); Tom Brown in charlie (missing now)."""
+    """Jessica Smith in forces alpha and bravo (one person, missing now in both); Jessica Smith born a
+    year earlier at another address in alpha (found; a doubtful pair with the first Jessica); Tom Brown in charlie (missing now)."""
     docs = [doc("alpha", "1", "Jessica", "Smith", "2011-04-09"),
             doc("bravo", "9", "Jess", "Smith", "2011-09-04", reported_at="2026-01-04T10:00:00+00:00"),
-            doc("alpha", "3", "Olivia", "Smith", "2011-04-09", found_at="2026-01-03T10:00:00+00:00", status="closed"),
+            away(doc("alpha", "3", "Jessica", "Smith", "2010-04-09", found_at="2026-01-03T10:00:00+00:00", status="closed")),
             doc("charlie", "5", "Tom", "Brown", "2012-02-02", reported_at="2026-01-05T10:00:00+00:00")]  # fmt: skip
     path = tmp_path / "r.jsonl"
     path.write_text("".join(json.dumps(d) + "\n" for d in docs))
@@ -60,16 +60,17 @@ def test_summary_is_the_page_figures(world, imported, api_as):
         "missing_now": counts.missing_now,
         "in_more_than_one_force": counts.in_more_than_one_force,
         "forces": counts.forces,
+        "adults": counts.adults,
     }
     assert response.json() == {
-        "children": 3, "episodes": 4, "missing_now": 2, "in_more_than_one_force": 1, "forces": 3,
+        "children": 3, "episodes": 4, "missing_now": 2, "in_more_than_one_force": 1, "forces": 3, "adults": 0,
     }  # fmt: skip
 
 
 def test_missing_now_is_the_page_list_paginated(world, imported, api_as):
     api = api_as(world.national)
     body = api.get_json(f"{BASE}/missing-now").json()
-    page = page_as(world.national)["missing"]
+    page = page_as(world.national)["records"]
     assert [r["id"] for r in body["items"]] == [r.pk for r in page]
     assert body["count"] == 3
     assert [(r["source"], r["given_name"], r["missing_now"]) for r in body["items"]] == [
@@ -83,7 +84,7 @@ def test_missing_now_is_the_page_list_paginated(world, imported, api_as):
 
 def test_multi_force_is_the_page_list(world, imported, api_as):
     body = api_as(world.national).get_json(f"{BASE}/multi-force").json()
-    page = page_as(world.national)["cross_records"]
+    page = page_as(world.national, "/national?list=cross")["records"]
     assert body["count"] == 1
     (person,) = body["items"]
     assert person["forces"] == ["alpha", "bravo"]
@@ -101,7 +102,7 @@ def test_review_queue_is_the_page_list_side_by_side(world, pair, api_as):
     item = next(p for p in body["items"] if p["id"] == pair.pk)
     assert (item["decision"], item["decided_by"]) == ("", None)
     assert (item["left"]["ref"], item["left"]["latest"]["given_name"]) == ("1", "Jessica")
-    assert (item["right"]["ref"], item["right"]["latest"]["given_name"]) == ("3", "Olivia")
+    assert (item["right"]["ref"], item["right"]["latest"]["given_name"]) == ("3", "Jessica")
     assert item["left"]["latest"]["postcode"] == "ZA1 1AA"
     one = api_as(world.national).get_json(f"{BASE}/review/{pair.pk}")
     assert one.json() == item
@@ -115,7 +116,9 @@ def test_decision_is_recorded_applied_and_repeatable(world, pair, api_as):
     assert response.json()["pair"]["decided_by"] == "national"
     pair.refresh_from_db()
     assert (pair.decision, pair.decided_by) == (Decision.SAME, world.national)
-    assert api.get_json(f"{BASE}/summary").json()["children"] == 2  # re-linked: Olivia joins Jessica
+    assert (
+        api.get_json(f"{BASE}/summary").json()["children"] == 2
+    )  # re-linked: the two Jessicas are one child
     assert pair.pk not in [p["id"] for p in api.get_json(f"{BASE}/review").json()["items"]]
 
     relinks = AccessEvent.objects.filter(action="combine", record_type="person_link").count()
@@ -265,3 +268,12 @@ def test_the_queue_reads_in_the_same_number_of_queries_for_one_pair_or_many(worl
 
     api.get_json(f"{BASE}/summary")  # the token's first use is recorded once
     assert queries(1) == queries(50)
+
+
+def test_a_review_pair_shows_which_fields_agree_and_its_weight(world, pair, api_as):
+    body = api_as(world.national).get_json(f"{BASE}/review/{pair.pk}").json()
+    assert body["weight"] == 2  # "same" would join Jessica's two records with this one
+    fields = {f["label"]: (f["agreement"], f["left"], f["right"]) for f in body["fields"]}
+    assert fields["Given name"] == ("agree", "Jessica", "Jessica")
+    assert fields["Date of birth"] == ("close", "2011-04-09", "2010-04-09")  # one digit apart
+    assert fields["Address"][0] == "differ"

@@ -21,6 +21,11 @@ def doc(source, ref, given, family, dob, episode="E1", **extra):
                         "risk": "medium", "category": "missing", **extra}}  # fmt: skip
 
 
+def away(d):
+    """``d`` at another address: the child of the same name the model is unsure about."""
+    return {**d, "address": {"line": "7 Quay Street", "town": "Portby", "postcode": "ZZ9 4QQ"}}
+
+
 def write(tmp_path, name, lines):
     path = tmp_path / name
     path.write_text("".join((line if isinstance(line, str) else json.dumps(line)) + "\n" for line in lines))
@@ -65,13 +70,15 @@ def test_relink_joins_a_child_across_forces_and_reuses_decisions(tmp_path):
     path = write(tmp_path, "r.jsonl", [
         doc("alpha", "1", "Jessica", "Smith", "2011-04-09"),
         doc("bravo", "9", "Jess", "Smith", "2011-09-04"),
-        doc("alpha", "3", "Olivia", "Smith", "2011-04-09"),
+        away(doc("alpha", "3", "Jessica", "Smith", "2010-04-09")),
     ])  # fmt: skip
     national_import(path=path)
     national_relink()
     person = dict(PersonLink.objects.values_list("record__ref", "person_id"))
     assert person["1"] == person["9"] != person["3"]
-    pair = ReviewPair.objects.get(left_ref="1", right_ref="3")  # twins-like: sent to review
+    pair = ReviewPair.objects.get(
+        left_ref="1", right_ref="3"
+    )  # a year apart, another address: the model is unsure
     review_decide(pair=pair, decision=Decision.SAME, acting_user=None)
     person = dict(PersonLink.objects.values_list("record__ref", "person_id"))
     assert person["1"] == person["3"]
