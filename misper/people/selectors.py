@@ -215,6 +215,7 @@ class ChildProfile:
     associates: list[Any] = field(default_factory=list)
     places: list[Any] = field(default_factory=list)
     latest_wishes: Any = None
+    past_flags: list[Any] = field(default_factory=list)  # expired or lapsed: the flags' history
     repeat_window_days: int = 90
     repeat: bool = False
 
@@ -238,15 +239,15 @@ def child_profile(user: User, child: Child, now: datetime) -> ChildProfile:
         .select_related("found_location", "found_with_associate")
         .order_by("-found_at")[:10]
     )
+    all_flags = list(
+        child.flags.filter(**({} if sees_police_only(user, child) else {"police_only": False}))
+        .select_related("source_agency", "expired_by")
+        .order_by("code", "-noted_on")
+    )
     profile = ChildProfile(
         child=child,
-        flags=[
-            f
-            for f in child.flags.filter(**({} if sees_police_only(user, child) else {"police_only": False}))
-            .select_related("source_agency")
-            .order_by("code")
-            if f.is_current(now.date())
-        ],
+        flags=[f for f in all_flags if f.is_current(now.date())],
+        past_flags=[f for f in all_flags if not f.is_current(now.date())],
         trigger_plan=TriggerPlan.objects.filter(child=child, superseded_at__isnull=True)
         .order_by("-version")
         .first(),

@@ -74,6 +74,9 @@ def test_expire_a_flag_with_a_reason(world, child):
     assert resp.status_code == 302
     flag.refresh_from_db()
     assert flag.expired_reason == "CAMHS discharged"
+    page = police.get(f"/children/{child.pk}").content.decode()
+    assert "Flags no longer in force (1)" in page
+    assert "CAMHS discharged" in page
 
 
 def test_link_a_new_person_of_concern_then_see_every_child_and_issue_a_notice(world, child):
