@@ -106,7 +106,7 @@ def _alternatives(w: MatrixWorld) -> dict[str, list[Any]]:
             RiskAssessment.objects.filter(episode__in=episodes).order_by("pk").values_list("pk", flat=True)
         ),
         "code": [*REGISTRY, "all"],
-        "fmt": ["csv", "xlsx"],
+        "fmt": ["csv", "xlsx"],  # each figure as CSV; every figure in one XLSX (``_worth_crawling``)
     }
 
 
@@ -118,8 +118,17 @@ def _fills(pattern: str, w: MatrixWorld) -> list[str]:
     for values in itertools.product(*choices):
         it = iter(values)
         path = _PARAM.sub(lambda m, it=it: str(next(it)), pattern)
-        paths.append(path if path.startswith("/") else "/" + path)
+        if _worth_crawling(path):
+            paths.append(path if path.startswith("/") else "/" + path)
     return paths
+
+
+def _worth_crawling(path: str) -> bool:
+    """Figure downloads: each figure's CSV and the XLSX of all figures (one XLSX per figure holds the
+    same cells through the same writer, and would double the crawl's time)."""
+    if "dashboard/figures/" not in path:
+        return True
+    return path.endswith(".csv") != path.endswith("/all.csv") or path.endswith("/all.xlsx")
 
 
 def surfaces(w: MatrixWorld) -> list[Surface]:

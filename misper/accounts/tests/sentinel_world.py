@@ -173,13 +173,13 @@ def _found_and_checked(w: SentinelWorld, closed: Episode) -> None:
         force=w.force, kind=LocationKind.FOUND, name="Bus station", town="Demoton"
     )
     Episode.objects.filter(pk=closed.pk).update(
-        status="closed", found_at=now - timedelta(hours=20), found_location=place, closed_at=now,
+        status="closed", found_at=now - timedelta(minutes=30), found_location=place, closed_at=now,
         found_with=s["episode.found_with"], offences_identified=s["episode.offences_identified"],
         closure_summary=s["episode.closure_summary"], reporter_name=s["episode.reporter_name"],
         reporter_phone=s["episode.reporter_phone"], return_method="found_by_police", next_review_at=None,
     )  # fmt: skip
     SafeAndWellCheck.objects.create(
-        episode=closed, conducted_at=now - timedelta(hours=19), conducted_by=w.users["investigating_officer"],
+        episode=closed, conducted_at=now - timedelta(minutes=20), conducted_by=w.users["investigating_officer"],
         child_account=s["safe_and_well.child_account"], harm_details=s["safe_and_well.harm_details"],
         offences_to_investigate=s["safe_and_well.offences_to_investigate"],
         safety_decision=s["safe_and_well.safety_decision"], child_wishes="To stay at Larkspur",

@@ -11,12 +11,14 @@ Both read one crawl (``crawler.crawl``), made once for the module inside a trans
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
-from misper.accounts.tests.crawler import Seen, crawl
+from misper.accounts.tests.crawler import Seen, Surface, crawl
 from misper.accounts.tests.sentinel_world import (
     CHILD_FAMILY,
     CHILD_REF,
@@ -26,6 +28,8 @@ from misper.accounts.tests.sentinel_world import (
     sentinel_world_build,
 )
 from misper.analytics.facts import facts_refresh
+from misper.analytics.national_return import national_return_write
+from misper.audit.models import AccessEvent
 from misper.episodes.models import Episode
 from misper.partners.models import PlacementNotice, ReturnInterview
 
@@ -71,7 +75,20 @@ def _crawl() -> dict[str, Any]:
         },
     }
     relations = {name: rel for name, (_, rel) in w.crawlers.items()}
+    seen.append(_national_return(w))
+    relations["national body"] = frozenset()
     return {"seen": seen, "records": records, "relations": relations}
+
+
+def _national_return(w: Any) -> Seen:
+    """The national return (``misper export national``) for the month, as the national body gets it."""
+    out = io.StringIO()
+    month = f"{timezone.localdate():%Y-%m}"
+    before = AccessEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    national_return_write(period=month, out=out, force_code=w.force.code)
+    surface = Surface("misper export national", "COMMAND", f"--period {month}")
+    events = list(AccessEvent.objects.filter(pk__gt=before))
+    return Seen("national body", surface, 200, out.getvalue(), events)
 
 
 def _shown(s: Seen) -> bool:
