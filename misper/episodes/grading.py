@@ -38,7 +38,7 @@ def floor_field(floors: list[dict[str, Any]], category: str) -> str:
 
 def floor_refusal(floors: list[dict[str, Any]]) -> str:
     return (
-        f"You cannot grade below {_joined(floors)}. Only a duty inspector can go below it, "
+        f"You cannot grade below {_joined(floors)}. Only a duty inspector can grade below a floor, "
         "with a reason that is recorded with their name."
     )
 
