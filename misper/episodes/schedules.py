@@ -104,3 +104,11 @@ def review_due_at(episode: Any, after: datetime) -> datetime:
     if episode.category == "absent":
         due = min(due, max(after, episode.reported_at + ABSENT_ESCALATION_AFTER))
     return due
+
+
+# A found child's safe-and-well check is due this soon after the return (the board shows it red after).
+SAFE_AND_WELL_DUE = timedelta(hours=24)
+
+
+def safe_and_well_due_at(returned_at: datetime) -> datetime:
+    return returned_at + SAFE_AND_WELL_DUE

@@ -440,3 +440,16 @@ def engine_now(episode: Episode) -> EngineComparison:
         added=[r for c, r in after.items() if c not in before],
         removed=[r for c, r in before.items() if c not in after],
     )
+
+
+def my_cases(user: User) -> list[Episode]:
+    """The user's own cases: visible episodes not yet closed that they own or have an open action on,
+    those still missing first."""
+    open_action = Action.objects.filter(episode=OuterRef("pk"), status="open", assigned_to=user)
+    return list(
+        visible_episodes(user)
+        .filter(status__in=[Status.REPORTED, Status.ACTIVE, Status.FOUND])
+        .filter(Q(owner=user) | Exists(open_action))
+        .select_related("child")
+        .order_by("-status", "-reported_at")[:100]
+    )

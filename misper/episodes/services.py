@@ -43,7 +43,13 @@ from misper.episodes.models import (
     StatusChange,
 )
 from misper.episodes.transitions import episode_transition
-from misper.partners.alerts import floor_override_alert_write
+from misper.partners.alerts import (
+    GRADING_APPROVED,
+    GRADING_REJECTED,
+    OWNER_FOUND,
+    floor_override_alert_write,
+    personal_alert_write,
+)
 from misper.partners.models import ReturnInterview
 from misper.people.concern import person_for_input, place_for_input
 from misper.people.models import Child, Location, LocationKind, VulnerabilityFlag
@@ -528,6 +534,14 @@ def assessment_decide(
             _apply_grade(episode, assessment.graded_category, assessment.graded_risk)
         _save(episode, acting_user)
         access_record(user=acting_user, action="change", record_type="episode", record_ids=[episode.pk])
+        personal_alert_write(
+            event=GRADING_APPROVED if approve else GRADING_REJECTED,
+            episode=episode,
+            user=assessment.created_by,
+            discriminator=str(assessment.pk),
+            acting_user=acting_user,
+            note=note.strip(),
+        )
         return assessment
 
 
@@ -601,6 +615,13 @@ def episode_found(
         return_interview_refer(episode=episode, acting_user=acting_user, at=now)
         access_record(user=acting_user, action="change", record_type="episode", record_ids=[episode.pk])
         _emit(event="episode.found", episode=episode)
+        personal_alert_write(
+            event=OWNER_FOUND,
+            episode=episode,
+            user=episode.owner,
+            discriminator="found",
+            acting_user=acting_user,
+        )
         return episode
 
 

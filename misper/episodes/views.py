@@ -44,6 +44,7 @@ from misper.episodes.forms import (
     local_now,
 )
 from misper.episodes.models import Action, ApprovalStatus, Episode, RiskAssessment, Status
+from misper.episodes.returned import found_not_closed
 from misper.learning.language_forms import record_language_flags
 from misper.people.concern import found_choices, person_create
 from misper.people.selectors import access_child_by_id
@@ -172,7 +173,8 @@ class EpisodeReportView(LoginRequiredMixin, View):
         child = access_child_by_id(user, child_id)
         form = ReportForm(request.POST)
         current = services.open_episode_for(child)
-        if current is not None and form.is_valid() and not form.cleaned_data["separate_reason"].strip():
+        form.is_valid()  # cleans the fields, so the reason can be checked beside the other errors
+        if current is not None and not form.cleaned_data.get("separate_reason", "").strip():
             form.add_error("separate_reason", services.SEPARATE_REASON_NEEDED)
         if form.is_valid():
             reported_at = form.cleaned_data["reported_at"]
@@ -576,9 +578,15 @@ def _board_context(request: HttpRequest) -> dict[str, Any]:
     user = _user(request)
     with transaction.atomic():
         b = selectors.board(user)
-        ids = [r.episode.pk for r in b.rows]
+        found = found_not_closed(user, b.now)
+        ids = [r.episode.pk for r in b.rows] + [r.episode.pk for r in found]
         access_record(user=user, action="list", record_type="episode", record_ids=ids, request=request)
-    return {"board": b, "page_title": "Daily management board", "audit_alarm": unsealed_alarm()}
+    return {
+        "board": b,
+        "found": found,
+        "page_title": "Daily management board",
+        "audit_alarm": unsealed_alarm(),
+    }
 
 
 POLL_SECONDS = 15

@@ -40,7 +40,20 @@ SUBSCRIBABLE_EVENTS = (
 ESCALATED = "alert.escalated"
 HANDED_OVER = "episode.handed_over"  # in-app, to the new owner only
 FLOOR_OVERRIDDEN = "grading.floor_overridden"  # in-app, to the force's missing person coordinators
-EVENTS = (*SUBSCRIBABLE_EVENTS, ESCALATED, HANDED_OVER, FLOOR_OVERRIDDEN)
+# In-app, to one person: the call handler whose grading a supervisor decided, the owner whose child is found.
+GRADING_APPROVED = "grading.approved"
+GRADING_REJECTED = "grading.rejected"
+OWNER_FOUND = "episode.found_yours"
+PERSONAL_EVENTS = (HANDED_OVER, GRADING_APPROVED, GRADING_REJECTED, OWNER_FOUND)
+EVENTS = (
+    *SUBSCRIBABLE_EVENTS,
+    ESCALATED,
+    HANDED_OVER,
+    FLOOR_OVERRIDDEN,
+    GRADING_APPROVED,
+    GRADING_REJECTED,
+    OWNER_FOUND,
+)
 EXPLOITATION_FLAGS = frozenset({"cse_risk", "cce_risk", "trafficking_risk", "online_grooming_risk"})
 CSE_TEAM = "team:cse"
 DUTY_MANAGER = "duty-manager"
@@ -237,6 +250,27 @@ def handover_alert_write(*, episode: Episode, new_owner: User, handover_id: int)
     )
 
 
+def personal_alert_write(
+    *,
+    event: str,
+    episode: Episode,
+    user: User | None,
+    discriminator: str,
+    acting_user: User | None = None,
+    note: str = "",
+) -> int:
+    """Tell one person, in their own inbox only (never e-mail or a webhook), about ``event`` on ``episode``:
+    nobody when there is no such active user, or when they did the thing themselves (caller's transaction)."""
+    assert event in PERSONAL_EVENTS, f"not a personal event: {event!r}"
+    if user is None or not user.is_active or user.agency is None or user == acting_user:
+        return 0
+    recipient = Recipient(agency=user.agency, user=user, target=f"user:{user.pk}", external=False)
+    extra = {"payload_extra": {"note": note}} if note else {}
+    return alerts_write(
+        event=event, episode=episode, recipients=[recipient], discriminator=discriminator, **extra
+    )
+
+
 def coordinators(force: Agency) -> list[Recipient]:
     """The force's missing person coordinators, or the force inbox when it has none."""
     users = User.objects.filter(agency=force, role=Role.COORDINATOR, is_active=True).order_by("pk")
@@ -281,8 +315,14 @@ def alert_acknowledge(*, alert_id: int, acting_user: User) -> Alert:
         if alert is None:
             raise Http404("No such alert")
         if alert.acknowledged_at is None:
-            alert.status = AlertStatus.ACKNOWLEDGED
-            alert.acknowledged_at, alert.acknowledged_by = timezone.now(), acting_user
-            alert.save(update_fields=["status", "acknowledged_at", "acknowledged_by"])
-            access_record(user=acting_user, action="change", record_type="alert", record_ids=[alert.pk])
+            # The same event may sit in one inbox twice (the force and its CSE team): it is shown once,
+            # so acknowledging it acknowledges both.
+            same = visible_alerts(acting_user).filter(
+                event_key=alert.event_key, recipient_user=alert.recipient_user, acknowledged_at__isnull=True
+            )
+            ids = list(same.values_list("pk", flat=True))
+            now = timezone.now()
+            same.update(status=AlertStatus.ACKNOWLEDGED, acknowledged_at=now, acknowledged_by=acting_user)
+            access_record(user=acting_user, action="change", record_type="alert", record_ids=ids)
+            alert.refresh_from_db()
         return alert

@@ -38,6 +38,27 @@ def visible_alerts(user: User) -> QuerySet[Alert]:
     )
 
 
+def alert_inbox_page(user: User, *, limit: int = 100) -> tuple[list[Alert], list[Alert]]:
+    """The inbox page: alerts addressed to the user by name, and those for their agency as a whole, newest
+    first, each event once (the force and its CSE team both receive a high-risk event)."""
+    rows = visible_alerts(user).select_related("child", "episode").order_by("-created_at", "-pk")
+    mine: list[Alert] = []
+    agency: list[Alert] = []
+    seen: set[tuple[str, bool]] = set()
+    for a in rows[: limit * 4]:
+        key = (a.event_key, a.recipient_user_id is not None)
+        if key not in seen:
+            seen.add(key)
+            (mine if a.recipient_user_id else agency).append(a)
+    return mine[:limit], agency[:limit]
+
+
+def unacknowledged_count(user: User) -> int:
+    """How many events wait for the user's acknowledgement, each counted once."""
+    waiting = visible_alerts(user).filter(acknowledged_at__isnull=True)
+    return waiting.values("event_key", "recipient_user").distinct().count()
+
+
 def alert_inbox(user: User, *, limit: int, offset: int) -> tuple[int, list[Alert]]:
     """The user's inbox, newest first, and how many alerts it holds. The alerts name children (by
     reference): the request logs them (``audit.reveal``)."""

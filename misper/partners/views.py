@@ -391,15 +391,15 @@ class AlertInboxView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         user = _user(request)
         with transaction.atomic():
-            count, items = selectors.alert_inbox(user, limit=100, offset=0)
+            mine, agency = selectors.alert_inbox_page(user, limit=100)
             access_record(
                 user=user,
                 action="list",
                 record_type="alert",
-                record_ids=sorted({a.episode_id for a in items if a.episode_id}),
+                record_ids=sorted({a.episode_id for a in [*mine, *agency] if a.episode_id}),
                 request=request,
             )
-        ctx = {"alerts": items, "count": count, "page_title": "Alerts"}
+        ctx = {"mine": mine, "agency_alerts": agency, "page_title": "Alerts"}
         return render(request, "partners/alerts.html", ctx)
 
 

@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 from misper.accounts.views import SignInView
 from misper.audit.services import access_record
 from misper.episodes.models import Status
-from misper.episodes.selectors import visible_episodes
+from misper.episodes.selectors import my_cases, visible_episodes
 
 __all__ = ["HomeView", "SignInView", "SignOutView"]
 
@@ -33,12 +33,13 @@ class HomeView(LoginRequiredMixin, TemplateView):
                 .select_related("child")
                 .order_by("-reported_at")[:100]
             )
+            mine = my_cases(self.request.user)  # type: ignore[arg-type]
             access_record(
                 user=self.request.user,
                 action="list",
                 record_type="episode",
-                record_ids=[e.pk for e in episodes],
+                record_ids=sorted({e.pk for e in [*episodes, *mine]}),
                 request=self.request,
             )
-        ctx["open_episodes"] = episodes
+        ctx["open_episodes"], ctx["my_cases"] = episodes, mine
         return ctx

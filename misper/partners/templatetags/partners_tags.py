@@ -32,13 +32,13 @@ def countdown(due_at: datetime, now: datetime) -> str:
 @register.simple_tag(takes_context=True)
 def unacknowledged_alerts(context: template.Context) -> int:
     """How many inbox alerts for the signed-in user are not yet acknowledged (0 when signed out)."""
-    from misper.partners.selectors import visible_alerts
+    from misper.partners.selectors import unacknowledged_count
 
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return 0
-    return visible_alerts(user).filter(acknowledged_at__isnull=True).count()
+    return unacknowledged_count(user)
 
 
 @register.simple_tag(takes_context=True)
@@ -68,6 +68,9 @@ EVENT_NAMES = {
     "episode.handed_over": "Handed over to you",
     "episode.repeat_threshold": "Now a repeat missing child",
     "grading.floor_overridden": "Graded below a floor on a duty inspector's override",
+    "grading.approved": "A supervisor approved your grading",
+    "grading.rejected": "A supervisor rejected your grading",
+    "episode.found_yours": "Your case: the child is found or has returned",
 }
 
 

@@ -1,0 +1,106 @@
+"""The personal inbox: alerts addressed to a person (grading approved or rejected, handover, child found)
+on their own list, naming the child; force-wide alerts on the force's list; each event once."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from misper.accounts.models import Role
+from misper.core.factories import child_make, episode_make, user_make
+from misper.episodes.models import ApprovalStatus, RiskAssessment
+from misper.episodes.services import assessment_decide, episode_found
+from misper.partners.alerts import alerts_for_event
+from misper.partners.models import Alert
+from misper.partners.selectors import alert_inbox_page, unacknowledged_count
+
+pytestmark = pytest.mark.django_db
+
+
+def _pending(episode, grader):  # type: ignore[no-untyped-def]
+    return RiskAssessment.objects.create(
+        episode=episode,
+        created_at=timezone.now(),
+        created_by=grader,
+        policy_name="national",
+        policy_version="1",
+        inputs={},
+        result={},
+        recommended_category="missing",
+        recommended_risk="high",
+        immediacy="high",
+        seriousness="high",
+        graded_category="missing",
+        graded_risk="low",
+        under_graded=True,
+        approval_status=ApprovalStatus.PENDING,
+    )
+
+
+def test_a_rejected_grading_tells_the_call_handler_by_name_with_the_reason(world):
+    child = child_make(world.force, given_name="Caitlin", family_name="Smith")
+    episode = episode_make(child, risk="high")
+    assessment = _pending(episode, world.calltaker)
+    assessment_decide(
+        assessment_id=assessment.pk,
+        approve=False,
+        note="Trigger plan says high",
+        acting_user=world.supervisor,
+    )
+    mine, agency = alert_inbox_page(world.calltaker)
+    assert [(a.event, a.payload["note"]) for a in mine] == [("grading.rejected", "Trigger plan says high")]
+    assert not [a for a in agency if a.event.startswith("grading.")]
+    assert alert_inbox_page(world.supervisor)[0] == []  # nobody else's inbox
+    client = Client()
+    client.force_login(world.calltaker)
+    page = client.get("/alerts").content.decode()
+    section = page.split('id="for-you"')[1].split('id="for-agency"')[0]
+    assert "A supervisor rejected your grading" in section
+    assert "Caitlin Smith" in section
+    assert child.ref not in section
+
+
+def test_a_high_risk_event_shows_once_and_one_acknowledgement_clears_it(world):
+    episode = episode_make(child_make(world.force), risk="high")
+    alerts_for_event(event="episode.reported", episode=episode)
+    assert Alert.objects.filter(recipient_agency=world.force, channel="inbox").count() == 2  # force, CSE team
+    mine, agency = alert_inbox_page(world.supervisor)
+    assert [a.event for a in agency] == ["episode.reported"]
+    assert unacknowledged_count(world.supervisor) == 1
+    client = Client()
+    client.force_login(world.supervisor)
+    client.post(f"/alerts/{agency[0].pk}/acknowledge")
+    assert unacknowledged_count(world.supervisor) == 0
+
+
+def test_the_owner_is_told_when_their_child_is_found_and_no_one_else_personally(world):
+    owner = user_make(world.force, Role.INVESTIGATING_OFFICER)
+    episode = episode_make(child_make(world.force, placing_authority=world.la), owner=owner)
+    episode_found(episode_id=episode.pk, acting_user=world.supervisor, found_at=timezone.now())
+    assert [a.event for a in alert_inbox_page(owner)[0]] == ["episode.found_yours"]
+    assert alert_inbox_page(world.calltaker)[0] == []
+    assert alert_inbox_page(world.socialworker)[0] == []
+    assert not Alert.objects.filter(event="episode.found_yours").exclude(channel="inbox").exists()
+
+
+def test_my_cases_lists_what_i_own_or_must_do_and_not_other_forces(world):
+    from misper.episodes.models import Action
+
+    officer = user_make(world.force, Role.INVESTIGATING_OFFICER)
+    owned = episode_make(child_make(world.force, given_name="Owned", family_name="Case"), owner=officer)
+    tasked = episode_make(child_make(world.force, given_name="Tasked", family_name="Case"))
+    Action.objects.create(episode=tasked, code="manual", title="Ring school", assigned_to=officer)
+    episode_make(
+        child_make(world.force, given_name="Closed", family_name="Case"), owner=officer, status="closed"
+    )
+    episode_make(child_make(world.other_force, given_name="Elsewhere", family_name="Case"), owner=officer)
+    client = Client()
+    client.force_login(officer)
+    page = client.get("/").content.decode()
+    mine = page.split('id="my-cases"')[1].split("Missing now")[0]
+    assert "Owned Case" in mine
+    assert "Tasked Case" in mine
+    assert "Closed Case" not in mine
+    assert "Elsewhere Case" not in mine
+    assert owned.reference in mine
