@@ -448,7 +448,7 @@ def my_cases(user: User) -> list[Episode]:
     open_action = Action.objects.filter(episode=OuterRef("pk"), status="open", assigned_to=user)
     return list(
         visible_episodes(user)
-        .filter(status__in=[Status.REPORTED, Status.ACTIVE, Status.FOUND])
+        .filter(status__in=[*OPEN, "found"])
         .filter(Q(owner=user) | Exists(open_action))
         .select_related("child")
         .order_by("-status", "-reported_at")[:100]

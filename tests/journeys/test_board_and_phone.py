@@ -138,7 +138,7 @@ def test_a_rejected_grading_reaches_the_call_handlers_own_inbox_naming_the_child
         "operator_grading": {"category": "missing", "risk": "low"},
     }
     outcome = episode_report(doc=doc, acting_user=calltaker, rationale="She has come back by herself before")
-    pending, episode = outcome.assessment, outcome.episode
+    pending, _episode = outcome.assessment, outcome.episode
     assert pending.approval_status == "pending"
     grader = calltaker.username
     page = sign_in_as(browser, live_server, "demo-supervisor", width)

@@ -65,7 +65,7 @@ def test_a_high_risk_event_shows_once_and_one_acknowledgement_clears_it(world):
     episode = episode_make(child_make(world.force), risk="high")
     alerts_for_event(event="episode.reported", episode=episode)
     assert Alert.objects.filter(recipient_agency=world.force, channel="inbox").count() == 2  # force, CSE team
-    mine, agency = alert_inbox_page(world.supervisor)
+    _mine, agency = alert_inbox_page(world.supervisor)
     assert [a.event for a in agency] == ["episode.reported"]
     assert unacknowledged_count(world.supervisor) == 1
     client = Client()
