@@ -32,7 +32,9 @@ def _set_the_scene():  # type: ignore[no-untyped-def]
     open_ = Episode.objects.filter(force__code="demo-force", status__in=["reported", "active"])
     longest = open_.order_by("reported_at").first()
     found_at = max(longest.reported_at + timedelta(minutes=5), timezone.now() - timedelta(hours=30))
-    episode_found(episode_id=longest.pk, acting_user=supervisor, found_at=found_at)
+    episode_found(
+        episode_id=longest.pk, acting_user=supervisor, found_at=found_at, expected_version=longest.version
+    )
     calltaker = User.objects.get(username="demo-calltaker")
     now = timezone.now()
     doc = {

@@ -19,6 +19,12 @@ from misper.partners.models import ReturnInterview
 pytestmark = pytest.mark.django_db
 
 
+def _v(episode_id: int) -> int:
+    from misper.episodes.models import Episode
+
+    return Episode.objects.get(pk=episode_id).version
+
+
 @pytest.fixture
 def reported(world, api_as):
     """A looked-after child reported through the API: engine, standard and trigger-plan actions."""

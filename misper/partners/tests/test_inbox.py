@@ -47,6 +47,7 @@ def test_a_rejected_grading_tells_the_call_handler_by_name_with_the_reason(world
         approve=False,
         note="Trigger plan says high",
         acting_user=world.supervisor,
+        expected_version=episode.version,
     )
     mine, agency = alert_inbox_page(world.calltaker)
     assert [(a.event, a.payload["note"]) for a in mine] == [("grading.rejected", "Trigger plan says high")]
@@ -77,7 +78,9 @@ def test_a_high_risk_event_shows_once_and_one_acknowledgement_clears_it(world):
 def test_the_owner_is_told_when_their_child_is_found_and_no_one_else_personally(world):
     owner = user_make(world.force, Role.INVESTIGATING_OFFICER)
     episode = episode_make(child_make(world.force, placing_authority=world.la), owner=owner)
-    episode_found(episode_id=episode.pk, acting_user=world.supervisor, found_at=timezone.now())
+    episode_found(
+        episode_id=episode.pk, acting_user=world.supervisor, found_at=timezone.now(), expected_version=1
+    )
     assert [a.event for a in alert_inbox_page(owner)[0]] == ["episode.found_yours"]
     assert alert_inbox_page(world.calltaker)[0] == []
     assert alert_inbox_page(world.socialworker)[0] == []
