@@ -50,7 +50,10 @@ class ImportResult:
 def _datetime(value: Any, label: str, errors: list[str]) -> datetime | None:
     if value in (None, ""):
         return None
-    parsed = parse_datetime(value) if isinstance(value, str) else None
+    try:
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:  # well formed but impossible, like 2026-13-45T10:00:00+00:00
+        parsed = None
     if parsed is None or parsed.tzinfo is None:
         errors.append(DATETIME_INVALID.format(field=label))
         return None

@@ -130,6 +130,8 @@ def test_a_new_episode_of_a_known_child_takes_its_person_at_once(two_forces, tmp
         (Role.COORDINATOR, "own", lambda x: x.update(child={**x["child"], "notes": "free text"}), 422, "lines[0].child"),
         (Role.COORDINATOR, "own", lambda x: x["episode"].update(status="vanished"), 422, "lines[0].episode.status"),
         (Role.COORDINATOR, "own", lambda x: x["child"].update(given_name="x" * 5000), 422, "lines[0].child.given_name"),
+        # well formed but impossible: refused naming the line, never a 500
+        (Role.COORDINATOR, "own", lambda x: x["episode"].update(reported_at="2026-13-45T10:00:00+00:00"), 422, "lines[0]"),
     ],
 )  # fmt: skip
 def test_a_push_that_is_not_the_forces_own_valid_return_stores_nothing(
