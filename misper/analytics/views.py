@@ -7,7 +7,7 @@ The page, the CSV, the XLSX, the PDF pack and the API all get their numbers from
 from __future__ import annotations
 
 from collections import OrderedDict
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -85,7 +85,7 @@ class DashboardView(LoginRequiredMixin, View):
             "filters": filters,
             "query": request.GET.urlencode(),
             "sections": _sections(figures),
-            "pack_month": (filters.period_to.replace(day=1)).strftime("%Y-%m"),
+            "pack_month": last_complete_month(filters.period_to, timezone.localdate()),
             "can_see_profile": can_see_profile(user),
             "as_of": as_of_text(facts_as_of()),
             "page_title": "Outcomes dashboard",
@@ -111,6 +111,16 @@ class FigureDownloadView(LoginRequiredMixin, View):
         if fmt == "csv" and codes:
             return _download(exports.figure_csv(figures[0]), "text/csv; charset=utf-8", f"{name}.csv")
         return _download(exports.figures_xlsx(figures, filters), XLSX, f"{name}.xlsx")
+
+
+def last_complete_month(end: date, today: date) -> date:
+    """The first day of the latest month that is over and ends within the period: the board's pack is
+    for a whole month, never the one still running."""
+    first = end.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    if following - timedelta(days=1) <= end and following <= today:
+        return first
+    return (first - timedelta(days=1)).replace(day=1)
 
 
 class PackView(LoginRequiredMixin, View):

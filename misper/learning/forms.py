@@ -8,6 +8,7 @@ from django import forms
 
 from misper.episodes.forms import GovukRadioSelect
 from misper.learning.models import Answer, ProgressStatus, RecommendationKind
+from misper.learning.services import QUESTION_ERRORS
 from misper.web.forms import GovukFormMixin
 
 QUESTION_LABELS = {
@@ -20,20 +21,21 @@ COMMENT_LABEL = "Is there anything else you want to tell us?"
 COMMENT_HINT = "Please do not write your name or anyone else's. You do not have to write anything."
 
 
-def _question(label: str) -> forms.ChoiceField:
+def _question(code: str) -> forms.ChoiceField:
+    error = QUESTION_ERRORS[code]
     return forms.ChoiceField(
-        label=label,
+        label=QUESTION_LABELS[code],
         choices=Answer.choices,
         widget=GovukRadioSelect,
-        error_messages={"required": "Choose an answer", "invalid_choice": "Choose an answer"},
+        error_messages={"required": error, "invalid_choice": error},
     )
 
 
 class FeedbackForm(GovukFormMixin, forms.Form):
-    listened = _question(QUESTION_LABELS["listened"])
-    respected = _question(QUESTION_LABELS["respected"])
-    blamed = _question(QUESTION_LABELS["blamed"])
-    felt_safe = _question(QUESTION_LABELS["felt_safe"])
+    listened = _question("listened")
+    respected = _question("respected")
+    blamed = _question("blamed")
+    felt_safe = _question("felt_safe")
     comment = forms.CharField(
         label=COMMENT_LABEL,
         help_text=COMMENT_HINT,

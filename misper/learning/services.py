@@ -37,6 +37,13 @@ from misper.learning.permissions import require_tracker_editor
 
 INVITE_DAYS = 30
 QUESTIONS = ("listened", "respected", "blamed", "felt_safe")
+# Each error names its question, so an error summary of several reads as a list of different things to do.
+QUESTION_ERRORS = {
+    "listened": "Choose whether the police listened to you",
+    "respected": "Choose whether you were treated with respect",
+    "blamed": "Choose whether you felt blamed",
+    "felt_safe": "Choose whether you felt safe with the officer",
+}
 LINK_NOT_VALID = "This feedback link has already been used or has expired. Thank you for trying."
 NOT_BACK_YET = "Feedback can be asked for once the child is back: record them as found first."
 NOT_ALLOWED = "You cannot ask for feedback on this episode."
@@ -92,7 +99,7 @@ def feedback_invite_create(*, episode_id: int, acting_user: User) -> tuple[Feedb
 
 
 def _answers_checked(answers: dict[str, Any]) -> dict[str, str]:
-    errors = [FieldError(q, "Choose an answer") for q in QUESTIONS if answers.get(q) not in Answer.values]
+    errors = [FieldError(q, QUESTION_ERRORS[q]) for q in QUESTIONS if answers.get(q) not in Answer.values]
     comment = str(answers.get("comment") or "").strip()
     if len(comment) > 2000:
         errors.append(FieldError("comment", "Your comment must be 2000 characters or fewer"))

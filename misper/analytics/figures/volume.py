@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 from misper.analytics.definitions import force_repeat
 from misper.analytics.figures.base import (
@@ -43,11 +44,19 @@ def volume_by_month(ctx: Context) -> Figure:
         code="volume_by_month",
         section=SECTION,
         title="Episodes each month",
-        description="Episodes reported in each month of the period.",
+        description="Episodes reported in each month of the period." + unfinished_month_note(months),
         columns=columns("Month"),
         rows=rows,
         chart="line",
     )
+
+
+def unfinished_month_note(months: list[Any]) -> str:
+    """A sentence saying the last month is not over yet, when it is the month now running."""
+    today = timezone.localdate()
+    if months and months[-1].year == today.year and months[-1].month == today.month:
+        return f" {months[-1]:%B %Y} is not over yet: its count is so far, not the whole month."
+    return ""
 
 
 def _share_row(label: str, part: list[Any], whole: list[Any]) -> list[Any]:

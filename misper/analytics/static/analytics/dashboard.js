@@ -27,18 +27,24 @@ function trajectoryDatasets (fig) {
     data: row.slice(start),
     borderColor: colour(i),
     backgroundColor: colour(i),
-    tension: 0.2
+    stepped: 'middle' // a count per month: a step, not a curve suggesting values between months
   }))
 }
+
+// The month still running is marked, so a low count so far does not read as a collapse.
+const THIS_MONTH = new Date().toISOString().slice(0, 7)
+function monthLabel (label) { return label === THIS_MONTH ? `${label} (so far)` : label }
 
 function config (fig) {
   const stacked = fig.chart === 'stacked'
   if (fig.chart === 'trajectory') {
-    return { type: 'line', data: { labels: fig.columns.slice(monthStart(fig)), datasets: trajectoryDatasets(fig) } }
+    return { type: 'line', data: { labels: fig.columns.slice(monthStart(fig)).map(monthLabel), datasets: trajectoryDatasets(fig) } }
   }
-  const type = fig.chart === 'line' ? 'line' : 'bar'
+  // Monthly counts ('line' figures) are drawn as bars: one value per month, nothing between.
+  const type = 'bar'
   const options = stacked ? { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } } : { scales: { y: { beginAtZero: true } } }
-  return { type, data: { labels: fig.rows.map(row => String(row[0]).slice(0, 40)), datasets: seriesDatasets(fig, stacked) }, options }
+  const labels = fig.rows.map(row => monthLabel(String(row[0]).slice(0, 40)))
+  return { type, data: { labels, datasets: seriesDatasets(fig, stacked) }, options }
 }
 
 for (const canvas of document.querySelectorAll('canvas[data-figure]')) {
