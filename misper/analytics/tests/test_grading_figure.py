@@ -51,12 +51,15 @@ def graded(world):  # type: ignore[no-untyped-def]
             risk_grade="low",
             rationale="Aunt.",
             acting_user=world.calltaker,
+            expected_version=episode.version,
         )
+        episode.refresh_from_db()
         services.assessment_decide(
             assessment_id=outcome.assessment.pk,
             approve=approve,
             note="" if approve else "No",
             acting_user=second,
+            expected_version=episode.version,
         )
     child = child_make(world.force, looked_after=True, placing_authority=world.la)
     TriggerPlan.objects.create(
@@ -76,6 +79,7 @@ def graded(world):  # type: ignore[no-untyped-def]
         rationale="",
         override_reason="Seen safe by an officer.",
         acting_user=inspector,
+        expected_version=episode.version,
     )
 
 
