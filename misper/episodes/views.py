@@ -26,7 +26,7 @@ from misper.accounts.models import User
 from misper.audit.services import access_record
 from misper.audit.verify import unsealed_alarm
 from misper.core.errors import ConflictError, InvalidInput
-from misper.episodes import selectors, services, services_work
+from misper.episodes import grading, selectors, services, services_work
 from misper.episodes.documents import FORMAT, child_section
 from misper.episodes.forms import (
     INDICATOR_QUESTIONS,
@@ -653,6 +653,8 @@ class AssessmentDecideView(SupervisorMixin, View):
             "decided": assessment.approval_status != ApprovalStatus.PENDING,
             "own_grading": assessment.created_by_id == self.request.user.pk,
             "grader_cannot_decide": services.GRADER_CANNOT_DECIDE,
+            "needs_inspector": assessment.senior_review and not _user(self.request).can_override_floor,
+            "only_inspector_decides": grading.ONLY_INSPECTOR_DECIDES,
             "page_title": "Decide on a grading",
         }
         return render(self.request, "episodes/decide.html", ctx, status=status)

@@ -304,3 +304,18 @@ def test_inspector_override_on_the_page(world, caitlin, inspector, coordinator):
     episode.refresh_from_db()
     assert episode.risk == "medium"
     assert Alert.objects.filter(event="grading.floor_overridden", recipient_user=coordinator).exists()
+
+
+def test_the_decision_page_tells_a_supervisor_a_duty_inspector_must_decide(world, api_as, inspector):
+    episode = _no_floor_episode(world)
+    graded = api_as(world.calltaker).post_json(
+        f"/api/v1/episodes/{episode.pk}/grading",
+        {"category": "missing", "risk": "low", "rationale": BLAMING, "version": episode.version},
+    )
+    assessment_id = graded.json()["assessment"]["id"]
+    page = _client(world.supervisor).get(f"/assessments/{assessment_id}/decide").content.decode()
+    assert "A duty inspector must decide on this grading" in page
+    assert 'name="decision"' not in page
+    assert (
+        'name="decision"' in _client(inspector).get(f"/assessments/{assessment_id}/decide").content.decode()
+    )
