@@ -106,7 +106,8 @@ def checkpoint_newest(path: Path | None = None, *, log: str | None = None) -> Ch
 
 def _parse(line: str, damaged: str) -> Checkpoint:
     try:
-        data = json.loads(line.split(MARKER, 1)[1])
+        text = line.split(MARKER, 1)[1]
+        data = json.loads(text[: text.rfind("}") + 1])  # a syslog line may end in a NUL or a newline
         fields = {k: data[k] for k in ("seq", "hash", "at", "key_id", "kcv", "mac")}
         return Checkpoint(**fields, reason=str(data.get("reason", "")), log=str(data.get("log", "")))
     except (ValueError, KeyError, TypeError, IndexError) as exc:
