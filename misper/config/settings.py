@@ -176,6 +176,10 @@ LOGGING = {
 # misper's own settings -------------------------------------------------------
 MISPER_SERVICE_NAME = "misper"
 MISPER_RISK_POLICY = os.environ.get("MISPER_RISK_POLICY", "national")
+# Map tiles for the places maps, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png (empty: no map, the
+# plain list of places only). The tile server's origin is added to the Content-Security-Policy img-src.
+MISPER_MAP_TILES = os.environ.get("MISPER_MAP_TILES", "")
+MISPER_MAP_ATTRIBUTION = os.environ.get("MISPER_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
 MISPER_DEMO_PASSWORD = "demo-misper-2026"
 
 # Alerts (misper.partners): e-mail by SMTP, signed webhooks, escalation -------

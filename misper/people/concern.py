@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -319,3 +320,26 @@ def found_choices(user: User, child: Child) -> tuple[list[tuple[int, str]], list
     return linked + [o for o in others if o[0] not in taken], mine + [
         (p.pk, f"{p} (place of concern)") for p in concern if p.pk not in seen
     ]
+
+
+def child_place_rows(child: Child, places: list[ChildLocation], found: list[Any]) -> list[dict[str, Any]]:
+    """The child's places for the list and map: where they live, places linked to them, and where they
+    were found before; each with its coordinates when known (``lat``/``lon`` None otherwise)."""
+    rows: list[tuple[str, Location]] = []
+    for kind, where in (("Lives at", child.placement_address), ("Home", child.home_address)):
+        if where is not None:
+            rows.append((kind, where))
+    rows += [(link.get_kind_display(), link.location) for link in places]
+    rows += [(f"Found {e.found_at:%-d %B %Y}", e.found_location) for e in found if e.found_location_id]
+    out = []
+    for kind, where in rows:
+        known = where.latitude is not None and where.longitude is not None
+        out.append(
+            {
+                "kind": kind,
+                "label": str(where) or "Place with no name",
+                "lat": float(where.latitude) if known else None,  # type: ignore[arg-type]
+                "lon": float(where.longitude) if known else None,  # type: ignore[arg-type]
+            }
+        )
+    return out

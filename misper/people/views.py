@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -19,6 +20,7 @@ from misper.audit.services import access_record
 from misper.core.errors import InvalidInput
 from misper.episodes.views import form_errors_from
 from misper.people import selectors
+from misper.people.concern import child_place_rows
 from misper.people.forms import ChildCreateForm, ChildSearchForm
 from misper.people.photos import photo_response
 from misper.people.services import child_create
@@ -120,12 +122,17 @@ class ChildDetailView(LoginRequiredMixin, View):
             access_record(
                 user=user, action="view", record_type="child", record_ids=[child.pk], request=request
             )
+        rows = child_place_rows(profile.child, profile.places, profile.found_before)
         ctx = {
             "p": profile,
             "child": profile.child,
             "today": timezone.localdate(),
             "can_report": user.is_police,
             "page_title": profile.child.full_name,
+            "place_rows": rows,
+            "map_places": [r for r in rows if r["lat"] is not None],
+            "map_tiles": settings.MISPER_MAP_TILES,
+            "map_attribution": settings.MISPER_MAP_ATTRIBUTION,
         }
         return render(request, "people/detail.html", ctx)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -20,6 +21,15 @@ CSP = (
 )
 
 
+def _csp() -> str:
+    """The policy, with the map tile server's origin allowed as an image source when one is set."""
+    tiles = urlsplit(str(getattr(settings, "MISPER_MAP_TILES", "")))
+    if tiles.scheme in ("https", "http") and tiles.netloc:
+        host = tiles.netloc.replace("{s}", "*")  # Leaflet's subdomain placeholder
+        return CSP.replace("img-src 'self' data:", f"img-src 'self' data: {tiles.scheme}://{host}")
+    return CSP
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -27,7 +37,7 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex  # type: ignore[attr-defined]
         response = self.get_response(request)
-        response.setdefault("Content-Security-Policy", CSP)
+        response.setdefault("Content-Security-Policy", _csp())
         response.setdefault("Referrer-Policy", "same-origin")
         response.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
         response["X-Request-Id"] = request.request_id  # type: ignore[attr-defined]

@@ -151,3 +151,30 @@ def test_upload_a_photo_on_the_page(world, child, tmp_path):
         bad.name = "x.png"
         resp = client_as(world.calltaker).post(f"/children/{child.pk}/photo/new", {"photo": bad})
         assert "There is a problem" in resp.content.decode()
+
+
+def test_places_are_listed_and_on_a_map_only_when_a_tile_server_is_set(world, child):
+    from decimal import Decimal
+
+    from misper.people.models import ChildLocation
+
+    place = Location.objects.create(
+        force=world.force,
+        kind="concern",
+        name="Chicken shop",
+        latitude=Decimal("52.48"),
+        longitude=Decimal("-1.9"),
+    )
+    ChildLocation.objects.create(child=child, location=place, kind="concern")
+    police = client_as(world.calltaker)
+    page = police.get(f"/children/{child.pk}").content.decode()
+    assert "Chicken shop" in page
+    assert 'id="places-map"' not in page
+    assert "leaflet.js" not in page
+    with override_settings(MISPER_MAP_TILES="https://tiles.example.org/{z}/{x}/{y}.png"):
+        resp = police.get(f"/children/{child.pk}")
+    html = resp.content.decode()
+    assert 'id="places-map"' in html
+    assert "leaflet.js" in html
+    assert '"lat": 52.48' in html
+    assert "img-src 'self' data: https://tiles.example.org" in resp["Content-Security-Policy"]
