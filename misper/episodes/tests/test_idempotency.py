@@ -11,6 +11,7 @@ import json
 
 import pytest
 
+from misper.config.api import api
 from misper.episodes.models import Episode, IdempotencyKey
 from misper.episodes.tests.test_lifecycle_api import report_doc
 from misper.people.models import Child
@@ -102,3 +103,15 @@ def test_another_users_key_never_reveals_the_first_users_episode(world, api_as):
     assert same_force.status_code == 201
     assert first["id"] not in {other_force.json()["id"], same_force.json()["id"]}
     assert Episode.objects.count() == 3
+
+
+def test_only_the_report_route_takes_an_idempotency_key():
+    """Every other write is made safe to retry by its required version (a retried edit is a 409) or is
+    once-only; a new route that starts reading the header must be added here and given the same checks."""
+    taking = {
+        f"{method.upper()} {path}"
+        for path, operations in api.get_openapi_schema()["paths"].items()
+        for method, operation in operations.items()
+        if any(p.get("name") == "Idempotency-Key" for p in operation.get("parameters", []))
+    }
+    assert taking == {"POST /api/v1/episodes"}
