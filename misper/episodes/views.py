@@ -43,7 +43,8 @@ from misper.episodes.forms import (
     indicator_groups,
     local_now,
 )
-from misper.episodes.models import Action, ApprovalStatus, Episode, RiskAssessment, Status
+from misper.episodes.models import Action, ApprovalStatus, AssessmentKind, Episode, RiskAssessment, Status
+from misper.episodes.reasons import policy_words, reason_lines
 from misper.episodes.returned import found_not_closed
 from misper.learning.language_forms import record_language_flags
 from misper.people.concern import found_choices, person_create
@@ -223,6 +224,15 @@ class EpisodeReportView(LoginRequiredMixin, View):
         )
 
 
+def _grading_kind(episode: Episode, user: User) -> str:
+    """The call handler grading straight after their report is the grading at report, not a re-grade on
+    new information (nothing new was learnt between the two pages)."""
+    made = list(episode.assessments.values_list("kind", "created_by_id"))
+    if made == [(AssessmentKind.INITIAL, user.pk)]:
+        return AssessmentKind.INITIAL
+    return AssessmentKind.NEW_INFORMATION
+
+
 class EpisodeGradeView(EpisodeFormView):
     form_class = GradeForm
     template_name = "episodes/grade.html"
@@ -237,6 +247,7 @@ class EpisodeGradeView(EpisodeFormView):
         return {
             "assessment": latest,
             "result": result,
+            "reason_lines": reason_lines(latest) if latest else [],
             "action_texts": [risk.ACTIONS.get(a, a) for a in result.get("actions", [])],
             "binding_floors": result.get("binding_floors", []),
             "can_override": _user(self.request).can_override_floor,
@@ -262,6 +273,7 @@ class EpisodeGradeView(EpisodeFormView):
             acting_user=_user(self.request),
             expected_version=d["version"],
             override_reason=d.get("override_reason", ""),
+            kind=_grading_kind(episode, _user(self.request)),
         )
         self.language_records = {"rationale": ("risk_assessment", outcome.assessment.pk)}
         if outcome.assessment.approval_status == ApprovalStatus.OVERRIDDEN:
@@ -293,6 +305,8 @@ class EpisodeDetailView(LoginRequiredMixin, View):
             "page_title": f"{episode.child.full_name}, {episode.reference}",
             "assessments": assessments,
             "latest_assessment": latest,
+            "reason_lines": reason_lines(latest) if latest else [],
+            "policy_words": policy_words(latest) if latest else "",
             "pending": selectors.pending_assessment(episode),
             "open_actions": [a for a in actions if a.status == "open"],
             "done_actions": [a for a in actions if a.status != "open"],

@@ -80,3 +80,26 @@ def test_the_dashboard_marks_the_running_month_and_offers_last_months_pack(  # t
     assert all(kind == "bar" for kind, _ in kinds), kinds
     axe(page, f"dashboard {width}")
     shot(page, f"patterns-dashboard-{width}")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_episode_says_why_in_words_and_dates(browser, live_server, demo, axe, shot, width):  # type: ignore[no-untyped-def]
+    from misper.episodes.models import Episode
+
+    episode = (
+        Episode.objects.filter(force__code="demo-force", status__in=["reported", "active"])
+        .exclude(assessments__policy_name="demo-stand-in")
+        .order_by("reported_at")
+        .first()
+    )
+    page = sign_in_as(browser, live_server, "demo-officer", width)
+    page.goto(f"/episodes/{episode.pk}")
+    why = page.locator("#why-grade")
+    expect(why).to_contain_text("Assessed under the national risk policy")
+    text = why.inner_text()
+    for code in ("child.", "Child.", "report.", "history[", "Evidence:", "Policy national", "_"):
+        assert code not in text, code
+    expect(page.locator("#actions")).not_to_contain_text("Engine")
+    axe(page, f"episode words {width}")
+    shot(page, f"words-episode-{width}")
+    assert page_width(page) <= width

@@ -21,6 +21,7 @@ from misper.core.factories import (
 )
 from misper.episodes.forms import INDICATOR_QUESTIONS
 from misper.episodes.models import Action, ApprovalStatus, Episode, Review, RiskAssessment, SafeAndWellCheck
+from misper.episodes.reasons import evidence_words
 from misper.episodes.services import episode_found
 from misper.partners.models import ReturnInterview, TriggerPlan
 from misper.people.models import VulnerabilityFlag
@@ -118,7 +119,8 @@ def test_report_creates_episode_and_shows_recommendation_with_reasons(world, fla
     html = resp.content.decode()
     assert "The recommendation is missing, high risk" in html
     assert "trigger plan" in html.lower()
-    assert "child.vulnerabilities includes cse_risk" in html  # evidence
+    assert "At risk of child sexual exploitation" in html  # the reason, in words
+    assert "child.vulnerabilities includes" not in html  # never the engine's field path
     assert "older man" in html  # the suggestion quotes what it matched
 
 
@@ -595,9 +597,12 @@ def test_episode_page_says_why_the_engine_recommended_its_grade_to_police_only(w
     assert result["reasons"], "the flagged child's report should have reasons"
     html = client_as(world.calltaker).get(f"/episodes/{episode.pk}").content.decode()
     assert f"Why the latest recommendation is {result['category']}" in html
+    inputs = RiskAssessment.objects.get(episode=episode).inputs
     for reason in result["reasons"]:
         assert escape(reason["text"]) in html
-        assert escape(reason["evidence"]) in html
+        # The evidence in words (misper.episodes.reasons), never the engine's field paths.
+        assert escape(evidence_words(reason["evidence"], inputs)) in html
+        assert escape(reason["evidence"]) not in html
     partner = client_as(world.socialworker).get(f"/episodes/{episode.pk}").content.decode()
     assert "Why the latest recommendation" not in partner
-    assert escape(result["reasons"][0]["evidence"]) not in partner
+    assert escape(result["reasons"][0]["text"]) not in partner

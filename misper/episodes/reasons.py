@@ -1,0 +1,90 @@
+"""The engine's reasons in words an officer uses: sentences with dates, never field paths or codes.
+
+The engine (``misper.risk``) keeps its evidence exact for the audit ("history[4] (2026-03-28) lasted
+181.88 hours"); pages show ``reason_lines`` instead, built from the same assessment's reasons and the
+document it read."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from misper.episodes.templatetags.misper_tags import hours, label
+
+HISTORY_REF = re.compile(r"history\[(\d+)\] \((\d{4}-\d{2}-\d{2})\)(?: lasted ([\d.]+) hours)?")
+REPEAT = re.compile(r"this is episode (\d+) in (\d+) days")
+FIELD_PATH = re.compile(r"\b(child|report)\.[a-z_]+\.[a-z_]+ is ")
+POLICY_NAMES = {"national": "the national risk policy"}
+
+
+@dataclass(frozen=True)
+class ReasonLine:
+    title: str
+    text: str
+    detail: str
+
+
+def day_words(day: date) -> str:
+    """A date as people write it: ``3 March 2026``."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def _history_dates(inputs: dict[str, Any]) -> list[date]:
+    out = []
+    for item in inputs.get("history") or []:
+        try:
+            out.append(datetime.fromisoformat(str(item["reported_at"]).replace("Z", "+00:00")).date())
+        except (KeyError, TypeError, ValueError):
+            continue
+    return sorted(out)
+
+
+def _repeat_words(match: re.Match[str], inputs: dict[str, Any]) -> str:
+    count, days = int(match.group(1)), int(match.group(2))
+    reported = str((inputs.get("report") or {}).get("reported_at", ""))[:10]
+    try:
+        now = date.fromisoformat(reported)
+    except ValueError:
+        return f"Missing {count} times in the last {days} days."
+    earlier = [d for d in _history_dates(inputs) if now - timedelta(days=days) <= d < now]
+    last = f", most recently on {day_words(earlier[-1])}" if earlier else ""
+    return f"Missing {count} times in the last {days} days, counting this time{last}."
+
+
+def _history_words(evidence: str) -> str:
+    parts = []
+    for m in HISTORY_REF.finditer(evidence):
+        when = day_words(date.fromisoformat(m.group(2)))
+        parts.append(f"{when}, missing for {hours(float(m.group(3)))}" if m.group(3) else when)
+    return "; ".join(parts) + "." if parts else ""
+
+
+def evidence_words(evidence: str | None, inputs: dict[str, Any]) -> str:
+    """One reason's evidence as a sentence, or "" when the reason's own sentence already says it."""
+    if not evidence or " includes " in evidence or FIELD_PATH.search(evidence.split(";")[0]):
+        return ""  # a field path only restates the reason's own sentence
+    repeat = REPEAT.match(evidence)
+    if repeat:
+        return _repeat_words(repeat, inputs)
+    if "history[" in evidence:
+        return _history_words(evidence)
+    text = evidence.replace("child.trigger_plan is in place", "A trigger plan is in place")
+    text = text.replace("_", " ")
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def reason_lines(assessment: Any) -> list[ReasonLine]:
+    """Each reason behind ``assessment``'s recommendation, as a heading, its sentence and its evidence."""
+    inputs = assessment.inputs or {}
+    return [
+        ReasonLine(label(r.get("code", "")), r.get("text", ""), evidence_words(r.get("evidence"), inputs))
+        for r in (assessment.result or {}).get("reasons", [])
+    ]
+
+
+def policy_words(assessment: Any) -> str:
+    """Which policy graded it, as a person would say it."""
+    name = POLICY_NAMES.get(assessment.policy_name, f"the {assessment.policy_name.replace('-', ' ')} policy")
+    return f"Assessed under {name} (version {assessment.policy_version})."
