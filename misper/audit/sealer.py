@@ -196,6 +196,9 @@ def sealer_run(*, poll: float = 0.2, stop: threading.Event | None = None) -> Non
             if moved and time.monotonic() - last_cp >= every:
                 checkpoint_now(keys=keys)
                 last_cp, moved = time.monotonic(), False
+        except ChainBrokenError as exc:  # said once a minute, not every poll: it needs a person
+            logger.error("The access log sealer has stopped sealing: %s", exc)
+            stop.wait(60)
         except Exception:
             logger.exception("The access log sealer failed; retrying on the next loop")
             close_old_connections()

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import OperationalError, transaction
 
 from misper.audit.keys import AuditKeyError
 from misper.audit.sealer import ChainBrokenError, audit_seal, checkpoint_now, sealer_run
@@ -47,6 +47,10 @@ class Command(BaseCommand):
                 self.verify(options)
         except (AuditKeyError, ChainBrokenError) as exc:
             raise CommandError(str(exc)) from exc
+        except OperationalError as exc:
+            raise CommandError(
+                f"The database cannot be reached, so the access log was not checked: {exc}"
+            ) from exc
 
     def verify(self, options: dict[str, Any]) -> None:
         report = audit_verify(checkpoints=options["checkpoints"])
