@@ -163,3 +163,13 @@ def test_a_rejected_grading_reaches_the_call_handlers_own_inbox_naming_the_child
     expect(page.get_by_role("heading", name="My cases")).to_be_visible()
     axe(page, f"home {width}")
     assert page_width(page) <= width, f"home is {page_width(page)} px wide at {width}"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_placements_and_panels_fit_the_screen(browser, live_server, demo, axe, shot, width):  # type: ignore[no-untyped-def]
+    page = sign_in_as(browser, live_server, "demo-coordinator", width)
+    for name in ("placements", "panels"):
+        page.goto(f"/{name}")
+        axe(page, f"{name} {width}")
+        shot(page, f"officer-{name}-{width}")
+        assert page_width(page) <= width, f"{name} is {page_width(page)} px wide at {width}"
