@@ -166,3 +166,8 @@ def test_the_review_queue_pages_and_shows_agreement(world, imported):
     assert "9 April 2010" in page
     assert "The same" in page
     assert "Different" in page
+
+
+def test_national_staff_find_the_national_view_in_the_menu_and_others_do_not(world):
+    assert b'href="/national"' in client_for(world.national).get("/").content
+    assert b'href="/national"' not in client_for(world.analyst).get("/").content
