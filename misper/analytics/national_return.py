@@ -201,7 +201,7 @@ def _validator() -> Any:
 
 
 def validate_line(line: dict[str, Any]) -> list[str]:
-    """Problems with one line against national-return-1 (empty when valid)."""
+    """Problems with one line against national-return-2 (empty when valid)."""
     return [
         f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}"
         for e in _validator().iter_errors(line)
