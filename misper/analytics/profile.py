@@ -80,14 +80,24 @@ def top_children(ctx: Context, top: int) -> Figure:
     )
 
 
-def _places(ctx: Context, relation: str, code: str, title: str) -> Figure:
+def _place_counts(ctx: Context, relation: str) -> list[dict[str, Any]]:
+    """The ``PLACES`` places children's episodes in the period most often started from (``missing_from``)
+    or ended at (``found_location``), with their episode and child counts and coordinates."""
     p = relation
-    rows = (
+    return list(
         _children(ctx)
         .filter(**{f"{p}__isnull": False})
         .order_by()
         .values(
-            p, f"{p}__name", f"{p}__address_line", f"{p}__town", f"{p}__postcode", f"{p}__beat", f"{p}__kind"
+            p,
+            f"{p}__name",
+            f"{p}__address_line",
+            f"{p}__town",
+            f"{p}__postcode",
+            f"{p}__beat",
+            f"{p}__kind",
+            f"{p}__latitude",
+            f"{p}__longitude",
         )
         .annotate(
             n=Count("pk"),
@@ -96,6 +106,11 @@ def _places(ctx: Context, relation: str, code: str, title: str) -> Figure:
         )
         .order_by("-n", p)[:PLACES]
     )
+
+
+def _places(ctx: Context, relation: str, code: str, title: str) -> Figure:
+    p = relation
+    rows = _place_counts(ctx, p)
     kinds = {k: str(v) for k, v in LocationKind.choices}
     table = [
         [
@@ -125,6 +140,30 @@ def missing_from_places(ctx: Context) -> Figure:
 
 def found_places(ctx: Context) -> Figure:
     return _places(ctx, "found_location", "profile_found_at", "Where children are most often found")
+
+
+HOTSPOT_KINDS = (("missing_from", "Went missing from"), ("found_location", "Found at"))
+
+
+def hotspots(ctx: Context) -> list[dict[str, Any]]:
+    """The places of both place figures for the map and the plain list beside it (the same component as
+    a child's places: ``kind``, ``label``, ``lat``/``lon`` None when the place has no coordinates)."""
+    out = []
+    for relation, kind in HOTSPOT_KINDS:
+        for r in _place_counts(ctx, relation):
+            lat, lon = r[f"{relation}__latitude"], r[f"{relation}__longitude"]
+            known = lat is not None and lon is not None
+            episodes = "1 episode" if r["n"] == 1 else f"{r['n']} episodes"
+            children = "1 child" if r["children"] == 1 else f"{r['children']} children"
+            out.append(
+                {
+                    "kind": kind,
+                    "label": f"{location_label(r, relation)} ({episodes}, {children})",
+                    "lat": float(lat) if known else None,
+                    "lon": float(lon) if known else None,
+                }
+            )
+    return out
 
 
 def times_heat(ctx: Context) -> Figure:

@@ -7,8 +7,9 @@ concern, so every read (page, download, API call) is an access event: ``view`` f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -76,6 +77,7 @@ class ProblemProfile:
     figures: list[Figure]
     network: profile.Network
     top: int
+    hotspots: list[dict[str, Any]] = field(default_factory=list)
 
 
 def profile_read(
@@ -99,6 +101,7 @@ def profile_read(
             profile.times_heat(ctx),
         ]
         network = profile.shared_adults(ctx)
+        hotspots = profile.hotspots(ctx)
         access_record(
             user=user,
             action="view",
@@ -107,4 +110,4 @@ def profile_read(
             purpose=f"Problem profile: {filters.describe()}",
             request=request,
         )
-    return ProblemProfile(figures=figures, network=network, top=top)
+    return ProblemProfile(figures=figures, network=network, top=top, hotspots=hotspots)

@@ -10,6 +10,7 @@ from collections import OrderedDict
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -170,6 +171,10 @@ class ProfileView(LoginRequiredMixin, View):
             "network": p.network,
             "network_columns": NETWORK_COLUMNS,
             "network_data": {"nodes": p.network.nodes, "edges": p.network.edges},
+            "place_rows": p.hotspots,
+            "map_places": [r for r in p.hotspots if r["lat"] is not None],
+            "map_tiles": settings.MISPER_MAP_TILES,
+            "map_attribution": settings.MISPER_MAP_ATTRIBUTION,
             "top_choices": TOP_CHOICES,
             "query": request.GET.urlencode(),
             "page_title": "Problem profile",

@@ -117,3 +117,35 @@ def test_profile_is_police_only(world, dataset) -> None:
     assert signed_in(world.socialworker).get("/dashboard/profile").status_code == 404
     assert signed_in(world.calltaker).get("/dashboard/profile").status_code == 404
     assert DASHBOARD_FORBIDDEN  # the words a refused role sees are a named constant
+
+
+def test_profile_hotspots_are_listed_and_on_a_map_only_with_a_tile_server(world, dataset) -> None:
+    from decimal import Decimal
+
+    from django.test import override_settings
+
+    from misper.people.models import Location
+
+    Location.objects.filter(name="Larch House").update(latitude=Decimal("54.57"), longitude=Decimal("-1.23"))
+    analyst = signed_in(world.analyst)
+    page = analyst.get("/dashboard/profile?period_from=2020-01-01").content.decode()
+    listed = re.search(r'data-testid="places-list">(.*?)</ul>', page, re.S)
+    assert listed
+    assert "Went missing from</strong>: Larch House" in listed.group(1)
+    assert "(3 episodes, 1 child)" in listed.group(1)
+    assert 'id="places-map"' not in page
+    assert "leaflet.js" not in page
+    with override_settings(MISPER_MAP_TILES="https://tiles.example.org/{z}/{x}/{y}.png"):
+        resp = analyst.get("/dashboard/profile?period_from=2020-01-01")
+    html_ = resp.content.decode()
+    assert 'id="places-map"' in html_
+    assert "leaflet.js" in html_
+    assert '"lat": 54.57' in html_
+    assert '"lon": -1.23' in html_
+    assert "img-src 'self' data: https://tiles.example.org" in resp["Content-Security-Policy"]
+    # Hotspots are police intelligence like the rest of the profile: partners and call takers get a 404.
+    with override_settings(MISPER_MAP_TILES="https://tiles.example.org/{z}/{x}/{y}.png"):
+        for user in (world.socialworker, world.calltaker):
+            refused = signed_in(user).get("/dashboard/profile?period_from=2020-01-01")
+            assert refused.status_code == 404
+            assert "Larch House" not in refused.content.decode()
