@@ -8,8 +8,11 @@ History is loaded in a fixed number of queries, whatever its length.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from django.conf import settings
 
 from misper import risk
 from misper.core.errors import FieldError, InvalidInput
@@ -17,6 +20,9 @@ from misper.episodes import schedules
 from misper.episodes.models import Episode
 from misper.partners.models import TriggerPlan
 from misper.people.models import Child, ChildAssociate
+from misper.risk.facts import associate_concern
+from misper.risk.validation import age_in_years
+from misper.risk.vocab import CARE_PLACEMENTS
 
 FORMAT = "misper/1"
 # An episode on file the engine cannot grade: an adult's (the demo and older records hold adults' episodes;
@@ -115,22 +121,55 @@ def associates_section(child: Child, at: datetime) -> list[dict[str, Any]]:
         .select_related("associate")
         .prefetch_related("associate__cawns")
     )
+    return [_associate_item(link, child, at) for link in links]
+
+
+def _associate_item(link: ChildAssociate, child: Child, at: datetime) -> dict[str, Any]:
+    """One ``associates`` entry of a misper/1 document: what the engine reads about one linked person."""
+    a = link.associate
+    item: dict[str, Any] = {
+        "relationship": link.relationship,
+        "flags": list(a.flags),
+        "cawn_issued": any(c.child_id == child.pk for c in a.cawns.all()),
+    }
+    if link.of_concern:  # police recorded them as of concern to this child (a page or the API)
+        item["of_concern"] = True
+        if link.concern:
+            item["concern"] = link.concern
+    age = a.age_on(at.date())
+    if age is not None:
+        item["age"] = age
+    return item
+
+
+@dataclass(frozen=True)
+class CountedAssociate:
+    """A person linked to a child whom the engine counts as of concern, and why, in a sentence."""
+
+    link: ChildAssociate
+    why: str
+
+
+def associates_the_engine_counts(child: Child, at: datetime) -> list[CountedAssociate]:
+    """The people linked to ``child`` whom the engine counts as of concern at ``at`` (police recorded them
+    as of concern, they are flagged, were served a CAWN, or their age against the child's), each with the
+    engine's own reason. Pages show this list, so what graded a child is what police see on file (police
+    only: ``partners.field_access``, group ``police_intelligence``)."""
+    links = (
+        ChildAssociate.objects.filter(child=child)
+        .select_related("associate")
+        .prefetch_related("associate__cawns")
+        .order_by("-of_concern", "associate__family_name", "associate__given_name", "pk")
+    )
+    policy = risk.load_policy(str(settings.MISPER_RISK_POLICY))
+    age = age_in_years(child.date_of_birth, at.date()) if child.date_of_birth else None
+    looked_after = child.looked_after or child.placement_type in CARE_PLACEMENTS
     out = []
     for link in links:
-        a = link.associate
-        item: dict[str, Any] = {
-            "relationship": link.relationship,
-            "flags": list(a.flags),
-            "cawn_issued": any(c.child_id == child.pk for c in a.cawns.all()),
-        }
-        if link.of_concern:  # police recorded them as of concern to this child (a page or the API)
-            item["of_concern"] = True
-            if link.concern:
-                item["concern"] = link.concern
-        age = a.age_on(at.date())
-        if age is not None:
-            item["age"] = age
-        out.append(item)
+        name = str(link.associate)
+        why = associate_concern(_associate_item(link, child, at), name, age, looked_after, policy)
+        if why:
+            out.append(CountedAssociate(link, why.replace("_", " ") + "."))
     return out
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from misper.accounts.models import User
 from misper.episodes import schedules
-from misper.episodes.documents import assess_on_file, episode_document
+from misper.episodes.documents import assess_on_file, associates_the_engine_counts, episode_document
 from misper.episodes.models import (
     RISK_ORDER,
     Action,
@@ -365,7 +365,8 @@ def briefing(user: User, *, area: str) -> list[Episode]:
     """Open episodes whose child went missing from, lives or is placed in ``area`` (a beat code or a
     town), with what a patrol needs: photo, description, places frequented, associates, trigger plan."""
     from misper.partners.models import TriggerPlan
-    from misper.people.models import ChildAssociate, ChildLocation
+    from misper.partners.projections import sees_police_only
+    from misper.people.models import ChildLocation
 
     a = area.strip()
     if not a:
@@ -381,14 +382,7 @@ def briefing(user: User, *, area: str) -> list[Episode]:
         ),
         "child__flags",
     ]
-    if user.is_police:
-        prefetch.append(
-            Prefetch(
-                "child__associate_links",
-                queryset=ChildAssociate.objects.filter(of_concern=True).select_related("associate"),
-            )
-        )
-    episodes = (
+    episodes = list(
         visible_episodes(user)
         .filter(status__in=OPEN)
         .filter(where)
@@ -396,6 +390,10 @@ def briefing(user: User, *, area: str) -> list[Episode]:
         .prefetch_related(*prefetch)
         .distinct()
     )
+    for e in episodes:  # whom the engine counts as of concern, as it graded this episode (police only)
+        e.engine_associates = (  # type: ignore[attr-defined]
+            associates_the_engine_counts(e.child, e.reported_at) if sees_police_only(user, e.child) else []
+        )
     return sorted(episodes, key=lambda e: (-RISK_ORDER[e.risk], e.reported_at))
 
 

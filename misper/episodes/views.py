@@ -27,7 +27,7 @@ from misper.audit.services import access_record
 from misper.audit.verify import unsealed_alarm
 from misper.core.errors import ConflictError, InvalidInput
 from misper.episodes import grading, selectors, services, services_work
-from misper.episodes.documents import FORMAT, child_section
+from misper.episodes.documents import FORMAT, associates_the_engine_counts, child_section
 from misper.episodes.forms import (
     INDICATOR_QUESTIONS,
     PAGE_OUT_OF_DATE,
@@ -47,6 +47,7 @@ from misper.episodes.models import Action, ApprovalStatus, AssessmentKind, Episo
 from misper.episodes.reasons import policy_words, reason_lines
 from misper.episodes.returned import found_not_closed
 from misper.learning.language_forms import record_language_flags
+from misper.partners.projections import sees_police_only
 from misper.people.concern import found_choices, person_create
 from misper.people.selectors import access_child_by_id
 
@@ -322,6 +323,10 @@ class EpisodeDetailView(LoginRequiredMixin, View):
             else None,
             "can_work": user.is_police,
             "can_review": user.can_supervise and episode.is_open,
+            # whom the engine counts as of concern, as it grades this episode (police only, as on the child page)
+            "engine_associates": associates_the_engine_counts(episode.child, episode.reported_at)
+            if sees_police_only(user, episode.child)
+            else [],
         }
         return render(request, "episodes/detail.html", ctx)
 

@@ -13,7 +13,7 @@ from django.http import Http404
 
 from misper.accounts.models import User
 from misper.episodes import schedules
-from misper.people.models import Child, ChildAlias, ChildAssociate
+from misper.people.models import Child, ChildAlias
 from misper.people.search import name_candidates
 
 
@@ -264,7 +264,8 @@ def child_profile(user: User, child: Child, now: datetime) -> ChildProfile:
     profile.repeat_window_days = limits.repeat_window_days
     profile.repeat = limits.is_repeat(profile.episodes_90d)
     if sees_police_only(user, child):
-        profile.associates = list(
-            ChildAssociate.objects.filter(child=child, of_concern=True).select_related("associate")
-        )
+        from misper.episodes.documents import associates_the_engine_counts
+
+        # exactly whom the engine counts (not only those recorded as of concern): what graded the child
+        profile.associates = associates_the_engine_counts(child, now)
     return profile

@@ -48,7 +48,15 @@ def _associate_concern(
     index: int, associate: dict[str, Any], age: int, looked_after: bool, policy: Policy
 ) -> str | None:
     """Why associate `index` is of concern, or None. See docs/risk-rules.md, associate_of_concern."""
-    label = f"associates[{index}]"
+    return associate_concern(associate, f"associates[{index}]", age, looked_after, policy)
+
+
+def associate_concern(
+    associate: dict[str, Any], label: str, age: int | None, looked_after: bool, policy: Policy
+) -> str | None:
+    """Why one misper/1 ``associate`` (called ``label`` in the sentence) counts for the engine as of concern
+    to a child aged ``age``, or None: the engine's own rule, for pages that show what the engine used. With
+    the child's age unknown only the rules that do not need it apply."""
     limits = policy.thresholds
     if associate.get("flags"):
         return f"{label} is flagged {', '.join(associate['flags'])}"
@@ -59,7 +67,7 @@ def _associate_concern(
         return f"{label} has been served a child abduction warning notice"
     their_age = associate.get("age")
     relationship = associate.get("relationship", "unknown")
-    if their_age is None or relationship == "family":
+    if their_age is None or age is None or relationship == "family":
         return None
     if relationship in ("boyfriend", "partner") and their_age - age >= limits.much_older_gap_years:
         return f"{label} is a {relationship} aged {their_age}, {their_age - age} years older than the child"
