@@ -57,6 +57,11 @@ class GradingDecisionIn(Strict):
     decision: Literal["approve", "reject"]
     note: str = Field("", max_length=5000)
     version: EditVersion = Field(description="The episode version you decided on; a stale one is a 409")
+    override_reason: str = Field(
+        "",
+        max_length=5000,
+        description="A duty inspector's reason for approving below a floor that binds now (else a 422)",
+    )
 
 
 @router.post("/{assessment_id}/decision", response=AssessmentOut)
@@ -67,5 +72,6 @@ def decide(request: HttpRequest, assessment_id: int, body: GradingDecisionIn) ->
         note=body.note,
         acting_user=request.user,  # type: ignore[arg-type]
         expected_version=body.version,
+        override_reason=body.override_reason,
     )
     return assessment_out(assessment)

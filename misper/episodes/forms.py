@@ -497,6 +497,14 @@ class DecideForm(GovukFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
+    override_reason = forms.CharField(
+        label="Duty inspector: your reason for approving below a floor",
+        help_text="Needed only if a floor now binds this child above the grade. Your name and reason are "
+        "recorded and the missing person coordinator is told.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+    )
     # The episode version the supervisor decided on (a grade decided on a changed episode is a 409).
     version = forms.IntegerField(
         widget=forms.HiddenInput,

@@ -502,13 +502,22 @@ GRADER_CANNOT_DECIDE = "You made this grading, so another supervisor must decide
 
 
 def assessment_decide(
-    *, assessment_id: int, approve: bool, note: str, acting_user: User, expected_version: int | None = None
+    *,
+    assessment_id: int,
+    approve: bool,
+    note: str,
+    acting_user: User,
+    expected_version: int | None = None,
+    override_reason: str = "",
 ) -> RiskAssessment:
     """A supervisor approves or rejects a grading below the engine's recommendation.
 
     Four eyes: whoever made the grading never decides on it (PermissionDenied), whatever their role. An
     assessment the user may not see is a 404; one already decided, or an episode changed since the decider
-    opened it (``expected_version``), is a ConflictError."""
+    opened it (``expected_version``), is a ConflictError. Approving re-runs the engine on what is on file
+    now: a grading below a floor that binds now (a trigger plan or flag recorded since the grading) is
+    refused naming the floor, unless a duty inspector gives ``override_reason`` (a named override, as in
+    ``episode_regrade``)."""
     if not acting_user.can_supervise:
         raise PermissionDenied("Only a supervisor or coordinator can decide on a grading.")
     if not approve and not note.strip():
@@ -523,6 +532,9 @@ def assessment_decide(
         if assessment.approval_status != ApprovalStatus.PENDING:
             raise ConflictError("This grading has already been decided.")
         _check_version(episode, expected_version)
+        broken: list[dict[str, Any]] = []
+        if approve and episode.is_open:
+            broken = _floors_broken_now(episode, assessment, acting_user, override_reason)
         assessment.approval_status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
         assessment.decided_by, assessment.decided_at, assessment.decision_note = (
             acting_user,
@@ -530,10 +542,14 @@ def assessment_decide(
             note,
         )
         history_save(assessment, user=acting_user)
+        if broken:
+            _record_override(assessment, broken, override_reason)
         if approve and episode.is_open:
             _apply_grade(episode, assessment.graded_category, assessment.graded_risk)
         _save(episode, acting_user)
         access_record(user=acting_user, action="change", record_type="episode", record_ids=[episode.pk])
+        if broken:
+            floor_override_alert_write(episode=episode, assessment=assessment)
         personal_alert_write(
             event=GRADING_APPROVED if approve else GRADING_REJECTED,
             episode=episode,
@@ -543,6 +559,23 @@ def assessment_decide(
             note=note.strip(),
         )
         return assessment
+
+
+def _floors_broken_now(
+    episode: Episode, assessment: RiskAssessment, acting_user: User, override_reason: str
+) -> list[dict[str, Any]]:
+    """The binding floors the grading goes below on what is on file now (InvalidInput naming them unless a
+    duty inspector overrides with a reason): a floor may have come to bind since the grading was made."""
+    doc = episode_document(episode)
+    doc["operator_grading"] = {"category": assessment.graded_category, "risk": assessment.graded_risk}
+    result = assess_on_file(doc, policy=_policy(), now=timezone.now())
+    return grading.floors_check(
+        result=result,
+        category=assessment.graded_category,
+        risk_grade=assessment.graded_risk,
+        acting_user=acting_user,
+        override_reason=override_reason,
+    )
 
 
 def _lock_assessment(assessment_id: int, user: User) -> RiskAssessment:

@@ -649,6 +649,7 @@ class AssessmentDecideView(SupervisorMixin, View):
                     note=form.cleaned_data["note"],
                     acting_user=_user(request),
                     expected_version=form.cleaned_data["version"],
+                    override_reason=form.cleaned_data["override_reason"],
                 )
                 child = assessment.episode.child.full_name
                 messages.success(request, f"Grading for {child} {'approved' if approve else 'rejected'}")

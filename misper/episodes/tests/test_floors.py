@@ -319,3 +319,76 @@ def test_the_decision_page_tells_a_supervisor_a_duty_inspector_must_decide(world
     assert (
         'name="decision"' in _client(inspector).get(f"/assessments/{assessment_id}/decide").content.decode()
     )
+
+
+# --- a floor that binds only after the grading was made (approval re-checks what is on file now) ----------
+
+
+def _pending_low_then_plan(world, api_as) -> tuple[Episode, int]:
+    """A grading below the recommendation made when no floor bound; then a trigger plan "at least high"."""
+    episode = _no_floor_episode(world)
+    graded = api_as(world.calltaker).post_json(
+        f"/api/v1/episodes/{episode.pk}/grading",
+        {
+            "category": "missing",
+            "risk": "low",
+            "rationale": "Seen at her aunt's.",
+            "version": episode.version,
+        },
+    )
+    assert graded.status_code == 202
+    TriggerPlan.objects.create(
+        child=episode.child,
+        minimum_risk="high",
+        actions=["Call the CSE team"],
+        agreed_by="Strategy meeting",
+        agreed_on=timezone.localdate(),
+    )
+    return episode, graded.json()["assessment"]["id"]
+
+
+def test_approving_a_grading_below_a_floor_that_binds_now_is_refused(world, api_as):
+    episode, assessment_id = _pending_low_then_plan(world, api_as)
+    refused = api_as(world.supervisor).post_json(
+        f"/api/v1/assessments/{assessment_id}/decision",
+        {"decision": "approve", "note": "ok", "version": decided_episode_version(assessment_id)},
+    )
+    assert refused.status_code == 422
+    assert "trigger plan, which says to treat them as at least high risk" in str(refused.json())
+    episode.refresh_from_db()
+    assert episode.risk == "medium"
+    assert RiskAssessment.objects.get(pk=assessment_id).approval_status == ApprovalStatus.PENDING
+
+
+def test_approving_below_a_new_floor_on_the_decision_page_is_refused_in_words(world, api_as):
+    episode, assessment_id = _pending_low_then_plan(world, api_as)
+    resp = _client(world.supervisor).post(
+        f"/assessments/{assessment_id}/decide",
+        {"decision": "approve", "note": "ok", "version": decided_episode_version(assessment_id)},
+    )
+    page = resp.content.decode()
+    assert resp.status_code == 200
+    assert "There is a problem" in page
+    assert escape("trigger plan, which says to treat them as at least high risk") in page
+    episode.refresh_from_db()
+    assert episode.risk == "medium"
+
+
+def test_a_duty_inspector_approves_below_a_new_floor_only_with_a_reason(
+    world, api_as, inspector, coordinator
+):
+    episode, assessment_id = _pending_low_then_plan(world, api_as)
+    body = {"decision": "approve", "note": "ok", "version": decided_episode_version(assessment_id)}
+    no_reason = api_as(inspector).post_json(f"/api/v1/assessments/{assessment_id}/decision", body)
+    assert no_reason.status_code == 422
+    assert no_reason.json()["errors"][0]["field"] == "override_reason"
+    done = api_as(inspector).post_json(
+        f"/api/v1/assessments/{assessment_id}/decision",
+        {**body, "override_reason": "Seen safe at her aunt's by an officer."},
+    )
+    assert done.status_code == 200
+    episode.refresh_from_db()
+    assessment = RiskAssessment.objects.get(pk=assessment_id)
+    assert (episode.risk, assessment.approval_status) == ("low", ApprovalStatus.OVERRIDDEN)
+    assert [f["kind"] for f in assessment.floors_overridden] == ["trigger_plan"]
+    assert Alert.objects.filter(event="grading.floor_overridden", recipient_user=coordinator).exists()
