@@ -205,7 +205,9 @@ def _links(ctx: Context) -> dict[tuple[int, int], set[str]]:
     sources = (
         (
             "associate",
-            ChildAssociate.objects.filter(child_id__in=children).values_list("associate_id", "child_id"),
+            ChildAssociate.objects.current()
+            .filter(child_id__in=children)
+            .values_list("associate_id", "child_id"),
         ),
         (
             "found_with",

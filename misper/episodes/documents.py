@@ -111,13 +111,16 @@ def history_section(child: Child, before: datetime, exclude_id: int | None = Non
 def _concern_associate_ids(child: Child) -> set[int]:
     """Adults linked to ``child`` as of concern: one query, not one per episode found with an adult."""
     return set(
-        ChildAssociate.objects.filter(child=child, of_concern=True).values_list("associate_id", flat=True)
+        ChildAssociate.objects.current()
+        .filter(child=child, of_concern=True)
+        .values_list("associate_id", flat=True)
     )
 
 
 def associates_section(child: Child, at: datetime) -> list[dict[str, Any]]:
     links = (
-        ChildAssociate.objects.filter(child=child)
+        ChildAssociate.objects.current()
+        .filter(child=child)
         .select_related("associate")
         .prefetch_related("associate__cawns")
     )
@@ -156,7 +159,8 @@ def associates_the_engine_counts(child: Child, at: datetime) -> list[CountedAsso
     engine's own reason. Pages show this list, so what graded a child is what police see on file (police
     only: ``partners.field_access``, group ``police_intelligence``)."""
     links = (
-        ChildAssociate.objects.filter(child=child)
+        ChildAssociate.objects.current()
+        .filter(child=child)
         .select_related("associate")
         .prefetch_related("associate__cawns")
         .order_by("-of_concern", "associate__family_name", "associate__given_name", "pk")

@@ -59,7 +59,7 @@ def child_cawns(child: Child) -> list[AbductionWarningNotice]:
 
 def linked_adults(child: Child) -> list[Associate]:
     """Adults on file as linked to the child (the choices for a new notice)."""
-    links = ChildAssociate.objects.filter(child=child).select_related("associate")
+    links = ChildAssociate.objects.current().filter(child=child).select_related("associate")
     return [link.associate for link in links.order_by("associate__family_name", "associate__given_name")]
 
 

@@ -15,9 +15,9 @@ from ninja import File, Router, Schema, Status, UploadedFile
 from pydantic import ConfigDict, Field
 
 from misper.audit.services import access_record
-from misper.core.api_schemas import Strict
+from misper.core.api_schemas import EditVersion, Strict
 from misper.core.errors import FieldError, InvalidInput
-from misper.people.concern import associate_link, place_link
+from misper.people.concern import associate_link, associate_link_change, associate_link_end, place_link
 from misper.people.detail import child_detail, flag_dict, link_dict
 from misper.people.flags import flag_add
 from misper.people.photos import photo_response, photo_upload_file
@@ -140,6 +140,53 @@ def associate_create(request: HttpRequest, child_id: int, body: AssociateIn) -> 
     next report with the reason ``associate_of_concern``."""
     link = associate_link(child_id=child_id, acting_user=request.user, **body.model_dump())  # type: ignore[arg-type]
     return Status(201, link_dict(link))
+
+
+class AssociateChangeIn(Strict):
+    relationship: str | None = Field(None, max_length=40, description="boyfriend, partner, associate, ...")
+    concern: str | None = Field(
+        None, max_length=60, description="Why they are of concern, e.g. suspected_exploiter (empty: none)"
+    )
+    source: str | None = Field(None, max_length=200, description="Who says so")
+    reliability: str | None = Field(None, max_length=20, description="reliable, untested or not_reliable")
+    notes: str | None = Field(None, max_length=2000)
+    version: EditVersion
+
+
+@router.post("/{child_id}/associates/{link_id}", response=dict[str, Any])
+def associate_change(
+    request: HttpRequest, child_id: int, link_id: int, body: AssociateChangeIn
+) -> dict[str, Any]:
+    """Change a link's relationship, concern, source or reliability (police only; what is left out stays).
+    Without a concern the person no longer counts as an associate of concern at the next report."""
+    d = body.model_dump(exclude={"version"})
+    link = associate_link_change(
+        child_id=child_id,
+        link_id=link_id,
+        acting_user=request.user,  # type: ignore[arg-type]
+        expected_version=body.version,
+        **d,
+    )
+    return link_dict(link)
+
+
+class AssociateEndIn(Strict):
+    reason: str = Field(..., max_length=2000, description="Why the link no longer applies")
+    version: EditVersion
+
+
+@router.post("/{child_id}/associates/{link_id}/end", response=dict[str, Any])
+def associate_end(request: HttpRequest, child_id: int, link_id: int, body: AssociateEndIn) -> dict[str, Any]:
+    """End a link today with a reason (police only): it stays on file and the engine stops citing it at the
+    next report."""
+    link = associate_link_end(
+        child_id=child_id,
+        link_id=link_id,
+        acting_user=request.user,  # type: ignore[arg-type]
+        reason=body.reason,
+        expected_version=body.version,
+    )
+    return link_dict(link)
 
 
 class PlaceLinkIn(Strict):

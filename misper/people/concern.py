@@ -20,9 +20,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from misper.accounts.models import User
-from misper.audit.history import history_record
+from misper.audit.history import history_record, history_save
 from misper.audit.services import access_record
 from misper.core.errors import ConflictError, FieldError, InvalidInput
+from misper.core.versions import version_check
 from misper.people.models import (
     Associate,
     Child,
@@ -43,6 +44,10 @@ UNKNOWN_PERSON = "Choose a person on file"
 UNKNOWN_PLACE = "Choose a place on file"
 UNKNOWN_CHILD = "Choose a child on file"
 ALREADY_LINKED = "This person is already linked to this child"
+LINK_STALE = "Someone else changed this link since you opened it. Check it and try again."
+LINK_ENDED = "This link has already been ended"
+NEED_END_REASON = "Say why the link is ended"
+MAX_REASON = 2000
 
 
 def _require_police(user: User) -> None:
@@ -91,20 +96,22 @@ def place_for_input(user: User, place_id: int | None, field: str = "place_id") -
 
 
 def person_children(user: User, person: Associate) -> list[ChildAssociate]:
-    """Every link of ``person`` to a child ``user`` may see (find every child linked to one adult)."""
+    """Every current link of ``person`` to a child ``user`` may see (find every child linked to one adult)."""
     return list(
-        ChildAssociate.objects.filter(associate=person, child__in=visible_children(user))
+        ChildAssociate.objects.current()
+        .filter(associate=person, child__in=visible_children(user))
         .select_related("child")
         .order_by("child__family_name", "child__given_name")
     )
 
 
 def child_links(user: User, child: Child) -> list[ChildAssociate]:
-    """The people linked to ``child`` (police only; empty for anyone else)."""
+    """The people currently linked to ``child`` (police only; empty for anyone else)."""
     if not user.is_police:
         return []
     return list(
-        ChildAssociate.objects.filter(child=child, associate__in=visible_people(user))
+        ChildAssociate.objects.current()
+        .filter(child=child, associate__in=visible_people(user))
         .select_related("associate")
         .order_by("-of_concern", "associate__family_name")
     )
@@ -207,7 +214,7 @@ def associate_link(
         child = access_child_by_id(acting_user, child_id)
         person = person_for_input(acting_user, person_id)
         assert person is not None
-        if ChildAssociate.objects.filter(child=child, associate=person).exists():
+        if ChildAssociate.objects.current().filter(child=child, associate=person).exists():
             raise ConflictError(ALREADY_LINKED)
         link = ChildAssociate(
             child=child,
@@ -225,6 +232,99 @@ def associate_link(
         link.save()
         history_record(instance=link, before=None, user=acting_user, action="create")
         access_record(user=acting_user, action="change", record_type="child", record_ids=[child.pk])
+        return link
+
+
+def access_link_by_id(user: User, child_id: int, link_id: int) -> ChildAssociate:
+    """A link of ``child_id`` to a person of concern: police only (403 otherwise), and a child or link of
+    another force, or a link of another child, is a 404."""
+    _require_police(user)
+    child = access_child_by_id(user, child_id)
+    link = (
+        ChildAssociate.objects.filter(pk=link_id, child=child, associate__in=visible_people(user))
+        .select_related("associate", "child")
+        .first()
+    )
+    if link is None:
+        raise Http404("No such link")
+    return link
+
+
+def _locked_link(user: User, child_id: int, link_id: int, expected_version: int | None) -> ChildAssociate:
+    link = access_link_by_id(user, child_id, link_id)
+    link = ChildAssociate.objects.select_for_update().select_related("associate").get(pk=link.pk)
+    version_check(current=link.version, expected=expected_version, stale_message=LINK_STALE)
+    if link.ended_at is not None:
+        raise ConflictError(LINK_ENDED)
+    return link
+
+
+def associate_link_change(
+    *,
+    acting_user: User,
+    child_id: int,
+    link_id: int,
+    expected_version: int | None,
+    relationship: str | None = None,
+    concern: str | None = None,
+    source: str | None = None,
+    reliability: str | None = None,
+    notes: str | None = None,
+) -> ChildAssociate:
+    """Change the relationship, the concern, who says so or how reliable it is (what is not given stays).
+    Without a concern the person is no longer an associate of concern for the engine. Police only."""
+    _require_police(acting_user)
+    errors: list[FieldError] = []
+    values: dict[str, Any] = {}
+    for name, value, choices, message, blank in (
+        ("relationship", relationship, Relationship, "Choose a relationship", False),
+        ("concern", concern, Concern, "Choose a concern from the list", True),
+        ("reliability", reliability, Reliability, "Choose how reliable", False),
+    ):
+        if value is None:
+            continue
+        try:
+            values[name] = _choice(name, value, choices, message, blank=blank)
+        except InvalidInput as exc:
+            errors += exc.errors
+    if source is not None:
+        if len(source) > 200:
+            errors.append(FieldError("source", "Keep who says so to 200 characters or fewer"))
+        values["source"] = source.strip()
+    if notes is not None:
+        if len(notes) > MAX_REASON:
+            errors.append(FieldError("notes", f"Keep the notes to {MAX_REASON} characters or fewer"))
+        values["notes"] = notes.strip()
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        link = _locked_link(acting_user, child_id, link_id, expected_version)
+        for name, value in values.items():
+            setattr(link, name, value)
+        link.of_concern = bool(link.concern)
+        link.version += 1
+        link.full_clean()
+        history_save(link, user=acting_user)
+        access_record(user=acting_user, action="change", record_type="child", record_ids=[link.child_id])
+        return link
+
+
+def associate_link_end(
+    *, acting_user: User, child_id: int, link_id: int, reason: str, expected_version: int | None
+) -> ChildAssociate:
+    """End a link today with a reason: it stays on file (history, who ended it and why) and no longer
+    counts for the engine, the board or the problem profile. Police only."""
+    _require_police(acting_user)
+    if not reason.strip():
+        raise InvalidInput(FieldError("reason", NEED_END_REASON))
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(FieldError("reason", f"Keep the reason to {MAX_REASON} characters or fewer"))
+    with transaction.atomic():
+        link = _locked_link(acting_user, child_id, link_id, expected_version)
+        link.ended_at, link.ended_by, link.ended_reason = timezone.now(), acting_user, reason.strip()
+        link.version += 1
+        history_save(link, user=acting_user)
+        access_record(user=acting_user, action="change", record_type="child", record_ids=[link.child_id])
         return link
 
 

@@ -28,6 +28,8 @@ from misper.episodes.views import form_errors_from
 from misper.partners import cawns
 from misper.people import concern, flags, photos
 from misper.people.forms import (
+    AssociateChangeForm,
+    AssociateEndForm,
     AssociateLinkForm,
     CawnFromAdultForm,
     FlagExpireForm,
@@ -307,6 +309,70 @@ class AssociateLinkView(PoliceView):
             back_url=_child_url(child.pk),
             back_text="Back to the child",
             submit="Link the person",
+        )
+
+
+class AssociateChangeView(PoliceView):
+    """Change a link's relationship, concern, source and reliability (police only)."""
+
+    form_class: type[forms.Form] = AssociateChangeForm
+    title, submit, done = "Change a link to this child", "Save the changes", "Link changed"
+
+    def initial(self, link: Any) -> dict[str, Any]:
+        fields = ("relationship", "concern", "source", "reliability", "notes")
+        return {"version": link.version, **{f: getattr(link, f) for f in fields}}
+
+    def get(self, request: HttpRequest, child_id: int, link_id: int) -> HttpResponse:
+        link = concern.access_link_by_id(_user(request), child_id, link_id)
+        return self.render(link, self.form_class(initial=self.initial(link)))
+
+    def post(self, request: HttpRequest, child_id: int, link_id: int) -> HttpResponse:
+        user = _user(request)
+        link = concern.access_link_by_id(user, child_id, link_id)
+        form = self.form_class(request.POST)
+        if form.is_valid() and _attempt(form, lambda: self.perform(user, link, form.cleaned_data)):
+            messages.success(request, self.done)
+            return HttpResponseRedirect(_child_url(link.child_id))
+        return self.render(link, form)
+
+    def perform(self, user: User, link: Any, d: dict[str, Any]) -> Any:
+        return concern.associate_link_change(
+            acting_user=user,
+            child_id=link.child_id,
+            link_id=link.pk,
+            expected_version=d.pop("version"),
+            **d,
+        )
+
+    def render(self, link: Any, form: forms.Form) -> HttpResponse:
+        return _page(
+            self.request,
+            form,
+            page_title=self.title,
+            caption=f"{link.child.full_name} and {link.associate}",
+            back_url=_child_url(link.child_id),
+            back_text="Back to the child",
+            submit=self.submit,
+        )
+
+
+class AssociateEndView(AssociateChangeView):
+    """End a link with a reason; it stays on file and no longer counts (police only)."""
+
+    form_class = AssociateEndForm
+    title, submit = "End a link to this child", "End the link"
+    done = "Link ended. The risk engine no longer counts it at the next report"
+
+    def initial(self, link: Any) -> dict[str, Any]:
+        return {"version": link.version}
+
+    def perform(self, user: User, link: Any, d: dict[str, Any]) -> Any:
+        return concern.associate_link_end(
+            acting_user=user,
+            child_id=link.child_id,
+            link_id=link.pk,
+            reason=d["reason"],
+            expected_version=d["version"],
         )
 
 

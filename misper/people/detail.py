@@ -52,6 +52,9 @@ def link_dict(link: ChildAssociate) -> dict[str, Any]:
         "reliability": link.reliability,
         "noted_on": link.noted_on,
         "flags": list(person.flags),
+        "ended_at": link.ended_at,
+        "ended_reason": link.ended_reason,
+        "version": link.version,
     }
 
 

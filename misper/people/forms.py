@@ -146,6 +146,32 @@ class FlagExpireForm(GovukFormMixin, forms.Form):
     )
 
 
+class AssociateChangeForm(GovukFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    relationship = forms.ChoiceField(label="Relationship to the child", choices=Relationship.choices)
+    concern = forms.ChoiceField(
+        label="What is the concern?",
+        choices=[("", "Not of concern"), *Concern.choices],
+        required=False,
+        help_text="Without a concern the risk engine no longer counts them at the next report",
+    )
+    source = forms.CharField(label="Who says so?", max_length=200, required=False)
+    reliability = forms.ChoiceField(label="How reliable is the source?", choices=Reliability.choices)
+    notes = forms.CharField(
+        label="Notes", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
+    )
+
+
+class AssociateEndForm(GovukFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Why does the link no longer apply?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Say why the link is ended"},
+    )
+
+
 class FlagReviewForm(GovukFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     review_on = DateField(label="Next review by", required=False)

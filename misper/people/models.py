@@ -286,7 +286,16 @@ class Reliability(models.TextChoices):
     NOT_RELIABLE = "not_reliable", "Not reliable"
 
 
+class ChildAssociateQuerySet(models.QuerySet["ChildAssociate"]):
+    def current(self) -> ChildAssociateQuerySet:
+        """Links not ended: the ones the engine, the board, the profile and the pages count."""
+        return self.filter(ended_at__isnull=True)
+
+
 class ChildAssociate(models.Model):
+    """A person of concern linked to a child. Ending a link (``people.concern.associate_link_end``) keeps
+    it on file with who ended it and why; only current links count (``ChildAssociate.objects.current()``)."""
+
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="associate_links")
     associate = models.ForeignKey(Associate, on_delete=models.CASCADE, related_name="child_links")
     relationship = models.CharField(max_length=20, choices=Relationship.choices, default=Relationship.UNKNOWN)
@@ -301,10 +310,23 @@ class ChildAssociate(models.Model):
     created_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_reason = models.TextField(blank=True)
+    ended_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ChildAssociateQuerySet.as_manager()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["child", "associate"], name="child_associate_unique"),
+            # One current link per child and person; ended links stay on file beside a new one.
+            models.UniqueConstraint(
+                fields=["child", "associate"],
+                condition=models.Q(ended_at__isnull=True),
+                name="child_associate_unique_current",
+            ),
         ]
 
 

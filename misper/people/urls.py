@@ -20,6 +20,16 @@ urlpatterns = [
         concern_pages.AssociateLinkView.as_view(),
         name="associate-link",
     ),
+    path(
+        "children/<int:child_id>/associates/<int:link_id>",
+        concern_pages.AssociateChangeView.as_view(),
+        name="associate-change",
+    ),
+    path(
+        "children/<int:child_id>/associates/<int:link_id>/end",
+        concern_pages.AssociateEndView.as_view(),
+        name="associate-end",
+    ),
     path("people/new", concern_pages.PersonCreateView.as_view(), name="person-create"),
     path("people/<int:person_id>", concern_pages.PersonDetailView.as_view(), name="person"),
     path("places/new", concern_pages.PlaceCreateView.as_view(), name="place-create"),

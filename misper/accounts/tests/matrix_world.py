@@ -225,7 +225,15 @@ def _flag_id(w: MatrixWorld) -> int:
     return flag.pk
 
 
+def _link_id(w: MatrixWorld) -> int:
+    """The link of the matrix's person of concern to the child."""
+    from misper.people.models import ChildAssociate
+
+    return ChildAssociate.objects.get(child=w.child, associate_id=_person_id(w)).pk
+
+
 PARAMS: dict[str, Callable[[MatrixWorld], Any]] = {
+    "link_id": _link_id,
     "person_id": _person_id,
     "flag_id": _flag_id,
     "child_id": lambda w: w.child.pk,

@@ -133,6 +133,8 @@ WEB: dict[str, Route] = {
         **CHILD_VISIBLE, note="the form; saving checks who raised it"
     ),
     "children/<int:child_id>/associates/new": web_police(),
+    "children/<int:child_id>/associates/<int:link_id>": web_police(),
+    "children/<int:child_id>/associates/<int:link_id>/end": web_police(),
     "episodes/<int:episode_id>/suggestions/confirm": web_police(method="POST"),
     "people/new": web_police(),
     "people/<int:person_id>": web_police(),
@@ -314,6 +316,12 @@ API: dict[str, Route] = {
     "GET /api/v1/children/{child_id}": api_signed_in(**CHILD_VISIBLE),
     "POST /api/v1/children/{child_id}/flags": api_signed_in(note="422 before the access check"),
     "POST /api/v1/children/{child_id}/associates": api_signed_in(note="422 before the access check"),
+    "POST /api/v1/children/{child_id}/associates/{link_id}": api_signed_in(
+        note="422 before the access check: no version"
+    ),
+    "POST /api/v1/children/{child_id}/associates/{link_id}/end": api_signed_in(
+        note="422 before the access check: no reason, no version"
+    ),
     "POST /api/v1/children/{child_id}/places": api_signed_in(note="422 before the access check"),
     "POST /api/v1/children/{child_id}/photo": api_signed_in(note="422 before the access check: no file"),
     "GET /api/v1/children/{child_id}/photo": expect(
