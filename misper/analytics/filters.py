@@ -16,7 +16,7 @@ from django.utils import timezone
 from misper.core.errors import FieldError, InvalidInput
 from misper.episodes.models import Risk
 from misper.people.models import Sex
-from misper.web.forms import GovukFormMixin
+from misper.web.forms import FilterDateField, GovukFormMixin
 
 DEFAULT_PERIOD_DAYS = 365
 MAX_PERIOD_DAYS = 366 * 5
@@ -57,8 +57,8 @@ def _choices(options: dict[str, Any], label_of: Any = None) -> list[tuple[str, s
 
 
 class FiltersForm(GovukFormMixin, forms.Form):
-    period_from = forms.DateField(required=False, label="From", help_text="For example, 2026-01-01")
-    period_to = forms.DateField(required=False, label="To")
+    period_from = FilterDateField(required=False, label="From", help_text="For example, 2026-01-01")
+    period_to = FilterDateField(required=False, label="To")
     area = forms.CharField(required=False, max_length=40, label="Area or beat")
     age_band = forms.ChoiceField(required=False, choices=_choices(AGE_BANDS, lambda v: v[0]), label="Age")
     sex = forms.ChoiceField(required=False, choices=[("", "All"), *Sex.choices], label="Sex")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from misper.web.forms import GovukFormMixin
+from misper.web.forms import FilterDateField, GovukFormMixin
 
 PURPOSE_REQUIRED = "Enter why you are exporting the access log"
 REAL_DATE = "Enter a real date, like 17/05/2026"
@@ -19,17 +19,17 @@ class AccessLogSearchForm(GovukFormMixin, forms.Form):
     action = forms.CharField(
         label="Action", max_length=30, required=False, help_text="For example view, search or export"
     )
-    date_from = forms.DateField(
+    date_from = FilterDateField(
         label="From (date)",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter a real date, like 17/05/2026"},
+        error_messages={"invalid": REAL_DATE},
     )
-    date_to = forms.DateField(
+    date_to = FilterDateField(
         label="To (date)",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter a real date, like 17/05/2026"},
+        error_messages={"invalid": REAL_DATE},
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -42,6 +43,25 @@ class GovukFormMixin:
         if isinstance(widget, forms.Select):
             return "govuk-select--error"
         return "govuk-input--error"
+
+
+EARLIEST_FILTER_DATE = date(1900, 1, 1)
+LATEST_FILTER_DATE = date(2199, 12, 31)
+FILTER_DATE_RANGE = "Enter a date between 1 January 1900 and 31 December 2199"
+
+
+class FilterDateField(forms.DateField):
+    """A date a search or a figure's period filters by: a real date between 1900 and 2199. Further dates
+    are a field error, not a 500: the filters work out the day after the date, which overflows at 9999."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        errors = {"invalid": "Enter a real date, like 17/05/2026", **kwargs.pop("error_messages", {})}
+        super().__init__(error_messages=errors, **kwargs)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and not EARLIEST_FILTER_DATE <= value <= LATEST_FILTER_DATE:
+            raise forms.ValidationError(FILTER_DATE_RANGE, code="out_of_range")
 
 
 class SignInForm(GovukFormMixin, AuthenticationForm):
