@@ -13,7 +13,7 @@ from django.http import Http404
 
 from misper.accounts.models import User
 from misper.episodes import schedules
-from misper.people.models import Child, ChildAlias
+from misper.people.models import Child, ChildAlias, ChildAssociate
 from misper.people.search import name_candidates
 
 
@@ -216,6 +216,7 @@ class ChildProfile:
     places: list[Any] = field(default_factory=list)
     latest_wishes: Any = None
     past_flags: list[Any] = field(default_factory=list)  # expired or lapsed: the flags' history
+    ended_links: list[Any] = field(default_factory=list)  # links to people ended, with who and why (police)
     repeat_window_days: int = 90
     repeat: bool = False
 
@@ -268,4 +269,9 @@ def child_profile(user: User, child: Child, now: datetime) -> ChildProfile:
 
         # exactly whom the engine counts (not only those recorded as of concern): what graded the child
         profile.associates = associates_the_engine_counts(child, now)
+        profile.ended_links = list(
+            ChildAssociate.objects.filter(child=child, ended_at__isnull=False)
+            .select_related("associate", "ended_by")
+            .order_by("-ended_at")
+        )
     return profile

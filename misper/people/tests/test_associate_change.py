@@ -168,6 +168,10 @@ def test_change_and_end_on_the_page(world, api_as, child, link):
     )
     assert done.status_code == 302
     assert ChildAssociate.objects.get(pk=link["id"]).ended_reason == "Moved away"
+    page = police.get(f"/children/{child.pk}").content.decode()
+    assert 'data-testid="ended-links"' in page
+    assert "Moved away" in page
+    assert "Links ended" not in _page(world.socialworker).get(f"/children/{child.pk}").content.decode()
     assert _page(world.socialworker).get(f"/children/{child.pk}/associates/{link['id']}").status_code == 403
     assert (
         _page(world.other_force_officer).get(f"/children/{child.pk}/associates/{link['id']}").status_code
