@@ -53,6 +53,7 @@ def test_two_factor_sign_in_journey(browser, live_server, transactional_db, axe,
     page.get_by_label("Code from your authenticator app").fill(_code(officer))
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url(f"{live_server.url}/")
+    page.get_by_role("button", name="Menu").click()  # on a phone the navigation folds behind the menu button
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/sign-in")
 
