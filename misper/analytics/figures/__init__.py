@@ -27,9 +27,10 @@ REGISTRY: dict[str, FigureFunction] = {
     for module in (now, volume, response, grading, outcomes, demand, definitions)
     for fn in module.FIGURES
 }
-# Each figure's field group (``misper.partners.field_access.Group``): shared unless its module says.
+# Each figure's field group (``misper.partners.field_access.Group``), as its module declares it. There is no
+# default: a figure its module does not declare is a KeyError here, at import, never a shared figure.
 FIELD_GROUPS: dict[str, Group] = {
-    code: getattr(module, "FIELD_GROUPS", {}).get(code, Group.SHARED)
+    code: module.FIELD_GROUPS[code]
     for module in (now, volume, response, grading, outcomes, demand, definitions)
     for code in (fn.__name__ for fn in module.FIGURES)
 }

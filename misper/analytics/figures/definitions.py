@@ -20,6 +20,7 @@ from misper.analytics.figures.base import (
     columns,
     measure_rows,
 )
+from misper.partners.field_access import Group
 
 SECTION = "Definitions side by side"
 
@@ -59,4 +60,8 @@ def definitions_side_by_side(ctx: Context) -> Figure:
     )
 
 
+# Each figure's field group (``misper.partners.field_access.Group``), declared: there is no default.
+FIELD_GROUPS = {
+    "definitions_side_by_side": Group.SHARED,
+}
 FIGURES = (definitions_side_by_side,)

@@ -24,6 +24,7 @@ from misper.analytics.figures.base import (
 from misper.analytics.models import EpisodeFact
 from misper.audit.reveal import children_revealed
 from misper.episodes.models import Risk
+from misper.partners.field_access import Group
 from misper.people.models import LocationKind
 
 SECTION = "Demand and cost"
@@ -192,4 +193,11 @@ def demand_top_addresses(ctx: Context) -> Figure:
     )
 
 
+# The top people name children by their force reference: police intelligence (a partner plans from the
+# counts and places, not from a police list of names).
+FIELD_GROUPS = {
+    "demand_cost": Group.SHARED,
+    "demand_top_people": Group.POLICE_INTELLIGENCE,
+    "demand_top_addresses": Group.SHARED,
+}
 FIGURES = (demand_cost, demand_top_people, demand_top_addresses)

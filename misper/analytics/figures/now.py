@@ -7,6 +7,7 @@ from django.db.models import Case, CharField, Value, When
 from misper.analytics.figures.base import OPEN, Context, Figure, columns, labelled, segmented_rows
 from misper.episodes import schedules
 from misper.episodes.models import Risk
+from misper.partners.field_access import Group
 
 SECTION = "Now"
 
@@ -65,4 +66,9 @@ def now_by_time_missing(ctx: Context) -> Figure:
     )
 
 
+# Each figure's field group (``misper.partners.field_access.Group``), declared: there is no default.
+FIELD_GROUPS = {
+    "now_by_risk": Group.SHARED,
+    "now_by_time_missing": Group.SHARED,
+}
 FIGURES = (now_by_risk, now_by_time_missing)

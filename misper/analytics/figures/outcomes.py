@@ -36,6 +36,7 @@ from misper.analytics.figures.base import (
 )
 from misper.analytics.models import EpisodeFact
 from misper.episodes.models import ReturnMethod
+from misper.partners.field_access import Group
 from misper.partners.models import TriggerPlan
 from misper.people.models import LocationKind
 
@@ -253,6 +254,15 @@ def outcome_remissing(ctx: Context) -> Figure:
     )
 
 
+# Who the child was found with (an adult on the force's records), and offences and harm (the police's safe
+# and well check), are police intelligence: whole figures, so a partner never gets a row of them.
+FIELD_GROUPS = {
+    "outcome_time_to_locate": Group.SHARED,
+    "outcome_where_found": Group.SHARED,
+    "outcome_found_with": Group.POLICE_INTELLIGENCE,
+    "outcome_summary": Group.POLICE_INTELLIGENCE,
+    "outcome_remissing": Group.SHARED,
+}
 FIGURES = (
     outcome_time_to_locate,
     outcome_where_found,

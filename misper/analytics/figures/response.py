@@ -170,7 +170,12 @@ def response_under_graded_rationales(ctx: Context) -> Figure:
 
 
 # Figures showing a restricted field (misper.partners.projections.figure_visible); the rest are shared.
-FIELD_GROUPS = {"response_under_graded_rationales": Group.POLICE_INTELLIGENCE}
+FIELD_GROUPS = {
+    "response_first_review": Group.SHARED,
+    "response_summary": Group.SHARED,
+    "response_safe_and_well_reasons": Group.SHARED,
+    "response_under_graded_rationales": Group.POLICE_INTELLIGENCE,
+}
 
 FIGURES = (
     response_first_review,

@@ -23,6 +23,7 @@ from misper.analytics.figures.base import (
     segmented_rows,
 )
 from misper.analytics.filters import ETHNIC_GROUPS
+from misper.partners.field_access import Group
 from misper.people.models import Sex
 
 SECTION = "Volume and trend"
@@ -131,4 +132,11 @@ def volume_by_ethnicity(ctx: Context) -> Figure:
     )
 
 
+# Each figure's field group (``misper.partners.field_access.Group``), declared: there is no default.
+FIELD_GROUPS = {
+    "volume_by_month": Group.SHARED,
+    "volume_summary": Group.SHARED,
+    "volume_by_sex": Group.SHARED,
+    "volume_by_ethnicity": Group.SHARED,
+}
 FIGURES = (volume_by_month, volume_summary, volume_by_sex, volume_by_ethnicity)

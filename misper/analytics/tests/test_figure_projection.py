@@ -106,3 +106,31 @@ def test_an_auditor_with_no_dashboard_sees_no_figure(world):  # type: ignore[no-
     c = Client()
     c.force_login(auditor)
     assert c.get("/dashboard/figures/response_under_graded_rationales.csv").status_code == 403
+
+
+# Who the child was found with, offences identified and the top people by reference are police
+# intelligence: a partner (who sees the child's episodes) never gets them, on any surface.
+POLICE_FIGURES = ("outcome_found_with", "outcome_summary", "demand_top_people")
+
+
+def test_every_figure_module_declares_each_figures_field_group():  # type: ignore[no-untyped-def]
+    """No default: a figure added without a declared group is a failure here, not a shared figure."""
+    from misper.analytics.figures import definitions, demand, grading, now, outcomes, response, volume
+
+    for module in (now, volume, response, grading, outcomes, demand, definitions):
+        declared = getattr(module, "FIELD_GROUPS", {})
+        assert {fn.__name__ for fn in module.FIGURES} <= set(declared), module.__name__
+
+
+@pytest.mark.parametrize("code", POLICE_FIGURES)
+def test_found_with_offences_and_top_people_are_police_intelligence(code, world, rationales, api_as):  # type: ignore[no-untyped-def]
+    assert FIELD_GROUPS[code] == Group.POLICE_INTELLIGENCE
+    day = f"{timezone.localdate():%Y-%m-%d}"
+    r = api_as(world.socialworker).get_json("/api/v1/dashboard/figures", period_from=day, period_to=day)
+    assert r.status_code == 200
+    assert code not in str(r.json())
+    c = Client()
+    c.force_login(world.socialworker)
+    assert c.get(f"/dashboard/figures/{code}.csv").status_code == 400
+    police = api_as(world.supervisor).get_json("/api/v1/dashboard/figures", period_from=day, period_to=day)
+    assert code in str(police.json())
