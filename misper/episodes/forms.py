@@ -1,6 +1,6 @@
 """Forms for the episode pages. They parse and check what was typed; the services decide the rest.
 
-Times are typed as UK local time (``datetime-local`` inputs, Europe/London) and come out timezone-aware,
+Times are typed as UK local time (the GOV.UK date input with a time box, Europe/London) and come out timezone-aware,
 so they are stored in UTC. A time that the clocks skipped or repeated is refused with a plain message.
 """
 
@@ -17,7 +17,7 @@ from misper import risk
 from misper.accounts.models import POLICE_ROLES, User
 from misper.episodes.models import Category, ReporterType, ReturnMethod, Risk
 from misper.learning.language_forms import LanguageCheckMixin
-from misper.web.forms import GovukFormMixin
+from misper.web.forms import GovukDateTimeField, GovukFormMixin
 
 # Every indicator in the engine's vocabulary, as a yes/no question, in groups. A test checks that each
 # indicator has a question; one without falls back to "Other", phrased from its code.
@@ -92,23 +92,9 @@ class GovukCheckboxes(forms.CheckboxSelectMultiple):
         return id_ if index is None else super().id_for_label(id_, index)
 
 
-class LocalDateTimeField(forms.DateTimeField):
-    """A ``datetime-local`` input read as UK time; refuses times the clocks skipped or repeated."""
-
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-    default_error_messages = {"invalid": "Enter a date and time, like 29/03/2026 14:30"}
-    CLOCK_CHANGE = (
-        "The clocks changed at that time, so it is not a single UK time. "
-        "Enter a time just before or just after the change"
-    )
-
-    def to_python(self, value: Any) -> Any:
-        try:
-            return super().to_python(value)
-        except forms.ValidationError as exc:
-            if getattr(exc, "code", None) == "ambiguous_timezone":
-                raise forms.ValidationError(self.CLOCK_CHANGE, code="ambiguous_timezone") from exc
-            raise
+class LocalDateTimeField(GovukDateTimeField):
+    """A date and time typed in the GOV.UK date input (day, month, year, time) as UK time
+    (``misper.web.forms.GovukDateTimeField``); refuses times the clocks skipped or repeated."""
 
 
 def local_now() -> str:

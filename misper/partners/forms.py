@@ -9,10 +9,9 @@ from django import forms
 
 from misper.episodes.forms import GovukCheckboxes, GovukRadioSelect, LocalDateTimeField
 from misper.partners.models import InterviewStatus
-from misper.web.forms import GovukFormMixin
+from misper.web.forms import GovukDateField, GovukFormMixin
 
 RISK_FLOORS = [("very_low", "Very low"), ("low", "Low"), ("medium", "Medium"), ("high", "High")]
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _text(
@@ -51,10 +50,10 @@ class TriggerPlanForm(GovukFormMixin, forms.Form):
     agencies = forms.MultipleChoiceField(
         label="Agencies that agreed it", required=False, widget=GovukCheckboxes
     )
-    agreed_on = forms.DateField(
-        label="Agreed on", widget=DATE, error_messages={"required": "Enter the date the plan was agreed"}
+    agreed_on = GovukDateField(
+        label="Agreed on", error_messages={"required": "Enter the date the plan was agreed"}
     )
-    review_on = forms.DateField(label="Review by", widget=DATE, required=False)
+    review_on = GovukDateField(label="Review by", required=False)
     proposals = forms.MultipleChoiceField(
         label="Proposals this version adopts", required=False, widget=GovukCheckboxes
     )

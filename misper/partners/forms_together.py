@@ -12,12 +12,12 @@ from misper.accounts.models import Agency, AgencyKind
 from misper.episodes.forms import GovukCheckboxes, GovukRadioSelect, LocalDateTimeField
 from misper.episodes.templatetags.misper_tags import VULNERABILITY_LABELS
 from misper.partners.cawns import NEW_ADULT
-from misper.partners.forms import DATE, _text
+from misper.partners.forms import _text
 from misper.partners.models import MeetingKind
 from misper.partners.panels import MAX_ACTIONS
 from misper.partners.placements import PLACEMENT_TYPES
 from misper.people.models import PlacementType, Sex
-from misper.web.forms import GovukFormMixin
+from misper.web.forms import GovukDateField, GovukFormMixin
 
 NEW_CHILD = "new"
 
@@ -38,7 +38,7 @@ class PlacementForm(GovukFormMixin, forms.Form):
     child = forms.ChoiceField(label="Which child?", widget=GovukRadioSelect, required=False)
     given_name = forms.CharField(label="First name", max_length=100, required=False)
     family_name = forms.CharField(label="Last name", max_length=100, required=False)
-    date_of_birth = forms.DateField(label="Date of birth", widget=DATE, required=False)
+    date_of_birth = GovukDateField(label="Date of birth", required=False)
     sex = forms.ChoiceField(label="Sex", choices=Sex.choices, initial=Sex.UNKNOWN, required=False)
     placing_authority = forms.ChoiceField(label="Placing authority", required=False)
     placement_type = forms.ChoiceField(
@@ -62,7 +62,7 @@ class PlacementForm(GovukFormMixin, forms.Form):
     care_provider = forms.ChoiceField(label="Care provider running the home (if any)", required=False)
     host_force = forms.ChoiceField(label="Police force for the placement's area", required=False)
     host_authority = forms.ChoiceField(label="Local authority for the placement's area", required=False)
-    starts_on = forms.DateField(label="Placed from", widget=DATE, required=False)
+    starts_on = GovukDateField(label="Placed from", required=False)
     known_risks = _text(
         "Known risks",
         rows=5,
@@ -121,7 +121,7 @@ class MeetingForm(GovukFormMixin, forms.Form):
     kind = forms.ChoiceField(
         label="Kind of meeting", choices=MeetingKind.choices, widget=GovukRadioSelect, required=False
     )
-    held_on = forms.DateField(label="Date of the meeting", widget=DATE, required=False)
+    held_on = GovukDateField(label="Date of the meeting", required=False)
     children = forms.MultipleChoiceField(label="Children discussed", widget=GovukCheckboxes, required=False)
     attendees = _text("Who attended", rows=6, help_text="One per line, as: name, agency")
     decisions = _text("Decisions", rows=6)
@@ -135,7 +135,7 @@ class MeetingForm(GovukFormMixin, forms.Form):
             self.fields[f"action_owner_{i}"] = forms.ChoiceField(
                 label="Owned by", choices=owners, required=False
             )
-            self.fields[f"action_due_{i}"] = forms.DateField(label="Due by", widget=DATE, required=False)
+            self.fields[f"action_due_{i}"] = GovukDateField(label="Due by", required=False)
 
     def action_rows(self) -> list[tuple[Any, Any, Any]]:
         return [
@@ -176,8 +176,8 @@ class CawnForm(GovukFormMixin, forms.Form):
     associate = forms.ChoiceField(label="Issued to", widget=GovukRadioSelect, required=False)
     new_given_name = forms.CharField(label="First name", max_length=100, required=False)
     new_family_name = forms.CharField(label="Last name", max_length=100, required=False)
-    issued_on = forms.DateField(label="Issued on", widget=DATE, required=False)
-    expires_on = forms.DateField(label="Expires on", widget=DATE, required=False)
+    issued_on = GovukDateField(label="Issued on", required=False)
+    expires_on = GovukDateField(label="Expires on", required=False)
     follow_up = _text("Follow-up planned", rows=3)
 
     def __init__(self, *args: Any, adults: list[Any], **kw: Any) -> None:
@@ -188,7 +188,7 @@ class CawnForm(GovukFormMixin, forms.Form):
 
 
 class BreachForm(GovukFormMixin, forms.Form):
-    on = forms.DateField(label="Date of the breach", widget=DATE, required=False)
+    on = GovukDateField(label="Date of the breach", required=False)
     note = _text("What happened", rows=3)
     follow_up = _text("Follow-up", rows=3, help_text="What was done: arrest, warning, referral")
 
@@ -198,7 +198,7 @@ class BreachForm(GovukFormMixin, forms.Form):
 
 class RiskToolForm(GovukFormMixin, forms.Form):
     child = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    date_of_birth = forms.DateField(label="Date of birth", widget=DATE, required=False)
+    date_of_birth = GovukDateField(label="Date of birth", required=False)
     looked_after = forms.BooleanField(label="The child is looked after (in care)", required=False)
     placement_type = forms.ChoiceField(label="Where the child lives", choices=PlacementType.choices)
     vulnerabilities = forms.MultipleChoiceField(
@@ -226,9 +226,8 @@ class RiskToolForm(GovukFormMixin, forms.Form):
 class PlacementEndForm(GovukFormMixin, forms.Form):
     """The last day of a placement and why it ended; the service checks the dates and the reason."""
 
-    ended_on = forms.DateField(
+    ended_on = GovukDateField(
         label="Last day of the placement",
-        widget=DATE,
         required=False,
         error_messages={"invalid": "Enter a real date, like 17/05/2026"},
     )

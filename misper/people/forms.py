@@ -19,12 +19,9 @@ from misper.people.models import (
     Sex,
 )
 from misper.risk.vocab import ASSOCIATE_FLAGS
-from misper.web.forms import GovukFormMixin
+from misper.web.forms import GovukDateField, GovukFormMixin
 
-
-class DateField(forms.DateField):
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    default_error_messages = {"invalid": "Enter a real date, like 17/05/2011"}
+DateField = GovukDateField  # day, month and year boxes (the GOV.UK date input), never the browser's picker
 
 
 class ChildSearchForm(GovukFormMixin, forms.Form):

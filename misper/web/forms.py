@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime, time
 from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.forms.utils import from_current_timezone
+from django.utils import timezone
 
 WIDGET_CLASSES = {
     forms.Textarea: "govuk-textarea",
@@ -78,3 +81,175 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
         if self.errors:
             return self.cleaned_data
         return super().clean()
+
+
+# --- GOV.UK date input (day, month, year and, for a time, hours and minutes) --------------------------------
+# https://design-system.service.gov.uk/components/date-input/ : never the browser's own picker, whose
+# format follows the browser's locale ("12/07/2026, 08:38 PM" under en-GB read as 12 July).
+
+DATE_PARTS = ("day", "month", "year")
+TIME_PATTERN = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
+
+
+class GovukDateWidget(forms.Widget):
+    """Day, month and year boxes (and a time box when ``with_time``), posted as ``NAME_day``,
+    ``NAME_month``, ``NAME_year`` and ``NAME_time``. A single ``NAME`` value in ISO form
+    (``2026-03-29`` or ``2026-03-29T14:30``) is read too, for API-like clients and older links."""
+
+    template_name = "web/widgets/date_input.html"
+    govuk_date_input = True
+
+    def __init__(self, *, with_time: bool = False, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.with_time = with_time
+
+    def parts(self) -> tuple[str, ...]:
+        return (*DATE_PARTS, "time") if self.with_time else DATE_PARTS
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        if any(f"{name}_{p}" in data for p in self.parts()):
+            return {p: str(data.get(f"{name}_{p}", "")).strip() for p in self.parts()}
+        return data.get(name)
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return name not in data and not any(f"{name}_{p}" in data for p in self.parts())
+
+    def _split(self, value: Any) -> dict[str, str]:
+        if isinstance(value, dict):
+            return {p: str(value.get(p, "")) for p in self.parts()}
+        if isinstance(value, str) and value:
+            try:
+                value = datetime.fromisoformat(value) if self.with_time else date.fromisoformat(value[:10])
+            except ValueError:
+                return dict.fromkeys(self.parts(), "")
+        if isinstance(value, datetime):
+            if timezone.is_aware(value):
+                value = timezone.localtime(value)
+            return {
+                "day": str(value.day),
+                "month": str(value.month),
+                "year": str(value.year),
+                "time": f"{value:%H:%M}",
+            }
+        if isinstance(value, date):
+            return {"day": str(value.day), "month": str(value.month), "year": str(value.year), "time": ""}
+        return dict.fromkeys(self.parts(), "")
+
+    def id_for_label(self, id_: str) -> str:
+        return id_  # the day box carries the field's own id, so error summary links reach it
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        values = self._split(value)
+        final = context["widget"]["attrs"]
+        error = "govuk-input--error" in final.get("class", "")
+        context["widget"]["error"] = error
+        context["widget"]["describedby"] = final.get("aria-describedby", "")
+        context["widget"]["base_id"] = final.get("id", f"id_{name}")
+        context["widget"]["parts"] = [
+            {
+                "part": p,
+                "id": context["widget"]["base_id"] if p == "day" else f"{context['widget']['base_id']}_{p}",
+                "label": p.capitalize(),
+                "value": values.get(p, ""),
+                "width": 4 if p == "year" else (5 if p == "time" else 2),
+            }
+            for p in self.parts()
+        ]
+        return context
+
+
+def _parse_date_parts(parts: dict[str, str], with_time: bool) -> tuple[date, time | None]:
+    """The date (and time) in ``parts``, or a ValidationError worded as the GOV.UK pattern words it."""
+    missing = [p for p in DATE_PARTS if not parts.get(p)]
+    if with_time and not parts.get("time"):
+        missing.append("time")
+    if missing:
+        if len(missing) == len(DATE_PARTS) + with_time:
+            raise forms.ValidationError("Enter the date", code="required")
+        words = {"day": "a day", "month": "a month", "year": "a year", "time": "a time"}
+        names = [words[m] for m in missing]
+        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        raise forms.ValidationError(f"The date must include {joined}", code="incomplete")
+    try:
+        day, month, year = (int(parts[p]) for p in DATE_PARTS)
+        if not 1000 <= year <= 9999:
+            raise ValueError
+        when = date(year, month, day)
+    except (ValueError, OverflowError) as exc:
+        raise forms.ValidationError("Enter a real date", code="invalid") from exc
+    if not with_time:
+        return when, None
+    match = TIME_PATTERN.match(parts["time"])
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise forms.ValidationError("Enter a real time, like 14:30", code="invalid_time")
+    return when, time(int(match.group(1)), int(match.group(2)))
+
+
+class GovukDateField(forms.Field):
+    """A date typed as day, month and year (the GOV.UK date input). Errors name what is missing or wrong."""
+
+    with_time = False
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", GovukDateWidget(with_time=self.with_time))
+        kwargs.pop("input_formats", None)
+        super().__init__(**kwargs)
+
+    def _parts(self, value: Any) -> dict[str, str] | None:
+        if isinstance(value, dict):
+            return value if any(value.values()) else None
+        if value in (None, ""):
+            return None
+        if isinstance(value, str):  # one ISO value (an API-like client)
+            try:
+                if self.with_time:
+                    dt = datetime.fromisoformat(value.strip())
+                    return {
+                        "day": str(dt.day),
+                        "month": str(dt.month),
+                        "year": str(dt.year),
+                        "time": f"{dt:%H:%M}",
+                    }
+                d = date.fromisoformat(value.strip())
+            except ValueError as exc:
+                raise forms.ValidationError("Enter a real date", code="invalid") from exc
+            return {"day": str(d.day), "month": str(d.month), "year": str(d.year)}
+        raise forms.ValidationError("Enter a real date", code="invalid")
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, datetime | date):
+            return value
+        parts = self._parts(value)
+        if parts is None:
+            return None
+        when, at = _parse_date_parts(parts, self.with_time)
+        return when if at is None else datetime.combine(when, at)
+
+    def prepare_value(self, value: Any) -> Any:
+        return value
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return bool(data) and initial != data
+
+
+class GovukDateTimeField(GovukDateField):
+    """A date and a time typed as UK local time (Europe/London), coming out timezone-aware; a time that the
+    clocks skipped or repeated is refused with a plain message."""
+
+    with_time = True
+    CLOCK_CHANGE = (
+        "The clocks changed at that time, so it is not a single UK time. "
+        "Enter a time just before or just after the change"
+    )
+
+    def to_python(self, value: Any) -> Any:
+        result = super().to_python(value)
+        if isinstance(result, datetime):
+            if timezone.is_aware(result):
+                return result
+            try:
+                return from_current_timezone(result)
+            except forms.ValidationError as exc:
+                raise forms.ValidationError(self.CLOCK_CHANGE, code="ambiguous_timezone") from exc
+        return result

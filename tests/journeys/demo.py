@@ -32,3 +32,19 @@ def sign_in_as(browser: Any, live_server: Any, username: str, width: int) -> Any
 def page_width(page: Any) -> int:
     """How wide the page's content is: more than the viewport means sideways scrolling."""
     return int(page.evaluate("document.documentElement.scrollWidth"))
+
+
+def fill_date(page, question: str, when) -> None:  # type: ignore[no-untyped-def]
+    """Type ``when`` (a date, or an aware datetime read as UK time) into the GOV.UK date input asked as
+    ``question``: day, month, year and, for a datetime, the time box, as a person types them."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    group = page.get_by_role("group", name=question)
+    if isinstance(when, datetime):
+        when = timezone.localtime(when)
+        group.get_by_label("Time").fill(f"{when:%H:%M}")
+    group.get_by_label("Day").fill(str(when.day))
+    group.get_by_label("Month").fill(str(when.month))
+    group.get_by_label("Year").fill(str(when.year))

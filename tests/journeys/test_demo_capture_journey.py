@@ -15,6 +15,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.journeys.demo import fill_date
+
 pytestmark = pytest.mark.browser
 NARROW, WIDE = {"width": 375, "height": 800}, {"width": 1280, "height": 900}
 DEMO_SCALE = "0.08"  # about 120 children: the generator's full code path in a few seconds
@@ -140,9 +142,7 @@ def test_the_demo_personas_capture_what_the_engine_reads(browser, live_server, t
     page.get_by_role("link", name="Report this child missing").click()
     page.wait_for_url(re.compile(r"/children/\d+/report$"))
     page.get_by_label("Care home").check()
-    page.get_by_label("When was the child last seen?").fill(
-        timezone.localtime(timezone.now() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
-    )
+    fill_date(page, "When was the child last seen?", timezone.now() - timedelta(hours=2))
     page.get_by_label("What happened?").fill("Did not come home from school.")
     page.get_by_role("button", name="Continue to the risk grade").click()
     page.wait_for_url(re.compile(r"/episodes/\d+/grade$"))

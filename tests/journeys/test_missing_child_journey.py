@@ -12,6 +12,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.journeys.demo import fill_date
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a-long-test-password-1"
@@ -55,7 +57,7 @@ def test_missing_child_journey(browser, live_server, cast, axe, shot):  # type: 
     page.wait_for_url(re.compile(r"/children/\d+/report$"))
     axe(page, "report form")
     page.get_by_label("Care home").check()
-    page.get_by_label("When was the child last seen?").fill(local(timezone.now() - timedelta(hours=2)))
+    fill_date(page, "When was the child last seen?", timezone.now() - timedelta(hours=2))
     page.get_by_label("Name of the place or address").fill("Oak House")
     page.get_by_label("Patrol beat (if known)").fill("DM01")
     page.get_by_label("What happened?").fill("Left after tea. Staff think she got into a taxi.")

@@ -12,6 +12,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.journeys.demo import fill_date
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a-long-test-password-1"
@@ -165,7 +167,7 @@ def test_partner_journey(browser, live_server, cast, partners, axe, shot):  # ty
         "Ring the CSE team on 01632 960001\nCheck 14 Mill Lane\nCheck 3 Mill Lane (Jay's flat)"
     )
     sw.get_by_label("Agreed by").fill("Strategy meeting: DS Patel (police), J. Okoro (council)")
-    sw.get_by_label("Review by").fill((timezone.localdate() + timedelta(days=90)).isoformat())
+    fill_date(sw, "Review by", timezone.localdate() + timedelta(days=90))
     sw.get_by_label("Add Jay's flat, 3 Mill Lane, to the places to check").check()
     axe(sw, "trigger plan form")
     sw.get_by_role("button", name="Save the new version").click()

@@ -105,7 +105,9 @@ def test_report_page_asks_every_risk_question(world, flagged_child):
     html = resp.content.decode()
     for code in risk.INDICATORS:
         assert f'value="{code}"' in html
-    assert 'type="datetime-local"' in html
+    assert 'type="datetime-local"' not in html  # the GOV.UK date input, never the browser's picker
+    for part in ("day", "month", "year", "time"):
+        assert f'name="reported_at_{part}"' in html
 
 
 def test_report_creates_episode_and_shows_recommendation_with_reasons(world, flagged_child):
