@@ -199,7 +199,7 @@ def report_episode(request: HttpRequest) -> Status[ReportOut]:
         risk=e.risk,
         version=e.version,
         child=ChildSummaryOut(id=c.pk, ref=c.ref, given_name=c.given_name, family_name=c.family_name),
-        assessment=assessment_out(outcome.assessment),
+        assessment=assessment_out(outcome.assessment, request.user),
         replayed=outcome.replayed,
     )
     return Status(200 if outcome.replayed else 201, body)
@@ -245,7 +245,7 @@ def grade_episode(request: HttpRequest, episode_id: int, body: GradingIn) -> Sta
         GradingOut(
             status=status,
             version=outcome.assessment.episode.version,
-            assessment=assessment_out(outcome.assessment),
+            assessment=assessment_out(outcome.assessment, request.user),
             language=language,
         ),
     )
@@ -272,7 +272,7 @@ def confirm_sign(request: HttpRequest, episode_id: int, body: SignConfirmIn) -> 
         GradingOut(
             status=status,
             version=outcome.assessment.episode.version,
-            assessment=assessment_out(outcome.assessment),
+            assessment=assessment_out(outcome.assessment, request.user),
         ),
     )
 

@@ -74,4 +74,4 @@ def decide(request: HttpRequest, assessment_id: int, body: GradingDecisionIn) ->
         expected_version=body.version,
         override_reason=body.override_reason,
     )
-    return assessment_out(assessment)
+    return assessment_out(assessment, request.user)

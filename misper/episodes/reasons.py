@@ -75,12 +75,25 @@ def evidence_words(evidence: str | None, inputs: dict[str, Any]) -> str:
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
-def reason_lines(assessment: Any) -> list[ReasonLine]:
-    """Each reason behind ``assessment``'s recommendation, as a heading, its sentence and its evidence."""
+def visible_reasons(user: Any, assessment: Any) -> list[dict[str, Any]]:
+    """The reasons behind ``assessment`` that ``user`` may see: every surface showing an assessment's
+    reasons (pages, API responses) reads them here, through ``partners.projections.reasons_for``, so the
+    host force and partners never see a reason built on the owning force's intelligence or flags."""
+    from misper.partners.projections import reasons_for
+    from misper.people.flags import police_only_codes
+
+    child = assessment.episode.child
+    reasons = (assessment.result or {}).get("reasons", [])
+    return reasons_for(user, reasons, child, police_only_codes(child.pk))
+
+
+def reason_lines(assessment: Any, user: Any) -> list[ReasonLine]:
+    """Each reason behind ``assessment``'s recommendation that ``user`` may see, as a heading, its
+    sentence and its evidence."""
     inputs = assessment.inputs or {}
     return [
         ReasonLine(label(r.get("code", "")), r.get("text", ""), evidence_words(r.get("evidence"), inputs))
-        for r in (assessment.result or {}).get("reasons", [])
+        for r in visible_reasons(user, assessment)
     ]
 
 

@@ -31,7 +31,34 @@ class AssessmentOut(Schema):
     suggestions: list[dict[str, Any]]
 
 
-def assessment_out(a: Any) -> AssessmentOut:
+def assessment_out(a: Any, viewer: Any) -> AssessmentOut:
+    """``a`` as ``viewer`` may see it (``partners.projections``): anyone but the owning force gets the
+    projected reasons and no police-only field (rationale, decision note, actions, who graded).
+    ``viewer`` None: the whole record, only for a caller that projects it afterwards
+    (``episode_detail`` → ``episode_view_for``)."""
+    out = _assessment_out(a)
+    if viewer is None:
+        return out
+    from misper.episodes.reasons import visible_reasons
+    from misper.partners.projections import sees_police_only
+
+    if sees_police_only(viewer, a.episode.child):
+        return out
+    return out.model_copy(
+        update={
+            "created_by": None,
+            "under_graded": False,
+            "rationale": "",
+            "decided_by": None,
+            "decision_note": "",
+            "reasons": visible_reasons(viewer, a),
+            "actions": [],
+            "suggestions": [],
+        }
+    )
+
+
+def _assessment_out(a: Any) -> AssessmentOut:
     r = a.result
     return AssessmentOut(
         id=a.pk,

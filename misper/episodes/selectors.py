@@ -101,7 +101,7 @@ def episode_detail(episode: Episode) -> dict[str, object]:
         "found_location": str(e.found_location) if e.found_location_id else None,
         "return_method": e.return_method,
         "harm_disclosed": e.harm_disclosed,
-        "assessments": [assessment_out(a).model_dump(mode="json") for a in e.assessments.all()],
+        "assessments": [assessment_out(a, None).model_dump(mode="json") for a in e.assessments.all()],
         "reviews": [
             {
                 "reviewed_at": _iso(r.reviewed_at),
@@ -423,15 +423,22 @@ class EngineComparison:
         )
 
 
-def engine_now(episode: Episode) -> EngineComparison:
+def engine_now(episode: Episode, user: User) -> EngineComparison:
     """Re-run the engine on the episode as it stands (history, flags, time missing) and show what changed
     since the last assessment. Reads only: nothing is recorded until a review or re-grade. Raises
     InvalidInput when the engine cannot grade the episode (an adult's: the engine grades children only)."""
     doc = episode_document(episode)
     result = assess_on_file(doc, policy=str(settings.MISPER_RISK_POLICY), now=timezone.now())
     previous = episode.assessments.order_by("-created_at", "-pk").first()
-    before = {r["code"]: r for r in (previous.result.get("reasons", []) if previous else [])}
-    after = {r["code"]: r for r in result["reasons"]}
+    from misper.episodes.reasons import visible_reasons
+    from misper.partners.projections import reasons_for
+    from misper.people.flags import police_only_codes
+
+    # Both sides through the projection: the host force sees no reason built on the owning force's
+    # intelligence (``partners.projections.reasons_for``).
+    hidden = police_only_codes(episode.child_id)
+    before = {r["code"]: r for r in (visible_reasons(user, previous) if previous else [])}
+    after = {r["code"]: r for r in reasons_for(user, result["reasons"], episode.child, hidden)}
     return EngineComparison(
         result=result,
         previous=previous,

@@ -46,9 +46,11 @@ from misper.episodes.forms import (
 from misper.episodes.models import Action, ApprovalStatus, AssessmentKind, Episode, RiskAssessment, Status
 from misper.episodes.reasons import policy_words, reason_lines
 from misper.episodes.returned import found_not_closed
+from misper.episodes.schemas import assessment_out
 from misper.learning.language_forms import record_language_flags
-from misper.partners.projections import sees_police_only
+from misper.partners.projections import binding_floors_for, sees_police_only
 from misper.people.concern import found_choices, person_create
+from misper.people.flags import police_only_codes
 from misper.people.selectors import access_child_by_id
 
 STALE = "Someone else changed this episode after you opened this page"
@@ -243,14 +245,19 @@ class EpisodeGradeView(EpisodeFormView):
         return {"category": episode.category, "risk": episode.risk}
 
     def extra_context(self, episode: Episode, form: Any) -> dict[str, Any]:
+        user = _user(self.request)
         latest = episode.assessments.order_by("-created_at", "-pk").first()
         result = latest.result if latest else {}
+        # What the engine said, as this user may see it (the host force: no owning force's intelligence).
+        shown = assessment_out(latest, user) if latest else None
         return {
             "assessment": latest,
             "result": result,
-            "reason_lines": reason_lines(latest) if latest else [],
-            "action_texts": [risk.ACTIONS.get(a, a) for a in result.get("actions", [])],
-            "binding_floors": result.get("binding_floors", []),
+            "reason_lines": reason_lines(latest, user) if latest else [],
+            "action_texts": [risk.ACTIONS.get(a, a) for a in (shown.actions if shown else [])],
+            "binding_floors": binding_floors_for(
+                user, result.get("binding_floors", []), episode.child, police_only_codes(episode.child_id)
+            ),
             "can_override": _user(self.request).can_override_floor,
             "suggestions": [
                 {**s, "question": INDICATOR_QUESTIONS.get(s["code"], "")}
@@ -306,7 +313,7 @@ class EpisodeDetailView(LoginRequiredMixin, View):
             "page_title": f"{episode.child.full_name}, {episode.reference}",
             "assessments": assessments,
             "latest_assessment": latest,
-            "reason_lines": reason_lines(latest) if latest else [],
+            "reason_lines": reason_lines(latest, user) if latest else [],
             "policy_words": policy_words(latest) if latest else "",
             "pending": selectors.pending_assessment(episode),
             "open_actions": [a for a in actions if a.status == "open"],
@@ -442,7 +449,8 @@ class EpisodeReviewView(EpisodeFormView):
     def extra_context(self, episode: Episode, form: Any) -> dict[str, Any]:
         can_override = _user(self.request).can_override_floor
         try:
-            return {"comparison": selectors.engine_now(episode), "can_override": can_override}
+            comparison = selectors.engine_now(episode, _user(self.request))
+            return {"comparison": comparison, "can_override": can_override}
         except InvalidInput as exc:
             return {"comparison": None, "engine_refused": exc.errors[0].message, "can_override": can_override}
 
@@ -668,6 +676,7 @@ class AssessmentDecideView(SupervisorMixin, View):
     def render(self, assessment: RiskAssessment, form: DecideForm, status: int = 200) -> HttpResponse:
         ctx = {
             "assessment": assessment,
+            "reason_lines": reason_lines(assessment, _user(self.request)),
             "episode": assessment.episode,
             "form": form,
             "decided": assessment.approval_status != ApprovalStatus.PENDING,

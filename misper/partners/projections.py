@@ -99,6 +99,18 @@ def _partner_reason(
     return shaped
 
 
+def binding_floors_for(
+    user: User, floors: list[dict[str, Any]], child: Any = None, hidden: frozenset[str] = frozenset()
+) -> list[dict[str, Any]]:
+    """The floors a grading may not go below (``risk.binding``), as ``user`` may see them: a floor set by
+    a police-only input (the child's police-only flags, ``hidden``) keeps its minimum but not its words
+    for anyone but the owning force, who still may not grade below it."""
+    if sees_police_only(user, child):
+        return list(floors)
+    withheld = POLICE_ONLY_REASON_CODES | hidden
+    return [{**f, "text": FLOOR_FROM_POLICE_ONLY} if f.get("reason") in withheld else dict(f) for f in floors]
+
+
 def assessment_view_for(
     user: User, assessment: dict[str, Any], child: Any = None, hidden: frozenset[str] = frozenset()
 ) -> dict[str, Any]:

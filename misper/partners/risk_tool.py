@@ -22,6 +22,7 @@ from misper.audit.services import access_record
 from misper.core.errors import FieldError, InvalidInput
 from misper.episodes.documents import FORMAT, current_trigger_plan, history_section
 from misper.partners.projections import reasons_for
+from misper.people.flags import police_only_codes
 from misper.people.models import Child
 
 ENTER_DOB = "Enter the child's date of birth"
@@ -54,14 +55,18 @@ def may_use(user: User) -> bool:
     return user.is_police or user.role == Role.PARTNER_PRACTITIONER
 
 
-def prefill(child: Child, now: datetime) -> dict[str, Any]:
-    """The answers already on file for ``child``: date of birth, care status, current flags."""
+def prefill(child: Child, now: datetime, user: User) -> dict[str, Any]:
+    """The answers already on file for ``child`` that ``user`` may see: date of birth, care status and
+    current flags (``people.flags.visible_flags``: no police-only flag but for the owning force)."""
+    from misper.people.flags import visible_flags
+
     day = timezone.localdate(now)
+    flags = visible_flags(user).filter(child=child)
     return {
         "date_of_birth": child.date_of_birth,
         "looked_after": child.looked_after,
         "placement_type": child.placement_type,
-        "vulnerabilities": sorted({f.code for f in child.flags.all() if f.is_current(day)}),
+        "vulnerabilities": sorted({f.code for f in flags if f.is_current(day)}),
     }
 
 
@@ -132,7 +137,9 @@ def risk_tool_run(*, data: ToolInput, child: Child | None, acting_user: User) ->
     return ToolResult(
         category=result["category"],
         risk=result["risk"],
-        reasons=reasons_for(acting_user, result["reasons"]),
+        reasons=reasons_for(
+            acting_user, result["reasons"], child, police_only_codes(child.pk) if child else frozenset()
+        ),
         floors=list(result.get("floors", [])),
         earlier_episodes=len(doc["history"]),
         trigger_plan_minimum=plan.get("minimum_risk", ""),

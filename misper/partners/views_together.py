@@ -455,7 +455,7 @@ class RiskToolView(LoginRequiredMixin, View):
             child = access_child_by_id(user, int(request.GET["child"]))
         initial: dict[str, Any] = {"placement_type": "home"}
         if child is not None:
-            initial.update(risk_tool.prefill(child, timezone.now()), child=child.pk)
+            initial.update(risk_tool.prefill(child, timezone.now(), user), child=child.pk)
         ctx = {"ref": ref, "ref_error": NO_SUCH_REF if ref and child is None else ""}
         return self.render(RiskToolForm(initial=initial), child, **ctx)
 

@@ -105,6 +105,16 @@ def person_children(user: User, person: Associate) -> list[ChildAssociate]:
     )
 
 
+def child_places(user: User, child: Child) -> list[ChildLocation]:
+    """The places linked to ``child``: only for the police of the force holding the record (the field
+    access matrix, as ``partners.projections.child_view_for``); empty for a host force and partners."""
+    from misper.partners.field_access import field_view
+
+    if not field_view(user, child).police_intelligence:
+        return []
+    return list(ChildLocation.objects.filter(child=child).select_related("location"))
+
+
 def child_links(user: User, child: Child) -> list[ChildAssociate]:
     """The people currently linked to ``child`` (police only; empty for anyone else)."""
     if not user.is_police:
@@ -413,7 +423,7 @@ def found_choices(user: User, child: Child) -> tuple[list[tuple[int, str]], list
     ]
     taken = {pk for pk, _ in linked}
     others = [(p.pk, str(p)) for p in visible_people(user).order_by("family_name", "given_name")[:500]]
-    own = list(ChildLocation.objects.filter(child=child).select_related("location"))
+    own = child_places(user, child)
     mine = [(link.location_id, f"{link.location} ({link.get_kind_display().lower()})") for link in own]
     seen = {pk for pk, _ in mine}
     concern = visible_places(user).filter(kind__in=[LocationKind.CONCERN]).order_by("name")[:500]

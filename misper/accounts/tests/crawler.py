@@ -50,11 +50,13 @@ POST_READS: dict[str, dict[str, str]] = {
 }
 
 
-def _queries() -> dict[str, str]:
-    """Query strings some pages need before they show anything (a beat, a month)."""
+def _queries(w: MatrixWorld) -> dict[str, str]:
+    """Query strings some pages need before they show anything (a beat, a month), or that fill a form
+    from a record on file (the risk tool's answers prefilled from the child's)."""
     from django.utils import timezone
 
     return {
+        "risk-tool": f"?child={w.child.pk}",
         "briefing": "?beat=DM01",
         "placements/by-beat": "?beat=HS01",
         "dashboard/pack.pdf": f"?month={timezone.localdate():%Y-%m}",
@@ -142,7 +144,7 @@ def surfaces(w: MatrixWorld) -> list[Surface]:
             data = {k: v.format(search=search) for k, v in POST_READS[pattern].items()}
             out += [Surface(pattern, "POST", p, data) for p in _fills(pattern, w)]
         elif _answers_get(callback):
-            query = _queries().get(pattern, "")
+            query = _queries(w).get(pattern, "")
             out += [Surface(pattern, "GET", p + query) for p in _fills(pattern, w)]
     for path, ops in api.get_openapi_schema()["paths"].items():
         if "get" in ops:

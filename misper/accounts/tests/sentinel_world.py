@@ -25,6 +25,7 @@ from misper.people.models import (
     AbductionWarningNotice,
     Associate,
     ChildAssociate,
+    ChildLocation,
     Location,
     LocationKind,
     VulnerabilityFlag,
@@ -54,6 +55,7 @@ SENTINELS: dict[str, str] = {
     "action.title": "SENTINEL_PI_ACTION_TITLE",
     "action.outcome": "SENTINEL_PI_ACTION_OUTCOME",
     "police_only_flag.source": "SENTINEL_PI_FLAG_SOURCE",
+    "child_location.place": "SENTINEL_PI_CHILD_PLACE",
     # the police's safe and well check
     "safe_and_well.child_account": "SENTINEL_SW_CHILD_ACCOUNT",
     "safe_and_well.harm_details": "SENTINEL_SW_HARM_DETAILS",
@@ -151,6 +153,12 @@ def _intelligence(w: SentinelWorld, closed: Episode) -> None:
         child=w.child, code="cce_risk", police_only=True, noted_on=timezone.localdate(),
         source=s["police_only_flag.source"], notes=s["police_only_flag.source"],
     )  # fmt: skip
+    # A place of the owning force's linked to the child: places on file are withheld from a host force
+    # (``partners.projections.child_view_for``), on the found page's choices too.
+    frequented = Location.objects.create(
+        force=w.force, kind=LocationKind.CONCERN, name=s["child_location.place"], town="Demoton"
+    )
+    ChildLocation.objects.create(child=w.child, location=frequented, kind="frequented")
     AbductionWarningNotice.objects.create(
         associate=adult, child=w.child, issued_on=timezone.localdate(), follow_up=s["cawn.follow_up"]
     )

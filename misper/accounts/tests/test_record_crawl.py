@@ -118,6 +118,21 @@ def test_each_sentinel_appears_only_where_the_matrix_allows(crawled):  # type: i
     )
 
 
+# A police-only flag shows as its code checked in a form prefilled from the record (the risk tool).
+POLICE_ONLY_FLAG_CHECKED = 'value="cce_risk" checked'
+
+
+def test_no_form_is_prefilled_with_a_police_only_flag_where_the_matrix_forbids(crawled):  # type: ignore[no-untyped-def]
+    leaks = [
+        f"{s.user}: {s.surface.method} {s.surface.path}"
+        for s in crawled["seen"]
+        if _shown(s)
+        and POLICE_ONLY_FLAG_CHECKED in s.text
+        and not crawled["relations"][s.user] & ALLOWED["police_intelligence"]
+    ]
+    assert not leaks, "A police-only flag prefilled for:\n" + "\n".join(sorted(leaks))
+
+
 def test_the_crawl_reaches_every_field_group(crawled):  # type: ignore[no-untyped-def]
     """The crawl reaches the surfaces: each shared value, and at least one sentinel of each restricted
     group, is on some answer to a user allowed to see it (else a leak test passing would mean nothing)."""

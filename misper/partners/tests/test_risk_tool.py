@@ -41,7 +41,7 @@ def _with_police_only_facts(pairs):  # type: ignore[no-untyped-def]
 def test_document_has_the_shared_facts_and_no_police_only_inputs(pairs):  # type: ignore[no-untyped-def]
     child = _with_police_only_facts(pairs)
     now = timezone.now()
-    answers = risk_tool.prefill(child, now)
+    answers = risk_tool.prefill(child, now, pairs.ours.users["care_provider"])
     assert answers["vulnerabilities"] == ["self_harm"]
     doc = risk_tool.tool_document(risk_tool.ToolInput(**answers), child, now)
     assert "associates" not in doc
@@ -52,7 +52,10 @@ def test_document_has_the_shared_facts_and_no_police_only_inputs(pairs):  # type
 
 def test_run_gives_the_engines_grade_and_reasons_without_police_only_reasons(pairs):  # type: ignore[no-untyped-def]
     child = _with_police_only_facts(pairs)
-    data = risk_tool.ToolInput(**risk_tool.prefill(child, timezone.now()), indicators=["out_of_character"])
+    data = risk_tool.ToolInput(
+        **risk_tool.prefill(child, timezone.now(), pairs.ours.users["care_provider"]),
+        indicators=["out_of_character"],
+    )
     events = AccessEvent.objects.count()
     alerts = Alert.objects.count()
     result = risk_tool.risk_tool_run(data=data, child=child, acting_user=pairs.ours.users["care_provider"])
