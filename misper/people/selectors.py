@@ -256,7 +256,10 @@ def child_profile(user: User, child: Child, now: datetime) -> ChildProfile:
         episodes_total=episodes.count(),
         open_episode=episodes.filter(status__in=schedules.OPEN_STATUSES).order_by("-reported_at").first(),
         found_before=found,
-        places=list(child.places.select_related("location").order_by("kind")),
+        # Places on file are the owning force's (``partners.projections.child_view_for`` withholds them).
+        places=list(child.places.select_related("location").order_by("kind"))
+        if sees_police_only(user, child)
+        else [],
         latest_wishes=SafeAndWellCheck.objects.filter(episode__child=child)
         .exclude(child_wishes="")
         .order_by("-conducted_at")

@@ -138,3 +138,11 @@ def test_host_force_found_page_lists_none_of_the_childs_places(world: Any) -> No
     assert PRIVATE_PLACE not in text
     owner = _web(world.users["investigating_officer"])
     assert PRIVATE_PLACE in owner.get(f"/episodes/{world.open_episode.pk}/found").content.decode()
+
+
+@pytest.mark.parametrize("who", ["host force officer", "placing authority", "care home"])
+def test_child_page_lists_none_of_the_owning_forces_places(world: Any, who: str) -> None:
+    text = _web(world.crawlers[who][0]).get(f"/children/{world.child.pk}").content.decode()
+    assert PRIVATE_PLACE not in text
+    owner = _web(world.users["investigating_officer"])
+    assert PRIVATE_PLACE in owner.get(f"/children/{world.child.pk}").content.decode()
