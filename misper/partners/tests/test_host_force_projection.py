@@ -54,7 +54,7 @@ def _latest(episode: Episode) -> RiskAssessment:
 
 def test_the_world_has_the_intelligence_the_attacks_look_for(world: Any) -> None:
     codes = {r["code"] for r in _latest(world.open_episode).result["reasons"]}
-    assert codes >= POLICE_ONLY_CODES  # else the attacks below would pass for nothing
+    assert "associate_of_concern" in codes  # else the attacks below would pass for nothing
     owner = _web(world.users["investigating_officer"])
     page = owner.get(f"/episodes/{world.open_episode.pk}/grade").content.decode()
     assert "Associate of concern" in page
@@ -110,7 +110,7 @@ def test_host_force_grading_api_answer_is_projected(world: Any) -> None:
         content_type="application/json",
         headers={"Authorization": f"Bearer {api_token_create(user=owner)}"},
     )
-    assert {r["code"] for r in resp.json()["assessment"]["reasons"]} >= POLICE_ONLY_CODES
+    assert "associate_of_concern" in {r["code"] for r in resp.json()["assessment"]["reasons"]}
 
 
 @pytest.mark.parametrize(
