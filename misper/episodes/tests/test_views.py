@@ -404,7 +404,11 @@ def test_safe_and_well_refuses_returned_home_without_safety_decision_when_harm_s
     world, flagged_child
 ):
     VulnerabilityFlag.objects.create(
-        child=flagged_child, code="domestic_abuse_at_home", noted_on=timezone.now().date()
+        # on file a week before the report, so the test holds whatever the time of day (a flag noted "today"
+        # is not yet in force for a report made ten minutes ago, before midnight)
+        child=flagged_child,
+        code="domestic_abuse_at_home",
+        noted_on=timezone.now().date() - timedelta(days=7),
     )
     episode = report(world, flagged_child)
     found_at = timezone.now().replace(second=0, microsecond=0) - timedelta(minutes=1)
