@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -39,6 +40,21 @@ class PlanInput:
     agreed_on: date
     review_on: date | None
     agency_ids: list[int]
+
+
+def plan_dict(plan: TriggerPlan) -> dict[str, Any]:
+    """One version of a plan as the API shows it: the whole plan is shared with every agency that sees the
+    child (``field_access.Group.SHARED``)."""
+    return {
+        "version": plan.version,
+        "minimum_risk": plan.minimum_risk,
+        "actions": list(plan.actions),
+        "agreed_by": plan.agreed_by,
+        "agencies": sorted(a.pk for a in plan.agencies.all()),
+        "agreed_on": plan.agreed_on,
+        "review_on": plan.review_on,
+        "superseded_at": plan.superseded_at,
+    }
 
 
 def may_change_plan(user: User, child: Child) -> bool:

@@ -221,6 +221,8 @@ PARTNER_CHILD_FIELDS = frozenset(
         "photo_url",
         "version",
         "flags",
+        "trigger_plan",
+        "history",
     }
 )
 PARTNER_FLAG_FIELDS = frozenset(

@@ -1,7 +1,9 @@
 """A child's record as one dict (the API's ``GET /children/{id}``), shaped by the shared projection.
 
 ``child_detail`` builds every field police may see and hands it to ``partners.projections.child_view_for``,
-which leaves partners only what their allow-list names. The caller logs the read.
+which leaves partners only what their allow-list names. What the child page shows before a report (the
+trigger plan, the history and the repeat count) comes from the page's own selector, ``child_profile``, and
+the episodes from ``visible_episodes``. The caller logs the read.
 """
 
 from __future__ import annotations
@@ -11,11 +13,17 @@ from typing import Any
 from django.utils import timezone
 
 from misper.accounts.models import User
+from misper.episodes.models import Episode
+from misper.episodes.selectors import visible_episodes
 from misper.episodes.templatetags.misper_tags import label
+from misper.partners.plans import plan_dict
 from misper.partners.projections import child_view_for
 from misper.people.concern import child_links
 from misper.people.flags import child_flags
 from misper.people.models import Child, ChildAssociate, VulnerabilityFlag
+from misper.people.selectors import ChildProfile, child_profile
+
+HISTORY_MOST = 50  # the newest episodes listed; ``episodes_total`` counts them all
 
 
 def flag_dict(flag: VulnerabilityFlag) -> dict[str, Any]:
@@ -58,9 +66,37 @@ def link_dict(link: ChildAssociate) -> dict[str, Any]:
     }
 
 
+def episode_row(episode: Episode) -> dict[str, Any]:
+    """One line of a child's history: shared fields only (``projections.PARTNER_EPISODE_FIELDS``)."""
+    return {
+        "id": episode.pk,
+        "reference": episode.reference,
+        "status": episode.status,
+        "category": episode.category,
+        "risk": episode.risk,
+        "reported_at": episode.reported_at,
+        "found_at": episode.found_at,
+        "closed_at": episode.closed_at,
+    }
+
+
+def _history(user: User, profile: ChildProfile) -> dict[str, Any]:
+    """The child page's history: counts in the repeat window and the episodes, newest first."""
+    episodes = visible_episodes(user).filter(child=profile.child).order_by("-reported_at")[:HISTORY_MOST]
+    return {
+        "episodes_total": profile.episodes_total,
+        "episodes_in_repeat_window": profile.episodes_90d,
+        "repeat_window_days": profile.repeat_window_days,
+        "repeat": profile.repeat,
+        "open_episode_id": profile.open_episode.pk if profile.open_episode else None,
+        "episodes": [episode_row(e) for e in episodes],
+    }
+
+
 def child_detail(user: User, child: Child) -> dict[str, Any]:
     """Everything ``user`` may see of ``child`` (who must be visible to them)."""
     child = Child.objects.select_related("placing_authority").get(pk=child.pk)
+    profile = child_profile(user, child, timezone.now())
     detail: dict[str, Any] = {
         "id": child.pk,
         "ref": child.ref,
@@ -81,5 +117,7 @@ def child_detail(user: User, child: Child) -> dict[str, Any]:
             {"id": p.location_id, "kind": p.kind, "place": str(p.location), "notes": p.notes}
             for p in child.places.select_related("location").order_by("kind")
         ],
+        "trigger_plan": plan_dict(profile.trigger_plan) if profile.trigger_plan else None,
+        "history": _history(user, profile),
     }
     return child_view_for(user, detail, child)
