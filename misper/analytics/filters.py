@@ -57,7 +57,7 @@ def _choices(options: dict[str, Any], label_of: Any = None) -> list[tuple[str, s
 
 
 class FiltersForm(GovukFormMixin, forms.Form):
-    period_from = FilterDateField(required=False, label="From", help_text="For example, 2026-01-01")
+    period_from = FilterDateField(required=False, label="From")
     period_to = FilterDateField(required=False, label="To")
     area = forms.CharField(required=False, max_length=40, label="Area or beat")
     age_band = forms.ChoiceField(required=False, choices=_choices(AGE_BANDS, lambda v: v[0]), label="Age")

@@ -39,7 +39,9 @@ def _user(request: HttpRequest) -> User:
 
 def _form(request: HttpRequest, exc: InvalidInput | None) -> FiltersForm:
     """The filters form as the user filled it in (bound, so errors show), or with today's defaults."""
-    if any(name in FiltersForm.base_fields for name in request.GET):
+    # A period's date is typed in parts (``period_from_day``, ``_month``, ``_year``), or given whole in a link.
+    fields = FiltersForm.base_fields
+    if any(name in fields or name.rpartition("_")[0] in fields for name in request.GET):
         form = FiltersForm(request.GET)
         form.is_valid()
         if exc is not None:

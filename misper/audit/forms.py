@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
-from misper.web.forms import FilterDateField, GovukFormMixin
+from misper.web.forms import FilterDateField, GovukDateField, GovukFormMixin
 
 PURPOSE_REQUIRED = "Enter why you are exporting the access log"
-REAL_DATE = "Enter a real date, like 17/05/2026"
 
 
 class AccessLogSearchForm(GovukFormMixin, forms.Form):
@@ -19,18 +18,8 @@ class AccessLogSearchForm(GovukFormMixin, forms.Form):
     action = forms.CharField(
         label="Action", max_length=30, required=False, help_text="For example view, search or export"
     )
-    date_from = FilterDateField(
-        label="From (date)",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": REAL_DATE},
-    )
-    date_to = FilterDateField(
-        label="To (date)",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": REAL_DATE},
-    )
+    date_from = FilterDateField(label="From (date)", required=False)
+    date_to = FilterDateField(label="To (date)", required=False)
 
 
 class AccessLogExportForm(AccessLogSearchForm):
@@ -50,10 +39,8 @@ class RetainForm(GovukFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter why the record should be kept"},
     )
-    next_review_on = forms.DateField(
-        label="Next review date",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the date of the next review", "invalid": REAL_DATE},
+    next_review_on = GovukDateField(
+        label="Next review date", error_messages={"required": "Enter the date of the next review"}
     )
 
 

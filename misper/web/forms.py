@@ -53,20 +53,6 @@ LATEST_FILTER_DATE = date(2199, 12, 31)
 FILTER_DATE_RANGE = "Enter a date between 1 January 1900 and 31 December 2199"
 
 
-class FilterDateField(forms.DateField):
-    """A date a search or a figure's period filters by: a real date between 1900 and 2199. Further dates
-    are a field error, not a 500: the filters work out the day after the date, which overflows at 9999."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        errors = {"invalid": "Enter a real date, like 17/05/2026", **kwargs.pop("error_messages", {})}
-        super().__init__(error_messages=errors, **kwargs)
-
-    def validate(self, value: Any) -> None:
-        super().validate(value)
-        if value and not EARLIEST_FILTER_DATE <= value <= LATEST_FILTER_DATE:
-            raise forms.ValidationError(FILTER_DATE_RANGE, code="out_of_range")
-
-
 class SignInForm(GovukFormMixin, AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
@@ -253,3 +239,15 @@ class GovukDateTimeField(GovukDateField):
             except forms.ValidationError as exc:
                 raise forms.ValidationError(self.CLOCK_CHANGE, code="ambiguous_timezone") from exc
         return result
+
+
+class FilterDateField(GovukDateField):
+    """A date a search or a figure's period filters by, typed in the GOV.UK date input (day, month, year; a
+    single ISO ``NAME=2026-03-01`` is read too, for links and API clients): a real date between 1900 and 2199.
+    Further dates are a field error, not a 500: the filters work out the day after the date, which overflows
+    at 9999."""
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and not EARLIEST_FILTER_DATE <= value <= LATEST_FILTER_DATE:
+            raise forms.ValidationError(FILTER_DATE_RANGE, code="out_of_range")

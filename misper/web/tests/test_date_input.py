@@ -10,7 +10,9 @@ from django import forms
 from django.test import Client
 from django.utils import timezone
 
-from misper.core.factories import child_make
+from misper.accounts.models import Role
+from misper.audit.forms import RetainForm
+from misper.core.factories import child_make, user_make
 from misper.episodes.models import Episode
 from misper.web.forms import GovukDateField, GovukDateTimeField, GovukFormMixin
 
@@ -113,3 +115,44 @@ def test_the_report_page_reads_the_parts_and_refuses_nonsense_without_a_500(worl
     assert timezone.localtime(episode.last_seen_at).strftime("%d %m %Y %H:%M") == seen.strftime(
         "%d %m %Y %H:%M"
     )
+
+
+# --- the period filters of the access log, the retention decision and the figures ------------------------
+
+FILTER_PAGES = [
+    ("/audit/log", "date_from", "auditor"),
+    ("/dashboard", "period_from", "analyst"),
+    ("/dashboard/profile", "period_from", "analyst"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "name", "who"), FILTER_PAGES)
+def test_period_filters_are_the_govuk_date_input_with_field_errors(world, path, name, who):
+    user = user_make(world.force, Role.AUDITOR) if who == "auditor" else world.analyst
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    page = client.get(path).content.decode()
+    assert f'name="{name}_day"' in page
+    assert f'name="{name}_year"' in page
+    assert 'type="date"' not in page  # never the browser's own picker
+    ok = client.get(path, {f"{name}_day": "1", f"{name}_month": "3", f"{name}_year": "2026"})
+    assert "There is a problem" not in ok.content.decode()
+    bad = client.get(path, {f"{name}_day": "31", f"{name}_month": "2", f"{name}_year": "2026"})
+    page = bad.content.decode()
+    assert bad.status_code in (200, 400)
+    assert "There is a problem" in page
+    assert f'href="#id_{name}"' in page
+    assert "Enter a real date" in page
+    partial = client.get(path, {f"{name}_day": "1", f"{name}_month": "", f"{name}_year": "2026"})
+    assert "The date must include a month" in partial.content.decode()
+
+
+def test_the_retention_decisions_next_review_is_the_govuk_date_input():
+    html = str(RetainForm()["next_review_on"])
+    assert 'name="next_review_on_day"' in html
+    assert 'type="date"' not in html
+    form = RetainForm({"rationale": "Open inquiry", "next_review_on_day": "31", "next_review_on_month": "2",
+                       "next_review_on_year": "2027"})  # fmt: skip
+    assert not form.is_valid()
+    assert form.errors["next_review_on"] == ["Enter a real date"]
