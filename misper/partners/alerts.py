@@ -44,7 +44,9 @@ FLOOR_OVERRIDDEN = "grading.floor_overridden"  # in-app, to the force's missing 
 GRADING_APPROVED = "grading.approved"
 GRADING_REJECTED = "grading.rejected"
 OWNER_FOUND = "episode.found_yours"
-PERSONAL_EVENTS = (HANDED_OVER, GRADING_APPROVED, GRADING_REJECTED, OWNER_FOUND)
+# In-app, to the owner of an open episode whose scheduled review has fallen due (queued by the sweep).
+REVIEW_DUE = "episode.review_due"
+PERSONAL_EVENTS = (HANDED_OVER, GRADING_APPROVED, GRADING_REJECTED, OWNER_FOUND, REVIEW_DUE)
 EVENTS = (
     *SUBSCRIBABLE_EVENTS,
     ESCALATED,
@@ -53,6 +55,7 @@ EVENTS = (
     GRADING_APPROVED,
     GRADING_REJECTED,
     OWNER_FOUND,
+    REVIEW_DUE,
 )
 EXPLOITATION_FLAGS = frozenset({"cse_risk", "cce_risk", "trafficking_risk", "online_grooming_risk"})
 CSE_TEAM = "team:cse"
@@ -258,6 +261,7 @@ def personal_alert_write(
     discriminator: str,
     acting_user: User | None = None,
     note: str = "",
+    occurred_at: datetime | None = None,
 ) -> int:
     """Tell one person, in their own inbox only (never e-mail or a webhook), about ``event`` on ``episode``:
     nobody when there is no such active user, or when they did the thing themselves (caller's transaction)."""
@@ -267,7 +271,12 @@ def personal_alert_write(
     recipient = Recipient(agency=user.agency, user=user, target=f"user:{user.pk}", external=False)
     extra = {"payload_extra": {"note": note}} if note else {}
     return alerts_write(
-        event=event, episode=episode, recipients=[recipient], discriminator=discriminator, **extra
+        event=event,
+        episode=episode,
+        recipients=[recipient],
+        discriminator=discriminator,
+        occurred_at=occurred_at,
+        **extra,
     )
 
 

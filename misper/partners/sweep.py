@@ -10,18 +10,20 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from misper.episodes import schedules
 from misper.episodes.models import Episode
 from misper.partners.alerts import (
     ESCALATED,
+    REVIEW_DUE,
     Recipient,
     alerts_for_event,
     alerts_write,
     duty_managers,
     event_key,
+    personal_alert_write,
     recipients_for,
 )
 from misper.partners.models import Alert, AlertChannel, AlertStatus, InterviewStatus, ReturnInterview
@@ -45,6 +47,7 @@ def alerts_sweep(*, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     counts = {event: _sweep_missing(event, after, now) for event, after in missing_after().items()}
     counts["return_interview.overdue"] = _sweep_interviews(now)
+    counts[REVIEW_DUE] = _sweep_reviews(now)
     counts[ESCALATED] = _sweep_escalations(now)
     return counts
 
@@ -84,6 +87,41 @@ def _sweep_interviews(now: datetime) -> int:
                 occurred_at=ri.due_at,
             )
         done += 1
+    return done
+
+
+def _sweep_reviews(now: datetime) -> int:
+    """Tell the owner of each open episode, in their own inbox, that its scheduled review has fallen due:
+    once per scheduled time (the due time is the alert's discriminator, so a review done and scheduled again
+    alerts again when the new time comes). An alert made at or after the due time means this one is done; the
+    outbox's unique key is the last guard. Only an active owner in the episode's own force is told; an
+    unowned episode is flagged on the board instead, and a high-risk alert left unacknowledged escalates to
+    the duty managers like any other."""
+    told = Alert.objects.filter(
+        episode=OuterRef("pk"), event=REVIEW_DUE, created_at__gte=OuterRef("next_review_at")
+    )
+    due = Episode.objects.filter(
+        status__in=OPEN,
+        next_review_at__lte=now,
+        owner__isnull=False,
+        owner__is_active=True,
+        owner__agency_id=F("force_id"),
+    ).filter(~Exists(told))
+    done = 0
+    for pk in due.order_by("next_review_at").values_list("pk", flat=True)[:BATCH]:
+        with transaction.atomic():
+            episode = Episode.objects.select_for_update().filter(pk=pk, status__in=OPEN).first()
+            if episode is None or episode.next_review_at is None or episode.next_review_at > now:
+                continue  # found, closed or reviewed meanwhile
+            done += bool(
+                personal_alert_write(
+                    event=REVIEW_DUE,
+                    episode=episode,
+                    user=episode.owner,
+                    discriminator=episode.next_review_at.isoformat(),
+                    occurred_at=episode.next_review_at,
+                )
+            )
     return done
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import template
+from django.utils import timezone
 
 register = template.Library()
 
@@ -71,6 +72,7 @@ EVENT_NAMES = {
     "grading.approved": "A supervisor approved your grading",
     "grading.rejected": "A supervisor rejected your grading",
     "episode.found_yours": "Your case: the child is found or has returned",
+    "episode.review_due": "Your case: a review is due",
 }
 
 
@@ -78,3 +80,13 @@ EVENT_NAMES = {
 def event_name(event: str) -> str:
     """An alert event in plain English (the code itself if it has no name yet)."""
     return EVENT_NAMES.get(event, event)
+
+
+@register.filter
+def iso_when(value: str) -> str:
+    """An ISO time from an alert's payload as UK time in words (``14:30 on 3 March 2026``), or "" if none."""
+    try:
+        when = timezone.localtime(datetime.fromisoformat(str(value)))
+    except (TypeError, ValueError):
+        return ""
+    return f"{when:%H:%M} on {when.day} {when:%B %Y}"

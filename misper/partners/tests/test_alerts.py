@@ -217,7 +217,14 @@ def test_missing_24h_and_72h_are_queued_once(world):
     found = episode_make(child_make(world.force), reported_at=now - timedelta(hours=30), status="found")
     assert alerts_sweep(now=now)["episode.missing_24h"] == 1
     assert alerts_sweep(now=now) == dict.fromkeys(
-        ("episode.missing_24h", "episode.missing_72h", "return_interview.overdue", "alert.escalated"), 0
+        (
+            "episode.missing_24h",
+            "episode.missing_72h",
+            "return_interview.overdue",
+            "episode.review_due",
+            "alert.escalated",
+        ),
+        0,
     )
     for event in ("episode.missing_24h", "episode.missing_72h"):
         assert set(Alert.objects.filter(event=event).values_list("episode", flat=True)) == {long_gone.pk}

@@ -3,6 +3,8 @@ on their own list, naming the child; force-wide alerts on the force's list; each
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -14,6 +16,7 @@ from misper.episodes.services import assessment_decide, episode_found
 from misper.partners.alerts import alerts_for_event
 from misper.partners.models import Alert
 from misper.partners.selectors import alert_inbox_page, unacknowledged_count
+from misper.partners.sweep import alerts_sweep
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +110,57 @@ def test_my_cases_lists_what_i_own_or_must_do_and_not_other_forces(world):
     assert "Closed Case" not in mine
     assert "Elsewhere Case" not in mine
     assert owned.reference in mine
+
+
+# --- review due: queued by the sweep, once per scheduled review, to the owner's own inbox ----------------
+
+
+def test_a_review_due_tells_the_owner_once_naming_the_child(world):
+    owner = user_make(world.force, Role.INVESTIGATING_OFFICER)
+    now = timezone.now()
+    child = child_make(world.force, given_name="Rhiannon", family_name="Price", placing_authority=world.la)
+    episode = episode_make(child, owner=owner, status="active", next_review_at=now - timedelta(minutes=5))
+    episode_make(child_make(world.force), owner=owner, next_review_at=now + timedelta(hours=1))  # not yet due
+    assert alerts_sweep(now=now)["episode.review_due"] == 1
+    assert alerts_sweep(now=now)["episode.review_due"] == 0  # the sweep again: nothing new
+    assert alerts_sweep(now=now + timedelta(minutes=1))["episode.review_due"] == 0
+    mine, agency = alert_inbox_page(owner)
+    assert [(a.event, a.episode_id) for a in mine] == [("episode.review_due", episode.pk)]
+    assert not [a for a in agency if a.event == "episode.review_due"]
+    assert Alert.objects.filter(event="episode.review_due").count() == 1  # in-app only: no e-mail, no webhook
+    assert alert_inbox_page(world.supervisor)[0] == []
+    assert alert_inbox_page(world.socialworker)[0] == []
+    client = Client()
+    client.force_login(owner)
+    page = client.get("/alerts").content.decode()
+    section = page.split('id="for-you"')[1].split('id="for-agency"')[0]
+    assert "Your case: a review is due" in section
+    assert "Rhiannon Price" in section
+    assert child.ref not in section
+
+
+def test_a_review_scheduled_again_is_due_again(world):
+    owner = user_make(world.force, Role.INVESTIGATING_OFFICER)
+    now = timezone.now()
+    episode = episode_make(child_make(world.force), owner=owner, next_review_at=now - timedelta(minutes=5))
+    assert alerts_sweep(now=now)["episode.review_due"] == 1
+    episode.next_review_at = now + timedelta(minutes=30)  # reviewed: the next one is in half an hour
+    episode.save(update_fields=["next_review_at"])
+    assert alerts_sweep(now=now + timedelta(minutes=10))["episode.review_due"] == 0
+    assert alerts_sweep(now=timezone.now() + timedelta(minutes=31))["episode.review_due"] == 1
+    assert len(alert_inbox_page(owner)[0]) == 2
+
+
+def test_no_review_due_alert_for_a_closed_or_found_episode_an_unowned_one_or_another_force(world):
+    owner = user_make(world.force, Role.INVESTIGATING_OFFICER)
+    past = timezone.now() - timedelta(hours=1)
+    episode_make(child_make(world.force), owner=owner, status="closed", next_review_at=past)
+    episode_make(child_make(world.force), owner=owner, status="found", next_review_at=past)
+    episode_make(child_make(world.force), next_review_at=past)  # nobody owns it: the board flags it
+    # An owner from another force on this force's episode (never made by the app) is not told either.
+    episode_make(child_make(world.force), owner=world.other_force_officer, next_review_at=past)
+    other = episode_make(child_make(world.other_force), owner=world.other_force_officer, next_review_at=past)
+    assert alerts_sweep()["episode.review_due"] == 1
+    assert [a.episode_id for a in alert_inbox_page(world.other_force_officer)[0]] == [other.pk]
+    assert alert_inbox_page(owner)[0] == []
+    assert not Alert.objects.filter(event="episode.review_due", recipient_agency=world.force).exists()
