@@ -284,3 +284,33 @@ class IdempotencyKey(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")
         ]
+
+
+class NoticeMethod(models.TextChoices):
+    """How a UK Missing Persons Unit notice was sent."""
+
+    SECURE_EMAIL = "secure_email", "Secure email"
+    ONLINE_FORM = "online_form", "The UK Missing Persons Unit's online form"
+    PHONE = "phone", "Telephone, then confirmed in writing"
+
+
+class UkmpuNotice(models.Model):
+    """The record that the UK Missing Persons Unit was told about an episode past the 72-hour point: when,
+    by whom, how, and exactly what was sent (``content``, the fields as they stood). One per episode,
+    written by ``misper.episodes.ukmpu.ukmpu_notice_record``."""
+
+    episode = models.OneToOneField(Episode, on_delete=models.CASCADE, related_name="ukmpu_notice")
+    sent_at = models.DateTimeField()
+    sent_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="ukmpu_notices"
+    )
+    sent_by_name = models.CharField(max_length=150, help_text="Kept if the account is later removed")
+    method = models.CharField(max_length=20, choices=NoticeMethod.choices)
+    ukmpu_reference = models.CharField(max_length=40, blank=True)
+    notes = models.TextField(blank=True)
+    content = models.JSONField(help_text="What was sent: the notice's fields as they stood")
+    due_at = models.DateTimeField(help_text="The 72-hour point when the notice was recorded")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "pk"]

@@ -22,6 +22,9 @@ from misper import risk
 # An episode is open while the child is reported missing or under investigation (not found, not closed).
 OPEN_STATUSES: tuple[str, ...] = ("reported", "active")
 LONG_TERM_DAYS_DEFAULT = 28
+# A UK Missing Persons Unit notice is late when it is sent (or still not sent) more than this long after the
+# 72-hour point: force practice, set by MISPER_UKMPU_NOTICE_ALLOWANCE_HOURS (docs/ukmpu.md).
+UKMPU_ALLOWANCE_HOURS_DEFAULT = 24
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class Thresholds:
     repeat_window: timedelta  # ...within this window make a child a repeat missing child
     long_duration: timedelta  # the 24-hour point: a long episode, and the "missing 24 hours" alert
     ukmpu_after: timedelta  # the 72-hour point: tell the UK Missing Persons Unit
+    ukmpu_late_after: timedelta  # a notice not sent this long after the 72-hour point is late
     long_term_after: timedelta  # long-term missing (MISPER_FORCE_LONG_TERM_DAYS, default 28 days)
 
     @property
@@ -46,6 +50,10 @@ class Thresholds:
     @property
     def ukmpu_hours(self) -> int:
         return round(self.ukmpu_after.total_seconds() / 3600)
+
+    @property
+    def ukmpu_late_hours(self) -> int:
+        return round(self.ukmpu_late_after.total_seconds() / 3600)
 
     @property
     def repeat_words(self) -> str:
@@ -66,6 +74,9 @@ def thresholds() -> Thresholds:
         repeat_window=timedelta(days=t.repeat_window_days),
         long_duration=timedelta(hours=t.history_long_duration_hours),
         ukmpu_after=timedelta(hours=t.long_missing_hours),
+        ukmpu_late_after=timedelta(
+            hours=int(getattr(settings, "MISPER_UKMPU_NOTICE_ALLOWANCE_HOURS", UKMPU_ALLOWANCE_HOURS_DEFAULT))
+        ),
         long_term_after=timedelta(
             days=int(getattr(settings, "MISPER_FORCE_LONG_TERM_DAYS", LONG_TERM_DAYS_DEFAULT))
         ),

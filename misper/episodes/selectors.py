@@ -171,6 +171,7 @@ def episode_page(user: User, episode_id: int) -> Episode:
             "safe_and_well__conducted_by",
             "return_interview",
             "return_interview__responsible_agency",
+            "ukmpu_notice",
         )
         .prefetch_related(
             Prefetch(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from misper.episodes import action_views, confirmations, views
+from misper.episodes import action_views, confirmations, ukmpu_views, views
 
 urlpatterns = [
     path("children/<int:child_id>/report", views.EpisodeReportView.as_view(), name="episode-report"),
@@ -47,6 +47,18 @@ urlpatterns = [
         views.AssessmentDecideView.as_view(),
         name="assessment-decide",
     ),
+    path("episodes/<int:episode_id>/ukmpu", ukmpu_views.UkmpuNoticeView.as_view(), name="episode-ukmpu"),
+    path(
+        "episodes/<int:episode_id>/ukmpu/print",
+        ukmpu_views.UkmpuPrintView.as_view(),
+        name="episode-ukmpu-print",
+    ),
+    path(
+        "episodes/<int:episode_id>/ukmpu.json",
+        ukmpu_views.UkmpuExportView.as_view(),
+        name="episode-ukmpu-json",
+    ),
+    path("ukmpu", ukmpu_views.UkmpuListView.as_view(), name="ukmpu-notices"),
     path("board", views.BoardView.as_view(), name="board"),
     path("board/fragment", views.BoardFragmentView.as_view(), name="board-fragment"),
     path("briefing", views.BriefingView.as_view(), name="briefing"),

@@ -26,7 +26,7 @@ from misper.accounts.models import User
 from misper.audit.services import access_record
 from misper.audit.verify import unsealed_alarm
 from misper.core.errors import ConflictError, InvalidInput
-from misper.episodes import grading, selectors, services, services_work
+from misper.episodes import grading, selectors, services, services_work, ukmpu
 from misper.episodes.documents import FORMAT, associates_the_engine_counts, child_section
 from misper.episodes.forms import (
     INDICATOR_QUESTIONS,
@@ -330,12 +330,22 @@ class EpisodeDetailView(LoginRequiredMixin, View):
             else None,
             "can_work": user.is_police,
             "can_review": user.can_supervise and episode.is_open,
+            "ukmpu": _ukmpu_state(user, episode, now),
             # whom the engine counts as of concern, as it grades this episode (police only, as on the child page)
             "engine_associates": associates_the_engine_counts(episode.child, episode.reported_at)
             if sees_police_only(user, episode.child)
             else [],
         }
         return render(request, "episodes/detail.html", ctx)
+
+
+def _ukmpu_state(user: User, episode: Episode, now: Any) -> ukmpu.NoticeState | None:
+    """The UK Missing Persons Unit notice's state, for the force's coordinators and supervisors, once the
+    72-hour point has passed (or a notice was recorded)."""
+    if not (ukmpu.may_handle_notices(user) and episode.force_id == user.agency_id):
+        return None
+    state = ukmpu.notice_state(episode, now)
+    return None if state.code == "not_due" else state
 
 
 def _has(obj: Any, name: str) -> bool:

@@ -78,6 +78,8 @@ DASHBOARD = dict.fromkeys(
 LEARNING_READ = dict.fromkeys(("supervisor", "duty_inspector", "coordinator", "analyst"), OK)
 LEARNING_WRITE = dict.fromkeys(("supervisor", "duty_inspector", "coordinator"), OK)
 EVERYONE = expect(OK)
+# UK Missing Persons Unit notices (misper.episodes.ukmpu): the force's supervising roles.
+NOTICES = dict.fromkeys(("supervisor", "duty_inspector", "coordinator"), OK)
 
 WEB: dict[str, Route] = {
     # accounts / web
@@ -158,6 +160,11 @@ WEB: dict[str, Route] = {
     "episodes/<int:episode_id>/actions/<int:action_id>/reassign": web_police(),
     "episodes/<int:episode_id>/actions/<int:action_id>/cancel": web_police(),
     "assessments/<int:assessment_id>/decide": web_police(**SUPERVISING),
+    # the UK Missing Persons Unit notice: the force's coordinators, supervisors and duty inspectors
+    "ukmpu": expect(FORBIDDEN, anonymous=SIGN_IN, **NOTICES),
+    "episodes/<int:episode_id>/ukmpu": expect(FORBIDDEN, anonymous=SIGN_IN, **NOTICES),
+    "episodes/<int:episode_id>/ukmpu/print": expect(FORBIDDEN, anonymous=SIGN_IN, **NOTICES),
+    "episodes/<int:episode_id>/ukmpu.json": expect(FORBIDDEN, anonymous=SIGN_IN, **NOTICES),
     "board": web_police(**SUPERVISING),
     "board/fragment": web_police(**SUPERVISING),
     "briefing": web_police(),
@@ -345,4 +352,7 @@ API: dict[str, Route] = {
     "POST /api/v1/national/review/{pair_id}/decision": api_signed_in(note="422 before the access check"),
     # a force pushing its own national-return lines (national.feed: coordinators, supervisors, analysts)
     "POST /api/v1/national/returns": api_signed_in(note="422 before the access check"),
+    "GET /api/v1/ukmpu-notices": expect(FORBIDDEN, anonymous=UNAUTHORISED, **NOTICES),
+    "GET /api/v1/episodes/{episode_id}/ukmpu-notice": expect(FORBIDDEN, anonymous=UNAUTHORISED, **NOTICES),
+    "POST /api/v1/episodes/{episode_id}/ukmpu-notice": api_signed_in(note="422 before the access check"),
 }

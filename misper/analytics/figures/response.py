@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Case, CharField, Count, F, Q, Value, When
+from django.db.models import Case, CharField, Count, DateTimeField, ExpressionWrapper, F, Q, Value, When
 
 from misper.analytics.figures.base import (
     OPEN,
@@ -15,7 +15,9 @@ from misper.analytics.figures.base import (
     columns,
     measure_rows,
     segmented_rows,
+    since_expression,
 )
+from misper.episodes import schedules
 from misper.episodes.models import ApprovalStatus, RiskAssessment
 from misper.partners.field_access import Group
 from misper.partners.projections import owned_records
@@ -169,12 +171,56 @@ def response_under_graded_rationales(ctx: Context) -> Figure:
     )
 
 
+UKMPU_STATES = (
+    ("due", "Due, not yet sent"),
+    ("sent", "Sent on time"),
+    ("sent_late", "Sent late"),
+    ("late", "Late and not yet sent"),
+)
+
+
+def response_ukmpu_notices(ctx: Context) -> Figure:
+    """Episodes in the period whose person was still missing at the UK Missing Persons Unit point, by
+    where the notice stands: due, sent on time, sent late, late and not sent (docs/ukmpu.md)."""
+    t = schedules.thresholds()
+    point = ExpressionWrapper(F("since") + t.ukmpu_after, output_field=DateTimeField())
+    late_at = ExpressionWrapper(F("since") + t.ukmpu_after + t.ukmpu_late_after, output_field=DateTimeField())
+    state = Case(
+        When(ukmpu_notice__sent_at__gt=F("late_at"), then=Value("sent_late")),
+        When(ukmpu_notice__isnull=False, then=Value("sent")),
+        When(late_at__lt=ctx.now, then=Value("late")),
+        default=Value("due"),
+        output_field=CharField(),
+    )
+    qs = (
+        ctx.in_period()
+        .annotate(since=since_expression())
+        .annotate(point=point, late_at=late_at)
+        .filter(Q(status__in=OPEN, point__lte=ctx.now) | Q(found_at__gte=F("point")))
+        .annotate(notice=state)
+    )
+    return Figure(
+        code="response_ukmpu_notices",
+        section=SECTION,
+        title="UK Missing Persons Unit notices",
+        description=(
+            f"Episodes reported in the period whose person was still missing {t.ukmpu_hours} hours after "
+            f"being last seen, by their notice to the UK Missing Persons Unit. A notice is late when it is "
+            f"not sent within {t.ukmpu_late_hours} hours of that point."
+        ),
+        columns=columns("Notice"),
+        rows=segmented_rows(qs, "notice", UKMPU_STATES),
+        chart="stacked",
+    )
+
+
 # Figures showing a restricted field (misper.partners.projections.figure_visible); the rest are shared.
 FIELD_GROUPS = {
     "response_first_review": Group.SHARED,
     "response_summary": Group.SHARED,
     "response_safe_and_well_reasons": Group.SHARED,
     "response_under_graded_rationales": Group.POLICE_INTELLIGENCE,
+    "response_ukmpu_notices": Group.SHARED,
 }
 
 FIGURES = (
@@ -182,4 +228,5 @@ FIGURES = (
     response_summary,
     response_safe_and_well_reasons,
     response_under_graded_rationales,
+    response_ukmpu_notices,
 )

@@ -45,6 +45,7 @@ def test_every_figure_has_a_test() -> None:
         "response_summary",
         "response_safe_and_well_reasons",
         "response_under_graded_rationales",
+        "response_ukmpu_notices",  # episodes/tests/test_ukmpu.py
         "grading_mix_by_month",  # test_grading_figure.py
         "outcome_time_to_locate",
         "outcome_where_found",

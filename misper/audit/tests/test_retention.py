@@ -114,6 +114,7 @@ EPISODE_ROWS = {
     "episodes.Action": lambda e: {"episode": e.pk},
     "episodes.SafeAndWellCheck": lambda e: {"episode": e.pk},
     "episodes.IdempotencyKey": lambda e: {"episode": e.pk},
+    "episodes.UkmpuNotice": lambda e: {"episode": e.pk},
     "partners.ReturnInterview": lambda e: {"episode": e.pk},
     "partners.Alert": lambda e: {"episode": e.pk},
     "partners.MissingNotification": lambda e: {"episode": e.pk},
