@@ -14,6 +14,7 @@ from misper.audit.sealer import audit_seal
 from misper.demo import assessing, world
 from misper.demo.generator import DEFAULT_SEED, generate_plan
 from misper.demo.loader import load_plan
+from misper.demo.notices import ukmpu_demo
 from misper.episodes.models import Episode
 
 
@@ -54,10 +55,12 @@ class Command(BaseCommand):
         plan = generate_plan(seed=options["seed"], years=options["years"], scale=options["scale"])
         generated = time.perf_counter()
         loaded = load_plan(plan)
+        # Through the services people use: a child past the 72-hour point, and the notices of the past.
+        counts = plan.counts() | ukmpu_demo(loaded["force"].code)
         facts_refresh()  # the dashboard reads its fact table (misper.analytics.facts)
         audit_seal()  # link the seed's access events into the chain and write a checkpoint
         finished = time.perf_counter()
-        self._report(plan.counts(), loaded["force"], generated - started, finished - generated)
+        self._report(counts, loaded["force"], generated - started, finished - generated)
 
     def _national(self, options: dict[str, Any]) -> None:
         from misper.demo.national import national_seed
