@@ -66,6 +66,8 @@ PAGE_TO_OPERATION: dict[str, str] = {
     ),
     # a supervisor's decision on a grading below the recommendation (four eyes and floors in the service)
     "assessments/<int:assessment_id>/decide": "POST /api/v1/assessments/{assessment_id}/decision",
+    # the UK Missing Persons Unit notice: recording that it was sent (docs/ukmpu.md)
+    "episodes/<int:episode_id>/ukmpu": "POST /api/v1/episodes/{episode_id}/ukmpu-notice",
     # partners
     "alerts/<int:alert_id>/acknowledge": "POST /api/v1/alerts/{alert_id}/acknowledge",
     "placements/<int:notice_id>/end": "POST /api/v1/placements/{notice_id}/end",
