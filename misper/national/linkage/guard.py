@@ -9,7 +9,8 @@ is never linked automatically when
   nicknames, not the names entered the wrong way round, not one name mistyped or cut short or given as
   an initial) and the child's sex is recorded on at least one of the two records, or
 - neither the given name nor the date of birth positively agrees (say, one given name missing and the
-  dates of birth different): nothing personal to the child links them, or
+  dates of birth different): nothing personal to the child links them, and the child's sex is recorded
+  on at least one of the two records (as for the names, below), or
 - one record has no given name and its links reach two genuinely different given names (a twin's
   nameless record fits both twins): all of its links wait (``_bridges``).
 
@@ -22,7 +23,9 @@ the match threshold, so they wait for a person.
 Why sex: a twin is a child, and misper's returns record a child's sex (about 95% of appearances in the
 synthetic set; a pair with sex on neither side is 0.25% of pairs). Records with sex on neither side come
 from data without the field, such as adult benchmark sets (FEBRL has no sex column), where a different
-given name is far more often a replaced value than a twin; for them the model's score stands.
+given name, or a record with only a surname and an address, is far more often a replaced or lost
+value than a twin or a sibling; for them the model's score stands (FEBRL3, which has no households: 16 of its true pairs were held
+by the second test before it asked for sex).
 """
 
 from __future__ import annotations
@@ -182,7 +185,8 @@ def guard_household(frame: pd.DataFrame, pairs: pd.DataFrame, threshold: float) 
         return pairs
     left, right = pairs.loc[strong, "left"].to_numpy(), pairs.loc[strong, "right"].to_numpy()
     differ, given_agree = _given_names(frame, left, right)
-    hold = (differ & _sex_recorded(frame, left, right)) | ~(given_agree | _dates_agree(frame, left, right))
+    sexed = _sex_recorded(frame, left, right)
+    hold = sexed & (differ | ~(given_agree | _dates_agree(frame, left, right)))
     bridge = _bridges(frame, left, right, hold) & ~hold
     guarded = pairs.copy()
     guarded.loc[strong[hold], "probability"] = HELD_PROBABILITY

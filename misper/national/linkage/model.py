@@ -79,6 +79,10 @@ def _floor_unobserved(model: dict, floor: float = UNOBSERVED_M) -> dict:
 def load(model: Path, records: int) -> dict:
     """The stored model with its prior set for ``records`` records (true pairs grow with n, all pairs n²)."""
     settings_dict = json.loads(model.read_text())
+    # Blocking decides which pairs are scored, not how: it is read from settings.py, so a rule can be
+    # added without retraining (the parameters stored are the comparisons' and the prior's).
+    current = settings().create_settings_dict("duckdb")["blocking_rules_to_generate_predictions"]
+    settings_dict["blocking_rules_to_generate_predictions"] = current
     per_record = settings_dict.pop(PAIRS_PER_RECORD_KEY, 0.5)
     settings_dict["probability_two_random_records_match"] = min(0.5, 2 * per_record / max(1, records - 1))
     return settings_dict
@@ -95,12 +99,13 @@ def score(
     ``backend`` "spark" runs the same model on Splink's Spark backend (see spark.py; pyspark is
     imported only then).
     """
+    settings_dict = load(model, len(frame))
     if backend == "spark":
         from misper.national.linkage import spark
 
-        result = spark.score(frame, load(model, len(frame)), lower)
+        result = spark.score(frame, settings_dict, lower)
     elif backend == "duckdb":
-        linker = _linker(frame, load(model, len(frame)))
+        linker = _linker(frame, settings_dict)
         chunks = max(1, len(frame) // 400_000)
         pairs = linker.inference.predict(
             threshold_match_probability=lower, num_chunks_left=chunks, num_chunks_right=1

@@ -21,6 +21,15 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 
+# Given and family names entered the wrong way round, each allowing a typing slip ("Sach Jasmwine").
+SWAPPED_WITH_SLIP = (
+    "jaro_winkler_similarity(given_name_l, family_name_r) >= 0.9"
+    " AND jaro_winkler_similarity(family_name_l, given_name_r) >= 0.9"
+)
+
+# One name in the other record's other field, the other name changed ("Holly Bullock" / "Bullock Adele").
+HALF_SWAPPED = "(given_name_l = family_name_r OR family_name_l = given_name_r)"
+
 
 def _given_name() -> cl.CustomComparison:
     return cl.CustomComparison(
@@ -30,6 +39,8 @@ def _given_name() -> cl.CustomComparison:
             cll.ExactMatchLevel("given_name", term_frequency_adjustments=True),
             cll.ExactMatchLevel("given_canon").configure(label_for_charts="Same name through nicknames"),
             cll.CustomLevel("given_name_l = family_name_r AND family_name_l = given_name_r", "Names swapped"),
+            cll.CustomLevel(SWAPPED_WITH_SLIP, "Names swapped, with a typing slip"),
+            cll.CustomLevel(HALF_SWAPPED, "One name in the other record's other name field"),
             cll.JaroWinklerLevel("given_name", 0.92),
             cll.JaroWinklerLevel("given_name", 0.80),
             cll.ElseLevel(),
@@ -43,6 +54,13 @@ def _family_name() -> cl.CustomComparison:
         comparison_levels=[
             cll.NullLevel("family_name"),
             cll.ExactMatchLevel("family_name", term_frequency_adjustments=True),
+            # Names the wrong way round are scored once, by the given name's comparison: here neutral.
+            cll.CustomLevel(SWAPPED_WITH_SLIP, "Names swapped (scored with the given name)").configure(
+                is_null_level=True
+            ),
+            cll.CustomLevel(
+                HALF_SWAPPED, "One name in the other field (scored with the given name)"
+            ).configure(is_null_level=True),
             cll.JaroWinklerLevel("family_name", 0.92),
             cll.JaroWinklerLevel("family_name", 0.80),
             cll.ElseLevel(),
@@ -88,6 +106,10 @@ def _address() -> cl.CustomComparison:
         comparison_levels=[
             cll.CustomLevel(no_address, "No address").configure(is_null_level=True),
             cll.CustomLevel(f"postcode_l = postcode_r AND {same_street}", "Same postcode and street"),
+            cll.CustomLevel(
+                f"damerau_levenshtein(postcode_l, postcode_r) <= 1 AND {same_street}",
+                "Same street, postcode with a typing slip",
+            ),
             cll.CustomLevel("postcode_l = postcode_r", "Same postcode"),
             cll.CustomLevel(f"{same_street} AND town_l = town_r", "Same street and town"),
             cll.CustomLevel(
@@ -126,6 +148,11 @@ def blocking_rules() -> list:
         _rule(f"l.dob = r.dob_swap AND {_first('given_name', 2)}"),
         _rule(f"{_first('given_name', 2)} AND {_first('family_name', 2)} AND l.dob_ym = r.dob_ym"),
         _rule(f"l.address_line = r.address_line AND l.town = r.town AND {_first('given_name', 1)}"),
+        block_on("dob", "postcode_district"),
+        block_on("dob", "town"),
+        _rule("l.dob = r.dob AND l.given_sx = r.family_sx"),
+        _rule("l.given_name = r.family_name AND l.postcode = r.postcode"),
+        _rule("l.family_name = r.given_name AND l.postcode = r.postcode"),
     ]
 
 

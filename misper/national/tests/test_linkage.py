@@ -290,3 +290,59 @@ def test_the_review_queue_is_at_most_5_percent_of_the_records_at_the_target_f1()
     assert pairwise(outcome.person_ids, people).f1 >= 0.97
     weights = [d.weight for d in outcome.doubtful]
     assert weights == sorted(weights, reverse=True)
+
+
+def _pair(left: dict, right: dict) -> list[LinkRecord]:
+    return [LinkRecord("alpha", "1", **left), LinkRecord("bravo", "1", **right)]
+
+
+def test_names_the_wrong_way_round_with_a_slip_in_one_are_one_child():
+    """'Sach Jasmwine' is 'Jasmine Sach' entered the wrong way round with a typing slip (and moved)."""
+    records = _pair({"given_name": "Jasmine", "family_name": "Sach", "date_of_birth": "2011-11-09",
+                     "sex": "female", "postcode": "ZA1 4AB", "address_line": "1 Goble Street"},
+                    {"given_name": "Sach", "family_name": "Jasmwine", "date_of_birth": "2011-11-09",
+                     "sex": "female", "postcode": "ZK7 2QP", "address_line": "9 Quay Road"})  # fmt: skip
+    assert len(set(link(records).person_ids)) == 1
+
+
+def test_a_typing_slip_in_the_postcode_still_counts_as_the_same_address():
+    """Same names and street, a wrong date of birth: the address decides, and a postcode with two
+    characters transposed is still the same address; another street is not."""
+    child = {"given_name": "Finlay", "family_name": "Whitcombe", "sex": "male", "town": "Dunmere"}
+    left = {
+        **child,
+        "date_of_birth": "2010-01-21",
+        "postcode": "ZA1 4AB",
+        "address_line": "15 Goodwin Street",
+    }
+    slip = {
+        **child,
+        "date_of_birth": "2013-06-02",
+        "postcode": "ZA1 4BA",
+        "address_line": "15 Goodwin Street",
+    }
+    assert len(set(link(_pair(left, slip)).person_ids)) == 1
+    moved = {**slip, "address_line": "2 Orchard Close", "town": "Larkstone"}
+    assert len(set(link(_pair(left, moved)).person_ids)) == 2
+
+
+def test_a_pair_sharing_only_the_birthday_and_postcode_district_is_proposed_and_linked():
+    """No given name on one side, the surname mistyped (another soundex code) and the postcode mistyped:
+    only the date of birth with the postcode district proposes the pair (blocking rule: dob + district)."""
+    left = {"given_name": "Samuel", "family_name": "Coleman", "date_of_birth": "2010-10-04", "sex": "male",
+            "postcode": "ZA1 4AB", "address_line": "60 Backhouse Street", "town": "Quorn"}  # fmt: skip
+    right = {**left, "given_name": None, "family_name": "Colean", "postcode": "ZA1 4BA"}
+    assert len(set(link(_pair(left, right)).person_ids)) == 1
+
+
+def test_a_surname_and_address_alone_link_only_where_no_sex_is_recorded():
+    """Without a sex field (adult data, FEBRL) a lost given name and a new date of birth are lost values;
+    in a children's return, where sex is recorded, the same pair is what a sibling looks like."""
+    home = {"family_name": "Haack", "postcode": "ZA1 4AB", "address_line": "8 Castleton Crescent",
+            "town": "Dunmere"}  # fmt: skip
+    unsexed = _pair({"given_name": "Eliza", "date_of_birth": "2010-03-01", **home},
+                    {"date_of_birth": "2012-07-19", **home})  # fmt: skip
+    sexed = _pair({"given_name": "Eliza", "date_of_birth": "2010-03-01", "sex": "female", **home},
+                  {"date_of_birth": "2012-07-19", **home})  # fmt: skip
+    assert len(set(link(unsexed).person_ids)) == 1
+    assert len(set(link(sexed).person_ids)) == 2
