@@ -35,6 +35,7 @@ install-dev: $(DEV_STAMP)
 run: install
 	@mkdir -p var
 	$(BIN)/misper migrate --no-input -v 0
+	$(BIN)/misper compilecatalogue -v 0
 	$(BIN)/misper seed --if-empty
 	bash scripts/run.sh --port $(PORT)
 

@@ -28,3 +28,12 @@ def _force_login_verified(original: Any) -> Any:
 @pytest.fixture(autouse=True)
 def _force_login_passes_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Client, "force_login", _force_login_verified(Client.force_login))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _translation_catalogues_compiled() -> None:
+    """Welsh pages read the compiled catalogue (.mo, not kept in git): compile it once per run when the
+    .po changed, as `make run` and `misper serve` do."""
+    from misper.web.catalogue import catalogues_compile
+
+    catalogues_compile()

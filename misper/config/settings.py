@@ -73,6 +73,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # English or Welsh for a page: the language cookie (the header's "Cymraeg" / "English" link), else the
+    # browser's Accept-Language, else English. The API always answers in English.
+    "misper.web.middleware.PageLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -97,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "misper.web.context_processors.service",
+                "misper.web.context_processors.language",
             ],
         },
     },
@@ -134,10 +138,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"  # shown to people; everything is stored in UTC
-USE_I18N = False
 USE_TZ = True
+
+# English and Welsh (issue 19): Welsh forces and councils must offer their services in Welsh. The Welsh
+# catalogue is misper/locale/cy/LC_MESSAGES/django.po, compiled by `misper compilecatalogue` (pure Python,
+# no GNU gettext needed: misper/web/catalogue.py); dates and numbers follow Django's formats for each.
+USE_I18N = True
+LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The choice made with the header's language link, kept a year, signed in or not.
+LANGUAGE_COOKIE_NAME = "misper_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not DEMO_MODE
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

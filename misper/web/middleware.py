@@ -1,5 +1,5 @@
 """Security headers for every response, no caching of pages that may hold child data, a request id,
-and the session policy (idle timeout, agency link)."""
+the session policy (idle timeout, agency link) and the language of pages."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 from misper.accounts.signin import second_factor_needed
 
@@ -84,3 +86,16 @@ class SessionPolicyMiddleware:
             elif now - request.session.get(SESSION_SEEN_KEY, 0) > SEEN_WRITE_EVERY:
                 request.session[SESSION_SEEN_KEY] = now
         return self.get_response(request)
+
+
+class PageLanguageMiddleware(LocaleMiddleware):
+    """English or Welsh for pages (Django's LocaleMiddleware: the language cookie, else the browser's
+    Accept-Language, else English). The API always answers in English: partners' systems read its
+    messages and field values, whatever language their users read."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        if request.path.startswith("/api/"):
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE  # type: ignore[attr-defined]
+            return
+        super().process_request(request)

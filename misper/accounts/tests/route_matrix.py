@@ -88,6 +88,7 @@ WEB: dict[str, Route] = {
     "sign-in/code": expect(SIGN_IN, note="no password step pending: back to step one"),
     "sign-in/enrol": expect(SIGN_IN, note="no password step pending: back to step one"),
     "sign-out": expect(SIGN_IN, method="POST", note="signs out, then shows the sign-in page"),
+    "language": expect(NOT_FOUND, note="no language named (?to=cy or en-gb): a 404; tested in web/tests"),
     "account/users": expect(FORBIDDEN, anonymous=SIGN_IN, administrator=OK, note="their own agency's users"),
     "account/users/<int:user_id>/reset-2fa": expect(
         FORBIDDEN,

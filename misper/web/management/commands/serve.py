@@ -13,6 +13,7 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.workers.gthread import ThreadWorker
 
 from misper.accounts.services import DEMO_PERSONAS
+from misper.web.catalogue import catalogues_compile
 
 
 def _cpus() -> int:
@@ -38,6 +39,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["workers"] < 1 or options["threads"] < 1:
             raise CommandError("--workers and --threads must be at least 1.")
+        try:
+            catalogues_compile()  # Welsh pages need the compiled catalogue (a no-op when up to date)
+        except OSError as exc:  # a read-only install: compile at build time with `misper compilecatalogue`
+            self.stderr.write(f"Could not compile the translation catalogues: {exc}")
         if not settings.DEMO_MODE:
             call_command("check", deploy=True, fail_level="ERROR")
         elif settings.SECRET_KEY.startswith("misper-demo"):
