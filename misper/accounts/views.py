@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, gettext_noop
 from django.views import View
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -32,7 +33,7 @@ from misper.web.forms import SignInForm
 PENDING_KEY = "misper_signin_pending"
 PENDING_SECONDS = 300
 SIGNED_OUT_IDLE = "You were signed out because you had not used misper for a while."
-NO_AUTHENTICATOR = (
+NO_AUTHENTICATOR = gettext_noop(
     "Your account has no authenticator app set up. Ask your administrator to let you set one up, "
     "then sign in again."
 )
@@ -63,14 +64,14 @@ class SignInView(auth_views.LoginView):
         if signin.signin_locked(username, signin.client_address(request)):
             form = self.get_form()
             form.errors.clear()
-            form.add_error(None, signin.LOCKED_MESSAGE)
+            form.add_error(None, gettext(signin.LOCKED_MESSAGE))
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form: Any) -> HttpResponse:
         address = signin.client_address(self.request)
         if signin.signin_failure_record(self.request.POST.get("username", ""), address):
-            form.add_error(None, signin.LOCKED_MESSAGE)
+            form.add_error(None, gettext(signin.LOCKED_MESSAGE))
         return super().form_invalid(form)
 
     def form_valid(self, form: Any) -> HttpResponse:
@@ -83,7 +84,7 @@ class SignInView(auth_views.LoginView):
         elif signin.enrolment_allowed(user):
             step = "sign-in-enrol"
         else:
-            form.add_error(None, NO_AUTHENTICATOR)
+            form.add_error(None, gettext(NO_AUTHENTICATOR))
             return self.render_to_response(self.get_context_data(form=form), status=403)
         self.request.session[PENDING_KEY] = {"user": user.pk, "at": time.time()}
         return HttpResponseRedirect(reverse(step) + "?next=" + _next_url(self.request))
@@ -121,7 +122,7 @@ class _SecondFactorStep(View):
         if form.is_valid():
             device = self.verify(user, form.cleaned_data["code"])
             if device is None:
-                form.add_error("code", signin.WRONG_CODE)
+                form.add_error("code", gettext(signin.WRONG_CODE))
                 signin.signin_failure_record(user.username, signin.client_address(request))
         if device is None:
             return self.render(user, form, status=400)

@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from django.views import View
 
 from misper import risk
@@ -61,8 +62,8 @@ FLOOR_OVERRIDDEN = (
     "Grade recorded below a floor on your override. The missing person coordinator has been told, and it "
     "shows on the board"
 )
-POLICE_ONLY = "Only police users can do this."
-BOARD_FORBIDDEN = "Only supervisors and missing person coordinators can see the board."
+POLICE_ONLY = gettext_noop("Only police users can do this.")  # the 403 page shows refusals in Welsh too
+BOARD_FORBIDDEN = gettext_noop("Only supervisors and missing person coordinators can see the board.")
 
 
 def form_errors_from(form: forms.Form, exc: InvalidInput) -> None:

@@ -5,26 +5,30 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from misper.episodes.forms import GovukRadioSelect
 from misper.learning.models import Answer, ProgressStatus, RecommendationKind
-from misper.learning.services import QUESTION_ERRORS
+from misper.learning.services import COMMENT_TOO_LONG, QUESTION_ERRORS
 from misper.web.forms import GovukFormMixin
 
+# The child's form is in English and Welsh: the fields below show these through gettext_lazy.
 QUESTION_LABELS = {
-    "listened": "Did the police listen to you?",
-    "respected": "Were you treated with respect?",
-    "blamed": "Did you feel blamed?",
-    "felt_safe": "Did you feel safe with the officer?",
+    "listened": gettext_noop("Did the police listen to you?"),
+    "respected": gettext_noop("Were you treated with respect?"),
+    "blamed": gettext_noop("Did you feel blamed?"),
+    "felt_safe": gettext_noop("Did you feel safe with the officer?"),
 }
-COMMENT_LABEL = "Is there anything else you want to tell us?"
-COMMENT_HINT = "Please do not write your name or anyone else's. You do not have to write anything."
+COMMENT_LABEL = gettext_noop("Is there anything else you want to tell us?")
+COMMENT_HINT = gettext_noop(
+    "Please do not write your name or anyone else's. You do not have to write anything."
+)
 
 
 def _question(code: str) -> forms.ChoiceField:
-    error = QUESTION_ERRORS[code]
+    error = gettext_lazy(QUESTION_ERRORS[code])
     return forms.ChoiceField(
-        label=QUESTION_LABELS[code],
+        label=gettext_lazy(QUESTION_LABELS[code]),
         choices=Answer.choices,
         widget=GovukRadioSelect,
         error_messages={"required": error, "invalid_choice": error},
@@ -37,12 +41,12 @@ class FeedbackForm(GovukFormMixin, forms.Form):
     blamed = _question("blamed")
     felt_safe = _question("felt_safe")
     comment = forms.CharField(
-        label=COMMENT_LABEL,
-        help_text=COMMENT_HINT,
+        label=gettext_lazy(COMMENT_LABEL),
+        help_text=gettext_lazy(COMMENT_HINT),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         max_length=2000,
-        error_messages={"max_length": "Your comment must be 2000 characters or fewer"},
+        error_messages={"max_length": gettext_lazy(COMMENT_TOO_LONG)},
     )
 
 

@@ -14,13 +14,14 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class Answer(models.TextChoices):
-    YES = "yes", "Yes"
-    A_BIT = "a_bit", "A bit"
-    NO = "no", "No"
-    RATHER_NOT_SAY = "rather_not_say", "I'd rather not say"
+    YES = "yes", gettext_lazy("Yes")
+    A_BIT = "a_bit", gettext_lazy("A bit")
+    NO = "no", gettext_lazy("No")
+    RATHER_NOT_SAY = "rather_not_say", gettext_lazy("I'd rather not say")
 
 
 class GivenBy(models.TextChoices):

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from misper.accounts.models import Role, User
 from misper.audit.services import access_record
@@ -38,15 +39,19 @@ from misper.learning.permissions import require_tracker_editor
 INVITE_DAYS = 30
 QUESTIONS = ("listened", "respected", "blamed", "felt_safe")
 # Each error names its question, so an error summary of several reads as a list of different things to do.
+# Marked for the Welsh catalogue (gettext_noop: the API answers in English; the pages translate them).
 QUESTION_ERRORS = {
-    "listened": "Choose whether the police listened to you",
-    "respected": "Choose whether you were treated with respect",
-    "blamed": "Choose whether you felt blamed",
-    "felt_safe": "Choose whether you felt safe with the officer",
+    "listened": gettext_noop("Choose whether the police listened to you"),
+    "respected": gettext_noop("Choose whether you were treated with respect"),
+    "blamed": gettext_noop("Choose whether you felt blamed"),
+    "felt_safe": gettext_noop("Choose whether you felt safe with the officer"),
 }
-LINK_NOT_VALID = "This feedback link has already been used or has expired. Thank you for trying."
-NOT_BACK_YET = "Feedback can be asked for once the child is back: record them as found first."
-NOT_ALLOWED = "You cannot ask for feedback on this episode."
+COMMENT_TOO_LONG = gettext_noop("Your comment must be 2000 characters or fewer")
+LINK_NOT_VALID = gettext_noop(
+    "This feedback link has already been used or has expired. Thank you for trying."
+)
+NOT_BACK_YET = gettext_noop("Feedback can be asked for once the child is back: record them as found first.")
+NOT_ALLOWED = gettext_noop("You cannot ask for feedback on this episode.")
 
 
 def code_digest(code: str) -> str:
@@ -102,7 +107,7 @@ def _answers_checked(answers: dict[str, Any]) -> dict[str, str]:
     errors = [FieldError(q, QUESTION_ERRORS[q]) for q in QUESTIONS if answers.get(q) not in Answer.values]
     comment = str(answers.get("comment") or "").strip()
     if len(comment) > 2000:
-        errors.append(FieldError("comment", "Your comment must be 2000 characters or fewer"))
+        errors.append(FieldError("comment", COMMENT_TOO_LONG))
     if errors:
         raise InvalidInput(errors)
     return {**{q: answers[q] for q in QUESTIONS}, "comment": comment}

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.forms.utils import from_current_timezone
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 WIDGET_CLASSES = {
     forms.Textarea: "govuk-textarea",
@@ -50,20 +51,20 @@ class GovukFormMixin:
 
 EARLIEST_FILTER_DATE = date(1900, 1, 1)
 LATEST_FILTER_DATE = date(2199, 12, 31)
-FILTER_DATE_RANGE = "Enter a date between 1 January 1900 and 31 December 2199"
+FILTER_DATE_RANGE = gettext_noop("Enter a date between 1 January 1900 and 31 December 2199")
 
 
 class SignInForm(GovukFormMixin, AuthenticationForm):
     error_messages = {
-        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
-        "inactive": "This account is disabled.",
+        "invalid_login": gettext_lazy("Enter a correct username and password. Both are case-sensitive."),
+        "inactive": gettext_lazy("This account is disabled."),
     }
 
     def clean(self) -> dict[str, Any]:
         if not self.data.get("username"):
-            self.add_error("username", "Enter your username")
+            self.add_error("username", gettext("Enter your username"))
         if not self.data.get("password"):
-            self.add_error("password", "Enter your password")
+            self.add_error("password", gettext("Enter your password"))
         if self.errors:
             return self.cleaned_data
         return super().clean()
@@ -74,6 +75,12 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
 # format follows the browser's locale ("12/07/2026, 08:38 PM" under en-GB read as 12 July).
 
 DATE_PARTS = ("day", "month", "year")
+PART_LABELS = {
+    "day": gettext_lazy("Day"),
+    "month": gettext_lazy("Month"),
+    "year": gettext_lazy("Year"),
+    "time": gettext_lazy("Time"),
+}
 TIME_PATTERN = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
 
@@ -136,13 +143,26 @@ class GovukDateWidget(forms.Widget):
             {
                 "part": p,
                 "id": context["widget"]["base_id"] if p == "day" else f"{context['widget']['base_id']}_{p}",
-                "label": p.capitalize(),
+                "label": PART_LABELS[p],
                 "value": values.get(p, ""),
                 "width": 4 if p == "year" else (5 if p == "time" else 2),
             }
             for p in self.parts()
         ]
         return context
+
+
+def _missing_parts(missing: list[str]) -> str:
+    """ "a day", "a month and a year": the missing parts as a list in words. The last pair is a whole
+    message so that a language can change its "and" (Welsh writes "ac" before "amser", a time)."""
+    words = {"day": gettext("a day"), "month": gettext("a month"), "year": gettext("a year")}
+    names = [words[m] for m in missing if m != "time"]
+    if missing[-1] == "time":
+        listed = ", ".join(names)
+        return gettext("%(parts)s and a time") % {"parts": listed} if names else gettext("a time")
+    if len(names) == 1:
+        return names[0]
+    return gettext("%(parts)s and %(last)s") % {"parts": ", ".join(names[:-1]), "last": names[-1]}
 
 
 def _parse_date_parts(parts: dict[str, str], with_time: bool) -> tuple[date, time | None]:
@@ -152,23 +172,22 @@ def _parse_date_parts(parts: dict[str, str], with_time: bool) -> tuple[date, tim
         missing.append("time")
     if missing:
         if len(missing) == len(DATE_PARTS) + with_time:
-            raise forms.ValidationError("Enter the date", code="required")
-        words = {"day": "a day", "month": "a month", "year": "a year", "time": "a time"}
-        names = [words[m] for m in missing]
-        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        raise forms.ValidationError(f"The date must include {joined}", code="incomplete")
+            raise forms.ValidationError(gettext("Enter the date"), code="required")
+        raise forms.ValidationError(
+            gettext("The date must include %(parts)s") % {"parts": _missing_parts(missing)}, code="incomplete"
+        )
     try:
         day, month, year = (int(parts[p]) for p in DATE_PARTS)
         if not 1000 <= year <= 9999:
             raise ValueError
         when = date(year, month, day)
     except (ValueError, OverflowError) as exc:
-        raise forms.ValidationError("Enter a real date", code="invalid") from exc
+        raise forms.ValidationError(gettext("Enter a real date"), code="invalid") from exc
     if not with_time:
         return when, None
     match = TIME_PATTERN.match(parts["time"])
     if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-        raise forms.ValidationError("Enter a real time, like 14:30", code="invalid_time")
+        raise forms.ValidationError(gettext("Enter a real time, like 14:30"), code="invalid_time")
     return when, time(int(match.group(1)), int(match.group(2)))
 
 
@@ -199,9 +218,9 @@ class GovukDateField(forms.Field):
                     }
                 d = date.fromisoformat(value.strip())
             except ValueError as exc:
-                raise forms.ValidationError("Enter a real date", code="invalid") from exc
+                raise forms.ValidationError(gettext("Enter a real date"), code="invalid") from exc
             return {"day": str(d.day), "month": str(d.month), "year": str(d.year)}
-        raise forms.ValidationError("Enter a real date", code="invalid")
+        raise forms.ValidationError(gettext("Enter a real date"), code="invalid")
 
     def to_python(self, value: Any) -> Any:
         if isinstance(value, datetime | date):
@@ -224,7 +243,7 @@ class GovukDateTimeField(GovukDateField):
     clocks skipped or repeated is refused with a plain message."""
 
     with_time = True
-    CLOCK_CHANGE = (
+    CLOCK_CHANGE = gettext_noop(
         "The clocks changed at that time, so it is not a single UK time. "
         "Enter a time just before or just after the change"
     )
@@ -237,7 +256,7 @@ class GovukDateTimeField(GovukDateField):
             try:
                 return from_current_timezone(result)
             except forms.ValidationError as exc:
-                raise forms.ValidationError(self.CLOCK_CHANGE, code="ambiguous_timezone") from exc
+                raise forms.ValidationError(gettext(self.CLOCK_CHANGE), code="ambiguous_timezone") from exc
         return result
 
 
@@ -250,4 +269,4 @@ class FilterDateField(GovukDateField):
     def validate(self, value: Any) -> None:
         super().validate(value)
         if value and not EARLIEST_FILTER_DATE <= value <= LATEST_FILTER_DATE:
-            raise forms.ValidationError(FILTER_DATE_RANGE, code="out_of_range")
+            raise forms.ValidationError(gettext(FILTER_DATE_RANGE), code="out_of_range")

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, gettext_noop
 from django.views import View
 
 from misper.core.errors import ConflictError, InvalidInput
@@ -25,14 +26,17 @@ from misper.learning.services import INVITE_DAYS, LINK_NOT_VALID
 
 RATE_LIMIT = 30  # requests to the public form per address per window
 RATE_WINDOW = 600  # seconds
-TOO_MANY = "You have tried too many times. Please wait a few minutes and try again."
-THANKS = "Thank you. Your answers have been sent."
-RECORDED = "The child's answers have been recorded. Nothing that identifies them is kept with the answers."
+# The child's pages are in English and Welsh: these are shown through gettext.
+TOO_MANY = gettext_noop("You have tried too many times. Please wait a few minutes and try again.")
+THANKS = gettext_noop("Thank you. Your answers have been sent.")
+RECORDED = gettext_noop(
+    "The child's answers have been recorded. Nothing that identifies them is kept with the answers."
+)
 
 
 def _errors_onto(form: Any, exc: InvalidInput) -> None:
     for e in exc.errors:
-        form.add_error(e.field if e.field in form.fields else None, e.message)
+        form.add_error(e.field if e.field in form.fields else None, gettext(e.message))
 
 
 def qr_svg(url: str) -> str:
@@ -40,7 +44,9 @@ def qr_svg(url: str) -> str:
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
     svg = image.to_string(encoding="unicode")
     return svg.replace(
-        "<svg ", '<svg role="img" aria-label="QR code for the feedback link" class="misper-qr" ', 1
+        "<svg ",
+        f'<svg role="img" aria-label="{gettext("QR code for the feedback link")}" class="misper-qr" ',
+        1,
     )
 
 
@@ -56,7 +62,7 @@ class FeedbackInviteView(LoginRequiredMixin, View):
         try:
             _invite, code = services.feedback_invite_create(episode_id=episode.pk, acting_user=request.user)  # type: ignore[arg-type]
         except ConflictError as exc:
-            return self.render(episode, error=str(exc))
+            return self.render(episode, error=gettext(str(exc)))
         link = request.build_absolute_uri(reverse("feedback-give", args=[code]))
         return self.render(episode, link=link, qr=mark_safe(qr_svg(link)))  # noqa: S308 - our own SVG
 
@@ -64,7 +70,7 @@ class FeedbackInviteView(LoginRequiredMixin, View):
         context = {
             "episode": episode,
             "days": INVITE_DAYS,
-            "page_title": "A feedback link for the child",
+            "page_title": gettext("A feedback link for the child"),
             **ctx,
         }
         return render(self.request, "learning/feedback_invite.html", context)
@@ -87,12 +93,12 @@ class FeedbackRecordView(LoginRequiredMixin, View):
                 )  # type: ignore[arg-type]
                 from django.contrib import messages
 
-                messages.success(request, RECORDED)
+                messages.success(request, gettext(RECORDED))
                 return HttpResponseRedirect(reverse("episode", args=[episode.pk]))
             except InvalidInput as exc:
                 _errors_onto(form, exc)
             except ConflictError as exc:
-                form.add_error(None, str(exc))
+                form.add_error(None, gettext(str(exc)))
         return self.render(episode, form)
 
     def render(self, episode: Any, form: FeedbackForm) -> HttpResponse:
@@ -100,7 +106,7 @@ class FeedbackRecordView(LoginRequiredMixin, View):
             "episode": episode,
             "form": form,
             "on_behalf": True,
-            "page_title": "Record the child's feedback",
+            "page_title": gettext("Record the child's feedback"),
         }
         return render(self.request, "learning/feedback_form.html", ctx)
 
@@ -148,17 +154,18 @@ class FeedbackGiveView(View):
         return HttpResponseRedirect(reverse("feedback-thanks"))
 
     def render(self, form: FeedbackForm) -> HttpResponse:
-        ctx = {"form": form, "on_behalf": False, "page_title": "Tell us how the police treated you"}
+        ctx = {"form": form, "on_behalf": False, "page_title": gettext("Tell us how the police treated you")}
         return render(self.request, "learning/feedback_form.html", ctx)
 
     def message(self, text: str, status: int) -> HttpResponse:
-        ctx = {"message": text, "page_title": "Feedback"}
+        ctx = {"message": text, "page_title": gettext("Feedback")}
         return render(self.request, "learning/feedback_message.html", ctx, status=status)
 
 
 class FeedbackThanksView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, "learning/feedback_message.html", {"message": THANKS, "page_title": THANKS})
+        ctx = {"message": THANKS, "page_title": gettext(THANKS)}
+        return render(request, "learning/feedback_message.html", ctx)
 
 
 def _month(value: str | None) -> date | None:
