@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django_otp.models import Device
 
 
 class AgencyKind(models.TextChoices):
@@ -144,3 +147,81 @@ class EnrolmentGrant(models.Model):
 
     def __str__(self) -> str:
         return f"enrolment grant {self.pk} for {self.user}"
+
+
+class IdentityProvider(models.Model):
+    """An agency's OpenID Connect identity provider, for single sign-on (``misper.accounts.sso``).
+
+    Set with ``misper sso set AGENCY …`` (README, "Single sign-on"). The client secret is never stored:
+    ``client_secret_env`` names the environment variable that holds it, and only names starting
+    ``MISPER_OIDC_SECRET_`` are accepted, so a provider can never be pointed at another of misper's keys.
+    ``trust_mfa``: a token whose ``amr`` holds one of ``mfa_amr`` (or whose ``acr`` is one of ``mfa_acr``)
+    stands in for misper's own second factor; otherwise the user must also give misper's code."""
+
+    agency = models.OneToOneField(Agency, on_delete=models.PROTECT, related_name="identity_provider")
+    name = models.CharField(max_length=100, help_text="Shown on the sign-in page: 'Sign in with NAME'")
+    issuer = models.URLField(max_length=300, help_text="Exactly as the provider's discovery document says")
+    client_id = models.CharField(max_length=200)
+    client_secret_env = models.CharField(max_length=100)
+    scopes = models.CharField(max_length=200, default="openid email profile")
+    groups_claim = models.CharField(max_length=100, default="groups")
+    trust_mfa = models.BooleanField(default=False)
+    mfa_amr = models.CharField(max_length=200, blank=True, default="mfa otp hwk")
+    mfa_acr = models.CharField(max_length=200, blank=True)
+    active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} for {self.agency}"
+
+
+class IdentityProviderGroup(models.Model):
+    """One row of a provider's group → role mapping. The first row (by ``position``) whose group the
+    user is in gives the role; a user in none of them is refused (never given a default role)."""
+
+    provider = models.ForeignKey(IdentityProvider, on_delete=models.CASCADE, related_name="groups")
+    position = models.PositiveSmallIntegerField()
+    group = models.CharField(max_length=200)
+    role = models.CharField(max_length=40, choices=Role.choices)
+
+    class Meta:
+        ordering = ["provider", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "group"], name="identity_provider_group_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} → {self.role}"
+
+
+class ExternalIdentity(models.Model):
+    """The link from a provider's subject (its ``sub`` claim) to a misper account: a token is matched
+    by issuer and subject only, never by e-mail address or username."""
+
+    provider = models.ForeignKey(IdentityProvider, on_delete=models.PROTECT, related_name="identities")
+    subject = models.CharField(max_length=255)
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="external_identity")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_sign_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "external identities"
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "subject"], name="external_identity_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} at {self.provider_id}"
+
+
+class IdentityProviderDevice(Device):
+    """The provider's own second factor, as django-otp sees it: ``django_otp.login`` with this device
+    marks a session verified. Only the single sign-on callback does that, after a signed token from a
+    provider that is trusted for multi-factor showed it; it never accepts a code, and
+    ``SessionPolicyMiddleware`` also ends a session verified by it that was not signed in by single
+    sign-on (``misper.accounts.sso.services.sso_session_valid``)."""
+
+    provider = models.ForeignKey(IdentityProvider, on_delete=models.CASCADE, related_name="devices")
+
+    def verify_token(self, token: Any) -> bool:
+        return False

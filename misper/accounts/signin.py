@@ -88,6 +88,21 @@ def signin_success_record(username: str) -> None:
     SignInThrottle.objects.filter(username=_user_key(username)).delete()
 
 
+@transaction.atomic
+def signin_record(*, user: User, how: str, request: HttpRequest) -> None:
+    """A completed sign-in, whatever the way (password and code, or single sign-on): clears the
+    username's failures and writes one ``sign-in`` access event saying how."""
+    signin_success_record(user.username)
+    access_record(
+        user=user,
+        action="sign-in",
+        record_type="user",
+        record_ids=[user.pk],
+        purpose=f"sign-in: {how}"[:200],
+        request=request,
+    )
+
+
 def second_factor_needed(user: User) -> bool:
     """Every user needs a second factor, except demo users while the service runs in demo mode."""
     return not (settings.DEMO_MODE and user.is_demo)

@@ -28,6 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from misper.accounts import signin
 from misper.accounts.forms import SecondFactorForm
 from misper.accounts.models import User
+from misper.accounts.sso.providers import active_providers
 from misper.web.forms import SignInForm
 
 PENDING_KEY = "misper_signin_pending"
@@ -59,6 +60,9 @@ class SignInView(auth_views.LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "identity_providers": active_providers()}
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         username = request.POST.get("username", "")
         if signin.signin_locked(username, signin.client_address(request)):
@@ -77,16 +81,14 @@ class SignInView(auth_views.LoginView):
     def form_valid(self, form: Any) -> HttpResponse:
         user: User = form.get_user()
         if not signin.second_factor_needed(user):
-            signin.signin_success_record(user.username)
-            return super().form_valid(form)
-        if signin.totp_confirmed_device(user):
-            step = "sign-in-code"
-        elif signin.enrolment_allowed(user):
-            step = "sign-in-enrol"
-        else:
+            response = super().form_valid(form)
+            signin.signin_record(user=user, how="password (a demo user in demo mode)", request=self.request)
+            return response
+        step = second_factor_step(user)
+        if step is None:
             form.add_error(None, gettext(NO_AUTHENTICATOR))
             return self.render_to_response(self.get_context_data(form=form), status=403)
-        self.request.session[PENDING_KEY] = {"user": user.pk, "at": time.time()}
+        self.request.session[PENDING_KEY] = {"user": user.pk, "at": time.time(), "how": "password"}
         return HttpResponseRedirect(reverse(step) + "?next=" + _next_url(self.request))
 
 
@@ -126,10 +128,10 @@ class _SecondFactorStep(View):
                 signin.signin_failure_record(user.username, signin.client_address(request))
         if device is None:
             return self.render(user, form, status=400)
-        request.session.pop(PENDING_KEY, None)
+        how = str(request.session.pop(PENDING_KEY, {}).get("how", "password"))
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         django_otp.login(request, device)
-        signin.signin_success_record(user.username)
+        signin.signin_record(user=user, how=f"{how} and misper's authenticator app", request=request)
         return HttpResponseRedirect(_next_url(request))
 
     def context(self, user: User) -> dict[str, Any]:
@@ -175,3 +177,13 @@ class EnrolView(_SecondFactorStep):
     def context(self, user: User) -> dict[str, Any]:
         device = signin.totp_enrolment_device(user)
         return {"qr": signin.totp_qr_data_uri(device), "secret": signin.totp_secret_text(device)}
+
+
+def second_factor_step(user: User) -> str | None:
+    """The page where ``user`` gives misper's second factor: the code, or setting up an authenticator
+    with an open enrolment grant; None when they can do neither."""
+    if signin.totp_confirmed_device(user):
+        return "sign-in-code"
+    if signin.enrolment_allowed(user):
+        return "sign-in-enrol"
+    return None

@@ -7,8 +7,18 @@ from __future__ import annotations
 
 S62_CATEGORIES: dict[str, tuple[str, ...]] = {
     "collection": ("create",),
-    # alteration also holds changes to who can reach the records: 2FA enrolment and reset, API tokens
-    "alteration": ("change", "retain", "enrol", "reset-2fa", "issue", "revoke", "national_review_decide"),
+    # alteration also holds who can reach the records and how they did: 2FA enrolment and reset, API
+    # tokens, sign-ins (password and code, or single sign-on)
+    "alteration": (
+        "change",
+        "retain",
+        "enrol",
+        "reset-2fa",
+        "issue",
+        "revoke",
+        "sign-in",
+        "national_review_decide",
+    ),
     "consultation": (
         "view",
         "list",

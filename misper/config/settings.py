@@ -278,3 +278,16 @@ MISPER_AUDIT_UNSEALED_ALARM_SECONDS = int(os.environ.get("MISPER_AUDIT_UNSEALED_
 # Backups: a Fernet key (or a file holding one per line, newest last) encrypts backup files.
 MISPER_BACKUP_KEY = os.environ.get("MISPER_BACKUP_KEY", "")
 MISPER_BACKUP_KEY_FILE = os.environ.get("MISPER_BACKUP_KEY_FILE", "")
+
+# Single sign-on (issue 19): OpenID Connect per agency, configured with `misper sso set` (README). The
+# provider, client and group mapping are rows (IdentityProvider); these are mozilla-django-oidc's global
+# switches. The password backend comes first; the OIDC backend acts only for the callback view.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "misper.accounts.sso.backend.AgencyOIDCBackend",
+]
+OIDC_AUTHENTICATION_CALLBACK_URL = "sign-in-sso-callback"
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = int(os.environ.get("MISPER_OIDC_TIMEOUT", "10"))
+OIDC_MAX_STATES = 10

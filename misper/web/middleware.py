@@ -15,7 +15,9 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
+from misper.accounts.models import IdentityProviderDevice
 from misper.accounts.signin import second_factor_needed
+from misper.accounts.sso.services import sso_session_valid
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -55,11 +57,15 @@ SEEN_WRITE_EVERY = 60  # seconds: avoid a session write on every request
 def session_end_reason(request: HttpRequest, now: float) -> str:
     """Why the signed-in session must end now ("" if it may go on): idle too long, signed in without
     the second factor the user needs (``OTPMiddleware`` sets ``is_verified``: only the code step of
-    sign-in verifies a session), or the user's agency link was removed or its agency disabled. (A
+    sign-in, or single sign-on with a trusted provider's second factor, verifies a session; a provider's
+    device counts only in a session that single sign-on signed in), or the user's agency link was removed or its agency disabled. (A
     disabled user is already signed out by Django's ModelBackend, which refuses inactive users.)"""
     user = request.user
     if second_factor_needed(user) and not user.is_verified():  # type: ignore[arg-type, union-attr]
         return "second-factor"
+    device = getattr(user, "otp_device", None)
+    if isinstance(device, IdentityProviderDevice) and not sso_session_valid(request, device):
+        return "second-factor"  # a provider's second factor counts only in a single sign-on session
     seen = request.session.get(SESSION_SEEN_KEY)
     if seen is not None and now - seen > settings.MISPER_SESSION_IDLE_SECONDS:
         return "idle"

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.sso.fixtures import idp, sso_world  # noqa: F401  (the single sign-on journey)
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("MISPER_CHROMIUM", "/usr/bin/chromium")

@@ -37,6 +37,8 @@ SKIPPED = {
     "sign-in": "no record on it",
     "sign-in/code": "no record on it",
     "sign-in/enrol": "no record on it",
+    "sign-in/with/<slug:agency_code>": "starts single sign-on, no record on it",
+    "sign-in/sso/callback": "single sign-on's return, no record on it",
     "api/v1/docs": "the API's documentation",
     "api/v1/openapi.json": "the API's documentation",
     "feedback/<str:code>": "a child's feedback form, no record on it",

@@ -237,6 +237,7 @@ PARAMS: dict[str, Callable[[MatrixWorld], Any]] = {
     "person_id": _person_id,
     "flag_id": _flag_id,
     "child_id": lambda w: w.child.pk,
+    "agency_code": lambda w: w.force.code,
     "token_id": lambda w: w.extra["token"].pk,
     "user_id": lambda w: w.users["call_handler"].pk,
     "episode_id": lambda w: w.episode.pk,

@@ -87,6 +87,10 @@ WEB: dict[str, Route] = {
     "sign-in": EVERYONE,
     "sign-in/code": expect(SIGN_IN, note="no password step pending: back to step one"),
     "sign-in/enrol": expect(SIGN_IN, note="no password step pending: back to step one"),
+    "sign-in/with/<slug:agency_code>": expect(
+        NOT_FOUND, note="the world's force has no single sign-on (tests/sso has agencies that do)"
+    ),
+    "sign-in/sso/callback": expect(OK, note="no sign-in started: a plain refusal (400)"),
     "sign-out": expect(SIGN_IN, method="POST", note="signs out, then shows the sign-in page"),
     "language": expect(NOT_FOUND, note="no language named (?to=cy or en-gb): a 404; tested in web/tests"),
     "account/users": expect(FORBIDDEN, anonymous=SIGN_IN, administrator=OK, note="their own agency's users"),
