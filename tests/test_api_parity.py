@@ -68,6 +68,8 @@ PAGE_TO_OPERATION: dict[str, str] = {
     "assessments/<int:assessment_id>/decide": "POST /api/v1/assessments/{assessment_id}/decision",
     # the UK Missing Persons Unit notice: recording that it was sent (docs/ukmpu.md)
     "episodes/<int:episode_id>/ukmpu": "POST /api/v1/episodes/{episode_id}/ukmpu-notice",
+    # incidents from command and control: add a waiting incident to the child's open episode
+    "incidents/<int:incident_id>/add": "POST /api/v1/incidents/{incident_id}/episode",
     # partners
     "alerts/<int:alert_id>/acknowledge": "POST /api/v1/alerts/{alert_id}/acknowledge",
     "placements/<int:notice_id>/end": "POST /api/v1/placements/{notice_id}/end",

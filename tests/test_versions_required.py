@@ -38,6 +38,7 @@ NOT_EDITS = {
     "/api/v1/people/{person_id}/cawns": "records a new warning notice issued to the person",
     "/api/v1/children/{child_id}/photo": "adds the child's photo (a multipart upload, no JSON body)",
     "/api/v1/episodes/{episode_id}/ukmpu-notice": "records the notice once: a second record is a 409",
+    "/api/v1/incidents/{incident_id}/episode": "links the incident once: a second link is a 409",
 }
 
 

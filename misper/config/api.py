@@ -219,6 +219,7 @@ def _register_routers() -> None:
     from misper.episodes.api_actions import router as actions_router
     from misper.episodes.api_assessments import router as assessments_router
     from misper.episodes.api_ukmpu import router as ukmpu_router
+    from misper.incidents.api import router as incidents_router
     from misper.learning.api import router as learning_router
     from misper.national.api import router as national_router
     from misper.partners.api import router as partners_router
@@ -235,6 +236,7 @@ def _register_routers() -> None:
     api.add_router("/national", national_router)
     api.add_router("", concern_router)  # /flags, /people, /places
     api.add_router("", ukmpu_router)  # /ukmpu-notices, /episodes/{id}/ukmpu-notice
+    api.add_router("/incidents", incidents_router)
 
 
 _register_routers()

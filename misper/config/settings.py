@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "misper.accounts",
     "misper.people",
     "misper.episodes",
+    "misper.incidents",
     "misper.partners",
     "misper.audit",
     "misper.analytics",

@@ -71,6 +71,7 @@ def episode_detail(episode: Episode) -> dict[str, object]:
             "reviews__reviewer",
             "actions__assigned_to",
             "status_changes",
+            "incidents",
         )
         .get(pk=episode.pk)
     )
@@ -95,6 +96,8 @@ def episode_detail(episode: Episode) -> dict[str, object]:
         "closed_at": _iso(e.closed_at),
         "next_review_at": _iso(e.next_review_at),
         "reporter_type": e.reporter_type,
+        # command-and-control incident numbers (misper.incidents); police only, like the reporter's name
+        "incident_numbers": sorted(i.number for i in e.incidents.all()),
         "circumstances": e.circumstances,
         "indicators": e.indicators,
         "found_with": e.found_with,
@@ -185,6 +188,7 @@ def episode_page(user: User, episode_id: int) -> Episode:
                 ),
             ),
             Prefetch("status_changes", queryset=StatusChange.objects.select_related("by")),
+            "incidents",
         )
         .filter(pk=episode_id)
         .first()

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -48,6 +48,8 @@ from misper.episodes.models import Action, ApprovalStatus, AssessmentKind, Episo
 from misper.episodes.reasons import policy_words, reason_lines
 from misper.episodes.returned import found_not_closed
 from misper.episodes.schemas import assessment_out
+from misper.incidents.selectors import access_incident_by_id, report_prefill
+from misper.incidents.services import IncidentLinkedError, incident_report
 from misper.learning.language_forms import record_language_flags
 from misper.partners.projections import binding_floors_for, sees_police_only
 from misper.people.concern import found_choices, person_create
@@ -167,15 +169,17 @@ class EpisodeReportView(LoginRequiredMixin, View):
 
     def get(self, request: HttpRequest, child_id: int) -> HttpResponse:
         child = access_child_by_id(_user(request), child_id)
+        incident = _incident_from(request)
         current = services.open_episode_for(child)
         if current is not None and request.GET.get("separate") != "yes":
             return self.render_already_missing(child, current)
-        form = ReportForm(initial={"reported_at": local_now()})
-        return self.render(child, form, current)
+        form = ReportForm(initial=report_prefill(incident) if incident else {"reported_at": local_now()})
+        return self.render(child, form, current, incident)
 
     def post(self, request: HttpRequest, child_id: int) -> HttpResponse:
         user = _user(request)
         child = access_child_by_id(user, child_id)
+        incident = _incident_from(request)
         form = ReportForm(request.POST)
         current = services.open_episode_for(child)
         form.is_valid()  # cleans the fields, so the reason can be checked beside the other errors
@@ -188,22 +192,31 @@ class EpisodeReportView(LoginRequiredMixin, View):
                 "child": child_section(child, reported_at),
                 "report": form.report_section(),
             }
+            report = {
+                "doc": doc,
+                "acting_user": user,
+                "missing_from": form.missing_from(),
+                "reporter_name": form.cleaned_data["reporter_name"],
+                "reporter_phone": form.cleaned_data["reporter_phone"],
+            }
             try:
-                outcome = services_work.episode_report_with_place(
-                    doc=doc,
-                    acting_user=user,
-                    missing_from=form.missing_from(),
-                    reporter_name=form.cleaned_data["reporter_name"],
-                    reporter_phone=form.cleaned_data["reporter_phone"],
+                outcome = (
+                    incident_report(incident_id=incident.pk, **report)
+                    if incident is not None
+                    else services_work.episode_report_with_place(**report)
                 )
                 return HttpResponseRedirect(reverse("episode-grade", args=[outcome.episode.pk]))
             except InvalidInput as exc:
                 form_errors_from(form, exc)
+            except IncidentLinkedError as exc:
+                form.add_error(None, str(exc))
             except ConflictError:  # another report for this child was made while this form was open
                 return self.render_already_missing(child, services.open_episode_for(child))
-        return self.render(child, form, current)
+        return self.render(child, form, current, incident)
 
-    def render(self, child: Any, form: ReportForm, current: Episode | None = None) -> HttpResponse:
+    def render(
+        self, child: Any, form: ReportForm, current: Episode | None = None, incident: Any = None
+    ) -> HttpResponse:
         selected = set(form["indicators"].value() or [])
         groups = [
             (title, [(code, q, code in selected) for code, q in questions])
@@ -214,6 +227,7 @@ class EpisodeReportView(LoginRequiredMixin, View):
             "form": form,
             "groups": groups,
             "open_episode": current,
+            "incident": incident,
             "page_title": "Report a missing child",
         }
         return render(self.request, "episodes/report.html", ctx)
@@ -226,6 +240,17 @@ class EpisodeReportView(LoginRequiredMixin, View):
             ctx,
             status=409 if self.request.method == "POST" else 200,
         )
+
+
+def _incident_from(request: HttpRequest) -> Any:
+    """The incident a report is started from (``?incident=`` on the page, ``incident`` in the form): one
+    of the user's force, or a 404 (another force's, or not a number); None when there is none."""
+    raw = request.POST.get("incident") or request.GET.get("incident")
+    if not raw:
+        return None
+    if not str(raw).isdigit():
+        raise Http404("No such incident")
+    return access_incident_by_id(_user(request), int(raw))
 
 
 def _grading_kind(episode: Episode, user: User) -> str:

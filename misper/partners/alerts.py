@@ -36,6 +36,7 @@ SUBSCRIBABLE_EVENTS = (
     "placement.ended",
     "missing_notification.received",
     "episode.repeat_threshold",
+    "incident.linked",
 )
 ESCALATED = "alert.escalated"
 HANDED_OVER = "episode.handed_over"  # in-app, to the new owner only
@@ -309,6 +310,47 @@ def duty_managers(force: Agency) -> list[Recipient]:
     users = User.objects.filter(agency=force, role=Role.SUPERVISOR, is_active=True).order_by("pk")
     out = [Recipient(force, target=f"user:{u.pk}", user=u, external=False) for u in users]
     return out or [Recipient(force, target=DUTY_MANAGER, external=False)]
+
+
+INCIDENT_LINKED = "incident.linked"
+
+
+def incident_linked_alert_write(*, episode: Episode, incident: Any) -> int:
+    """Tell the force's own systems (its webhook subscriptions for ``incident.linked``: the control room's
+    command-and-control system) which episode a command-and-control incident led to, inside the caller's
+    transaction. Webhook only: no inbox row and no e-mail, and never a partner (docs/incidents.md)."""
+    force = episode.force
+    key = event_key(INCIDENT_LINKED, episode, str(incident.pk))
+    at = timezone.now()
+    extra = {
+        "incident_number": incident.number,
+        "episode_reference": episode.reference,
+        "link": incident.link_kind,
+    }
+    rows = [
+        _row(
+            INCIDENT_LINKED,
+            key,
+            episode,
+            Recipient(force),
+            AlertChannel.WEBHOOK,
+            at,
+            target=str(sub.pk),
+            subscription=sub,
+            payload_extra=extra,
+        )
+        for sub in _subscriptions(force, INCIDENT_LINKED)
+    ]
+    Alert.objects.bulk_create(rows, ignore_conflicts=True)
+    if rows:
+        access_record(
+            user=None,
+            action="disclose",
+            record_type="episode",
+            record_ids=[episode.pk],
+            purpose=f"alert {INCIDENT_LINKED} queued for {force.code}"[:200],
+        )
+    return len(rows)
 
 
 # --- the in-app inbox -------------------------------------------------------------------------------

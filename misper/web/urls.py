@@ -9,6 +9,7 @@ urlpatterns = [
     path("language", views.LanguageSwitchView.as_view(), name="language"),
     path("", include("misper.people.urls")),
     path("", include("misper.episodes.urls")),
+    path("", include("misper.incidents.urls")),
     path("", include("misper.partners.urls")),
     path("", include("misper.analytics.urls")),
     path("", include("misper.learning.urls")),

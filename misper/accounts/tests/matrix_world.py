@@ -188,6 +188,22 @@ def _meeting(w: MatrixWorld) -> Any:
     return meeting
 
 
+def _incident_id(w: MatrixWorld) -> int:
+    """A missing-person incident from the force's control room, received through the feed (made once)."""
+    from misper.incidents.models import Incident
+    from misper.incidents.services import incident_receive
+
+    incident = Incident.objects.filter(force=w.force, number="MATRIX-1").first()
+    if incident is None:
+        doc = {
+            "incident_number": "MATRIX-1",
+            "opened_at": (timezone.now() - timedelta(minutes=5)).isoformat(),
+            "opening_code": "MISPER",
+        }
+        incident = incident_receive(data=doc, acting_user=w.users["call_handler"]).incident
+    return incident.pk
+
+
 def _cawn_id(w: MatrixWorld) -> int:
     """A child abduction warning notice on the child (made once)."""
     from misper.people.models import AbductionWarningNotice, Associate
@@ -255,4 +271,5 @@ PARAMS: dict[str, Callable[[MatrixWorld], Any]] = {
     "meeting_id": lambda w: _meeting(w).pk,
     "meeting_action_id": lambda w: _meeting(w).actions.get().pk,
     "cawn_id": _cawn_id,
+    "incident_id": _incident_id,
 }

@@ -78,6 +78,8 @@ DASHBOARD = dict.fromkeys(
 LEARNING_READ = dict.fromkeys(("supervisor", "duty_inspector", "coordinator", "analyst"), OK)
 LEARNING_WRITE = dict.fromkeys(("supervisor", "duty_inspector", "coordinator"), OK)
 EVERYONE = expect(OK)
+# Incidents from command and control (misper.incidents.selectors): the control room and supervising roles.
+INCIDENTS = dict.fromkeys(("call_handler", "supervisor", "duty_inspector", "coordinator"), OK)
 # UK Missing Persons Unit notices (misper.episodes.ukmpu): the force's supervising roles.
 NOTICES = dict.fromkeys(("supervisor", "duty_inspector", "coordinator"), OK)
 
@@ -170,6 +172,16 @@ WEB: dict[str, Route] = {
     "episodes/<int:episode_id>/ukmpu": expect(FORBIDDEN, anonymous=SIGN_IN, **NOTICES),
     "episodes/<int:episode_id>/ukmpu/print": expect(FORBIDDEN, anonymous=SIGN_IN, **NOTICES),
     "episodes/<int:episode_id>/ukmpu.json": expect(FORBIDDEN, anonymous=SIGN_IN, **NOTICES),
+    # incidents from command and control: the control room (call handlers) and supervising roles
+    "incidents": expect(FORBIDDEN, anonymous=SIGN_IN, **INCIDENTS),
+    "incidents/<int:incident_id>": expect(FORBIDDEN, anonymous=SIGN_IN, **INCIDENTS),
+    "incidents/<int:incident_id>/add": expect(
+        FORBIDDEN,
+        anonymous=SIGN_IN,
+        method="POST",
+        note="no episode named: 404 after the role check",
+        **dict.fromkeys(INCIDENTS, NOT_FOUND),
+    ),
     "board": web_police(**SUPERVISING),
     "board/fragment": web_police(**SUPERVISING),
     "briefing": web_police(),
@@ -360,4 +372,8 @@ API: dict[str, Route] = {
     "GET /api/v1/ukmpu-notices": expect(FORBIDDEN, anonymous=UNAUTHORISED, **NOTICES),
     "GET /api/v1/episodes/{episode_id}/ukmpu-notice": expect(FORBIDDEN, anonymous=UNAUTHORISED, **NOTICES),
     "POST /api/v1/episodes/{episode_id}/ukmpu-notice": api_signed_in(note="422 before the access check"),
+    "POST /api/v1/incidents": api_signed_in(note="422 before the access check"),
+    "GET /api/v1/incidents": expect(FORBIDDEN, anonymous=UNAUTHORISED, **INCIDENTS),
+    "GET /api/v1/incidents/{incident_id}": expect(FORBIDDEN, anonymous=UNAUTHORISED, **INCIDENTS),
+    "POST /api/v1/incidents/{incident_id}/episode": api_signed_in(note="422 before the access check"),
 }

@@ -115,6 +115,7 @@ EPISODE_ROWS = {
     "episodes.SafeAndWellCheck": lambda e: {"episode": e.pk},
     "episodes.IdempotencyKey": lambda e: {"episode": e.pk},
     "episodes.UkmpuNotice": lambda e: {"episode": e.pk},
+    "incidents.Incident": lambda e: {"episode": e.pk},
     "partners.ReturnInterview": lambda e: {"episode": e.pk},
     "partners.Alert": lambda e: {"episode": e.pk},
     "partners.MissingNotification": lambda e: {"episode": e.pk},

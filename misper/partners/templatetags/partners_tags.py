@@ -72,6 +72,7 @@ EVENT_NAMES = {
     "grading.approved": "A supervisor approved your grading",
     "grading.rejected": "A supervisor rejected your grading",
     "episode.found_yours": "Your case: the child is found or has returned",
+    "incident.linked": "A control-room incident led to this episode",
     "episode.review_due": "Your case: a review is due",
 }
 
