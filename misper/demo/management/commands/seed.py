@@ -13,6 +13,7 @@ from misper.analytics.facts import facts_refresh
 from misper.audit.sealer import audit_seal
 from misper.demo import assessing, world
 from misper.demo.generator import DEFAULT_SEED, generate_plan
+from misper.demo.incidents import incidents_demo
 from misper.demo.loader import load_plan
 from misper.demo.notices import ukmpu_demo
 from misper.episodes.models import Episode
@@ -56,7 +57,7 @@ class Command(BaseCommand):
         generated = time.perf_counter()
         loaded = load_plan(plan)
         # Through the services people use: a child past the 72-hour point, and the notices of the past.
-        counts = plan.counts() | ukmpu_demo(loaded["force"].code)
+        counts = plan.counts() | ukmpu_demo(loaded["force"].code) | incidents_demo(loaded["force"].code)
         facts_refresh()  # the dashboard reads its fact table (misper.analytics.facts)
         audit_seal()  # link the seed's access events into the chain and write a checkpoint
         finished = time.perf_counter()
