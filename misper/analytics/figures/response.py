@@ -1,5 +1,6 @@
 """Response quality: first review, overdue reviews, supervisors' changes, under-gradings and their
-rationales, safe-and-well checks (and reasons when not done), return interviews within 72 hours."""
+rationales, safe-and-well checks (and reasons when not done), return interviews within 72 hours, and UK
+Missing Persons Unit notices (due, sent on time, sent late, late)."""
 
 from __future__ import annotations
 
