@@ -23,6 +23,10 @@ SCORE_LOWER = 0.30
 MATCH_THRESHOLD = 0.80
 UNOBSERVED_M = 0.005
 UNOBSERVED_U = 1e-6
+# A level the synthetic truth never shows has no measured m, so its u is not let fall below this either:
+# otherwise an agreement nobody measured (m at the floor, u a handful of sampled pairs) would weigh as
+# much as a date of birth (about 12 bits). With it such a level weighs at most about 5.6 bits.
+UNSEEN_LEVEL_U = 1e-4
 PAIRS_PER_RECORD_KEY = "misper_true_pairs_per_record"
 
 logging.getLogger("splink").setLevel(logging.WARNING)
@@ -68,8 +72,11 @@ def _floor_unobserved(model: dict, floor: float = UNOBSERVED_M) -> dict:
     for comparison in model["comparisons"]:
         levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
         for level in levels:
+            unseen = (level.get("m_probability") or 0.0) < floor
             level["m_probability"] = max(level.get("m_probability") or 0.0, floor)
-            level["u_probability"] = max(level.get("u_probability") or 0.0, UNOBSERVED_U)
+            level["u_probability"] = max(
+                level.get("u_probability") or 0.0, UNSEEN_LEVEL_U if unseen else UNOBSERVED_U
+            )
         total = sum(level["m_probability"] for level in levels)
         for level in levels:
             level["m_probability"] /= total

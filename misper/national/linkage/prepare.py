@@ -5,6 +5,7 @@ Everything here is vectorised over unique values, so a million records prepare i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import jellyfish
@@ -20,6 +21,8 @@ COLUMNS = (
     "given_sx",
     "family_name",
     "family_sx",
+    "family_first",
+    "family_last",
     "dob",
     "dob_swap",
     "dob_ym",
@@ -38,6 +41,13 @@ def _clean_names(values: pd.Series) -> pd.Series:
     cleaned = uniques.str.lower().str.replace(r"[^a-z]", "", regex=True)
     cleaned = cleaned.where(cleaned != "", None)
     return values.map(dict(zip(uniques, cleaned, strict=True)))
+
+
+def _surname_part(name: object, index: int) -> str | None:
+    """A part of a double-barrelled surname ("Okafor-Lewis": 0 okafor, -1 lewis); a single surname is
+    both its parts."""
+    parts = re.findall(r"[a-z]+", name.lower()) if isinstance(name, str) else []
+    return parts[index] if parts else None
 
 
 def _map_unique(values: pd.Series, func) -> pd.Series:  # type: ignore[no-untyped-def]
@@ -104,6 +114,8 @@ def prepare(records: Sequence[LinkRecord]) -> pd.DataFrame:
     frame["given_sx"] = _map_unique(frame["given_name"], jellyfish.soundex)
     frame["family_name"] = _clean_names(raw["family_name"])
     frame["family_sx"] = _map_unique(frame["family_name"], jellyfish.soundex)
+    frame["family_first"] = _map_unique(raw["family_name"], lambda n: _surname_part(n, 0))
+    frame["family_last"] = _map_unique(raw["family_name"], lambda n: _surname_part(n, -1))
     _date_parts(frame, raw["dob"].astype(object), raw["dob_text"].astype(object))
     frame["sex"] = raw["sex"].where(raw["sex"].isin(["female", "male"]), None)
     _address(frame, raw)

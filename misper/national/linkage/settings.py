@@ -30,6 +30,11 @@ SWAPPED_WITH_SLIP = (
 # One name in the other record's other field, the other name changed ("Holly Bullock" / "Bullock Adele").
 HALF_SWAPPED = "(given_name_l = family_name_r OR family_name_l = given_name_r)"
 
+# A double-barrelled surname and one of its halves ("Okafor-Lewis" / "Lewis"), or two sharing a half.
+ONE_SURNAME_PART = (
+    "family_first_l IN (family_first_r, family_last_r) OR family_last_l IN (family_first_r, family_last_r)"
+)
+
 
 def _given_name() -> cl.CustomComparison:
     return cl.CustomComparison(
@@ -61,6 +66,7 @@ def _family_name() -> cl.CustomComparison:
             cll.CustomLevel(
                 HALF_SWAPPED, "One name in the other field (scored with the given name)"
             ).configure(is_null_level=True),
+            cll.CustomLevel(ONE_SURNAME_PART, "One part of a double-barrelled surname"),
             cll.JaroWinklerLevel("family_name", 0.92),
             cll.JaroWinklerLevel("family_name", 0.80),
             cll.ElseLevel(),

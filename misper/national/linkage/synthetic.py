@@ -1,8 +1,10 @@
 """A synthetic cross-force set with known truth, for training and measuring linkage.
 
 Children appear in 1 to 4 forces' returns. Each appearance is copied from the child's true details and then
-damaged the way real returns are: typing errors, nicknames, day and month swapped, a changed surname, a
-partial or missing date of birth, sex not recorded, a missing or different address. Twins and siblings
+damaged the way real returns are: typing errors, nicknames, day and month swapped, a changed surname (or a
+new one added by a parent's marriage, "Smith-Jones"), a double-barrelled surname given as one half, a
+partial or missing date of birth, sex not recorded, a missing or different address. Twins (same surname,
+address and date of birth, another given name) must never be linked. Twins and siblings
 share a surname, an address and (twins) a date of birth; children in care share a children's home's
 address. The same seed always gives the same records. Nothing here describes a real person: names are
 drawn from Faker's lists and invented syllables, postcodes use invented areas.
@@ -120,16 +122,22 @@ def _dob(rng: random.Random) -> date:
 
 
 def people(n: int, rng: random.Random) -> list[Person]:
-    """``n`` true children: about 12% in families of 2-3 siblings, 2% twins, 6% in shared children's homes."""
+    """``n`` true children: about 12% in families of 2-3 siblings, 2% twins, 6% in shared children's homes;
+    5% with a double-barrelled surname, 3% with a common name (the three commonest given names and
+    surnames, so many children share one name)."""
     pools = _Pools()
     homes = [_address(rng) for _ in range(max(1, n // 150))]
     out: list[Person] = []
     while len(out) < n:
         sex = rng.choice(("female", "male"))
         line, town, postcode = rng.choice(homes) if rng.random() < 0.06 else _address(rng)
-        child = Person(
-            len(out), pools.given_name(rng, sex), pools.family_name(rng), _dob(rng), sex, line, town, postcode
-        )
+        given, family = pools.given_name(rng, sex), pools.family_name(rng)
+        roll = rng.random()
+        if roll < 0.05:  # a double-barrelled surname from birth ("Okafor-Lewis")
+            family = f"{family}-{pools.family_name(rng)}"
+        elif roll < 0.08:  # a common name: one of the three commonest given names and surnames
+            given, family = rng.choice(pools.given[sex][0][:3]), rng.choice(pools.family[:3])
+        child = Person(len(out), given, family, _dob(rng), sex, line, town, postcode)
         out.append(child)
         roll = rng.random()
         if roll < 0.02:  # twin: same surname, address and date of birth, a different name
@@ -181,9 +189,14 @@ def _family(rng: random.Random, name: str, pools: _Pools) -> str | None:
     roll = rng.random()
     if roll < 0.04:
         return pools.family_name(rng)  # changed surname (a step-parent's, a mother's maiden name)
-    if roll < 0.10:
+    if roll < 0.06:  # a parent's marriage: the new surname added ("Smith" -> "Smith-Jones")
+        return f"{name}-{pools.family_name(rng)}"
+    if "-" in name and roll < 0.30:  # a double-barrelled surname given as one half, or with a space
+        first, last = name.split("-", 1)
+        return rng.choice((first, last, f"{first} {last}"))
+    if roll < 0.12:
         return _typo(rng, name)
-    return None if roll < 0.11 else name
+    return None if roll < 0.13 else name
 
 
 def _date(rng: random.Random, dob: date) -> str | None:
@@ -192,11 +205,11 @@ def _date(rng: random.Random, dob: date) -> str | None:
         return f"{dob.year}-{dob.day:02d}-{dob.month:02d}"
     if roll < 0.08:
         return iso[:7] if roll < 0.07 else iso[:4]
-    if roll < 0.10:
+    if roll < 0.11:  # not known to the force
         return None
-    if roll < 0.115:  # a wrong date altogether
+    if roll < 0.125:  # a wrong date altogether
         return _dob(rng).isoformat()
-    if roll < 0.145:
+    if roll < 0.155:
         day = dob.day + rng.choice((-10, 10)) if 10 < dob.day <= 18 else dob.day % 9 + 1
         return dob.replace(day=day).isoformat()
     return iso
