@@ -1,4 +1,4 @@
-"""The test identity provider (``provider.py``) as a subprocess on a free port of 127.0.0.1, two agencies
+"""The test identity provider (``misper/accounts/devidp.py``) as a subprocess on a free port of 127.0.0.1, two agencies
 whose single sign-on points at two of its tenants, and ``sso_sign_in``: a Django test client following
 the real redirects through the provider's sign-in page and back to misper's callback. Imported by
 ``tests/sso/conftest.py`` and ``tests/journeys/conftest.py``."""
@@ -20,7 +20,7 @@ import pytest
 import requests
 from django.test import Client
 
-PROVIDER = Path(__file__).with_name("provider.py")
+ROOT = Path(__file__).resolve().parents[2]
 CALLBACK = "http://testserver/sign-in/sso/callback"
 SECRET_A, SECRET_B = "test-secret-of-client-a", "test-secret-of-client-b"
 
@@ -76,7 +76,8 @@ def idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Idp]:
     }
     path = tmp_path_factory.mktemp("idp") / "config.json"
     path.write_text(json.dumps(config))
-    proc = subprocess.Popen([sys.executable, str(PROVIDER), str(path)], stdout=subprocess.PIPE, text=True)
+    command = [sys.executable, "-m", "misper.accounts.devidp", str(path)]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
     try:
         line = proc.stdout.readline() if proc.stdout else ""
         assert line.startswith("PORT "), f"the test provider did not start: {line!r}"

@@ -1,4 +1,4 @@
-"""Single sign-on against a real OpenID provider process (``provider.py``) on 127.0.0.1: the journey, the
+"""Single sign-on against a real OpenID provider process (``misper/accounts/devidp.py``) on 127.0.0.1: the journey, the
 provider's second factor standing in for misper's, and the attacks — a password-only session borrowing
 the single sign-on "verified" path, one agency's token signing someone into another agency, a token for
 another audience, badly signed, expired, with a replayed nonce or state, a group with no role."""

@@ -2,7 +2,7 @@
 discovery, JWKS, a sign-in page, and authorisation code, token and userinfo endpoints (RS256 ID tokens,
 PKCE S256, one-time codes, exact redirect URIs, client secret by POST body or Basic).
 
-    python tests/sso/provider.py CONFIG.json      # prints "PORT <n>" once it listens on 127.0.0.1:<n>
+    python -m misper.accounts.devidp CONFIG.json      # prints "PORT <n>" once it listens on 127.0.0.1:<n>
 
 CONFIG: ``{"tenants": {"a": {"clients": {ID: {"secret": S, "redirect_uris": [...]}}, "users": {NAME:
 {claims}}}}}``; tenant ``a`` has the issuer ``http://127.0.0.1:<n>/a`` and its own signing key.
@@ -302,7 +302,8 @@ def main() -> None:
         config = json.load(f)
     server = Server(("127.0.0.1", 0), Handler)
     server.provider = Provider(config, f"http://127.0.0.1:{server.server_address[1]}")
-    print(f"PORT {server.server_address[1]}", flush=True)
+    sys.stdout.write(f"PORT {server.server_address[1]}\n")
+    sys.stdout.flush()
     server.serve_forever()
 
 
