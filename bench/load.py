@@ -239,7 +239,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--output", type=Path, default=RESULTS)
     args = ap.parse_args(argv)
     args.workers = args.workers or max(1, len(os.sched_getaffinity(0)))  # as misper serve decides
-    env = {**os.environ, "MISPER_ENV": "demo"}
+    # No demo identity provider (scripts/run.sh starts one in demo mode): it is not what is measured.
+    env = {**os.environ, "MISPER_ENV": "demo", "MISPER_DEVIDP": "0"}
     # The database is rebuilt: its access log gets its own checkpoint file, not the checkout's var/ one.
     env["MISPER_AUDIT_CHECKPOINTS"] = f"file:{tempfile.mkdtemp()}/audit-checkpoints.log"
     if args.database_url == "sqlite":

@@ -1,4 +1,4 @@
-"""A small OpenID Connect provider for misper's single sign-on tests: a real process on 127.0.0.1 with
+"""A small OpenID Connect provider for misper's single sign-on tests and demo (``misper devidp``): a real process on 127.0.0.1 with
 discovery, JWKS, a sign-in page, and authorisation code, token and userinfo endpoints (RS256 ID tokens,
 PKCE S256, one-time codes, exact redirect URIs, client secret by POST body or Basic).
 
@@ -10,7 +10,8 @@ CONFIG: ``{"tenants": {"a": {"clients": {ID: {"secret": S, "redirect_uris": [...
 Written here rather than taken from an OpenID provider library because the tests need a provider that
 misbehaves on purpose, once, when told to (``POST /_control``): an ID token for another audience, signed
 with an unpublished key or by HS256 with the client secret, expired, from another tenant's issuer and key,
-carrying an earlier sign-in's nonce, or none. Test code only: it has no real users and no real secrets.
+carrying an earlier sign-in's nonce, or none. For tests and the demo only (it refuses to start in
+production): anyone may sign in as any of its accounts, which are synthetic, with made-up secrets.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import base64
 import hashlib
 import html
 import json
+import os
 import secrets
 import sys
 import threading
@@ -297,14 +299,22 @@ class Server(ThreadingHTTPServer):
     provider: Provider
 
 
+def serve(config: dict[str, Any], port: int = 0) -> None:
+    """Listen on 127.0.0.1:``port`` (0: a free one), print ``PORT <n>``, and serve until stopped. Never
+    in production: it signs anyone in as any of its accounts."""
+    if os.environ.get("MISPER_ENV", "demo") == "production":
+        raise SystemExit("The demo identity provider does not run in production.")
+    server = Server(("127.0.0.1", port), Handler)
+    server.provider = Provider(config, f"http://127.0.0.1:{server.server_address[1]}")
+    if port == 0:  # a free port was taken: say which (the tests read it)
+        sys.stdout.write(f"PORT {server.server_address[1]}\n")
+        sys.stdout.flush()
+    server.serve_forever()
+
+
 def main() -> None:
     with open(sys.argv[1]) as f:
-        config = json.load(f)
-    server = Server(("127.0.0.1", 0), Handler)
-    server.provider = Provider(config, f"http://127.0.0.1:{server.server_address[1]}")
-    sys.stdout.write(f"PORT {server.server_address[1]}\n")
-    sys.stdout.flush()
-    server.serve_forever()
+        serve(json.load(f))
 
 
 if __name__ == "__main__":

@@ -113,3 +113,29 @@ def test_the_second_factor_claim(world, claims, trusted):
     assert mfa_satisfied(provider, claims) is trusted
     provider.trust_mfa = False
     assert mfa_satisfied(provider, claims) is False
+
+
+def test_the_demo_identity_provider_becomes_the_demo_force_s_single_sign_on(world, monkeypatch, capsys):
+    """``misper devidp`` (started by ``scripts/run.sh`` in demo mode) sets the demo force's provider and
+    serves the demo accounts; the sign-in itself is the one tested in tests/sso."""
+    from misper.accounts.management.commands import devidp
+    from misper.core.factories import user_make
+
+    user_make(world.force, Role.CALL_HANDLER, username="demo-x", is_demo=True)
+    monkeypatch.setenv("MISPER_OIDC_SECRET_DEMO", "test-only")  # restored after the test
+    served = {}
+    monkeypatch.setattr(devidp, "serve", lambda config, port: served.update(config=config, port=port))
+    call_command("devidp", "--port", "18999", "--misper-url", "http://127.0.0.1:18998")
+    provider = IdentityProvider.objects.get(agency=world.force)
+    assert (provider.issuer, provider.trust_mfa) == ("http://127.0.0.1:18999/demo", True)
+    client = served["config"]["tenants"]["demo"]["clients"]["misper-demo"]
+    assert "http://127.0.0.1:18998/sign-in/sso/callback" in client["redirect_uris"]
+    assert served["port"] == 18999
+    assert "'Sign in with Demo identity provider' (Testshire Police)" in capsys.readouterr().out
+
+
+def test_the_demo_identity_provider_does_not_run_in_production(world, settings):
+    settings.DEMO_MODE = False
+    with pytest.raises(CommandError, match="demo mode only"):
+        call_command("devidp")
+    assert not IdentityProvider.objects.exists()
