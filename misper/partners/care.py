@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from misper.accounts.models import User
 from misper.audit.services import access_record
@@ -28,13 +29,16 @@ from misper.partners.selectors import CARE_PROVIDER, agency_relations, visible_n
 from misper.people.models import Child
 from misper.people.selectors import access_child_by_id
 
-NOT_CARE_HOME = "Only the child's care home can keep this profile or report the child missing from it."
-NOT_LOOKED_AFTER = "Profiles are kept for looked-after children placed with a care home."
-ALREADY_REPORTED = "A police report has already been recorded from this notification."
-ENTER_CIRCUMSTANCES = "Enter what happened"
-ENTER_REPORTER = "Enter your name"
-ENTER_PHONE = "Enter a phone number the police can call you on"
-LAST_SEEN_FUTURE = "The time the child was last seen cannot be in the future"
+# Marked for the Welsh catalogue: the pages translate them where they are shown (the API keeps English).
+NOT_CARE_HOME = gettext_noop(
+    "Only the child's care home can keep this profile or report the child missing from it."
+)
+NOT_LOOKED_AFTER = gettext_noop("Profiles are kept for looked-after children placed with a care home.")
+ALREADY_REPORTED = gettext_noop("A police report has already been recorded from this notification.")
+ENTER_CIRCUMSTANCES = gettext_noop("Enter what happened")
+ENTER_REPORTER = gettext_noop("Enter your name")
+ENTER_PHONE = gettext_noop("Enter a phone number the police can call you on")
+LAST_SEEN_FUTURE = gettext_noop("The time the child was last seen cannot be in the future")
 NOTIFICATION_EVENT = "missing_notification.received"
 CHILD_FIELDS = ("description", "phone", "social_media", "medical_needs")
 PROFILE_FIELDS = ("friends_and_associates", "places_frequented", "missing_history", "routines")

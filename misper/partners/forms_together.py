@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from misper import risk
 from misper.accounts.models import Agency, AgencyKind
@@ -242,8 +243,10 @@ class ListExportForm(GovukFormMixin, forms.Form):
     """Why a list is being downloaded: recorded on the access log with what was disclosed."""
 
     purpose = forms.CharField(
-        label="Why are you downloading this list?",
-        help_text="For example: the monthly missing panel. This is recorded with what you download.",
+        label=gettext_lazy("Why are you downloading this list?"),
+        help_text=gettext_lazy(
+            "For example: the monthly missing panel. This is recorded with what you download."
+        ),
         max_length=150,
         required=False,
     )

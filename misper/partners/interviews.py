@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from misper.accounts.models import User
 from misper.audit.services import access_record
@@ -43,14 +44,15 @@ ALLOWED_MOVES = {
         InterviewStatus.NOT_POSSIBLE,
     },
 }
-NOT_YOURS = "Only the interview's provider or the responsible local authority can record it."
-ALREADY_FINISHED = "This interview has already been recorded as finished."
-STALE = "Someone else changed this interview after you opened the page. Check it and try again."
-CHOOSE_STATUS = "Choose what happened"
-ENTER_ACCOUNT = "Enter the child's account, in their own words"
-ENTER_INTERVIEWER = "Enter the name of the person who did the interview"
-NOT_FUTURE = "The time cannot be in the future"
-BEFORE_REFERRAL = "The time cannot be before the referral"
+# Marked for the Welsh catalogue (the API answers in English; the pages translate them where shown).
+NOT_YOURS = gettext_noop("Only the interview's provider or the responsible local authority can record it.")
+ALREADY_FINISHED = gettext_noop("This interview has already been recorded as finished.")
+STALE = gettext_noop("Someone else changed this interview after you opened the page. Check it and try again.")
+CHOOSE_STATUS = gettext_noop("Choose what happened")
+ENTER_ACCOUNT = gettext_noop("Enter the child's account, in their own words")
+ENTER_INTERVIEWER = gettext_noop("Enter the name of the person who did the interview")
+NOT_FUTURE = gettext_noop("The time cannot be in the future")
+BEFORE_REFERRAL = gettext_noop("The time cannot be before the referral")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext_noop
 
 from misper.accounts.models import User
 from misper.audit.services import access_record
@@ -28,7 +29,7 @@ from misper.people.models import PlacementType
 
 TO_DO, FINISHED, RECEIVED, SENT = "To do", "Recently finished", "Received", "Sent"
 OPEN_LIMIT, FINISHED_LIMIT, NOTICE_LIMIT = 500, 50, 200
-ENTER_PURPOSE = "Enter why you are downloading this list"
+ENTER_PURPOSE = gettext_noop("Enter why you are downloading this list")
 PURPOSE_MAX = 150
 PURPOSE_TOO_LONG = f"The reason must be {PURPOSE_MAX} characters or fewer"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class TriggerPlan(models.Model):
@@ -30,12 +31,12 @@ class TriggerPlan(models.Model):
 
 
 class InterviewStatus(models.TextChoices):
-    REFERRED = "referred", "Referred"
-    OFFERED = "offered", "Offered"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    COMPLETED = "completed", "Completed"
-    NOT_POSSIBLE = "not_possible", "Not possible"
+    REFERRED = "referred", gettext_lazy("Referred")
+    OFFERED = "offered", gettext_lazy("Offered")
+    ACCEPTED = "accepted", gettext_lazy("Accepted")
+    DECLINED = "declined", gettext_lazy("Declined")
+    COMPLETED = "completed", gettext_lazy("Completed")
+    NOT_POSSIBLE = "not_possible", gettext_lazy("Not possible")
 
 
 class ReturnInterview(models.Model):

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.views import View
 
 from misper.accounts.models import Agency, User
@@ -34,12 +35,15 @@ from misper.partners.forms_together import ListExportForm
 from misper.partners.models import CareProfile
 from misper.people.selectors import access_child_by_id
 
-PLAN_SAVED = "The new trigger plan is in place"
-INTERVIEW_SAVED = "The return interview has been recorded"
-PROFILE_SAVED = "The profile has been saved"
-NOTIFICATION_SENT = "The police control room has your report. Keep your phone with you: they may call."
-ACKNOWLEDGED = "Alert acknowledged"
-POLICE_ONLY = "Only police users can do this."
+# Marked for the Welsh catalogue: the layout translates flash messages, refusals and field errors.
+PLAN_SAVED = gettext_noop("The new trigger plan is in place")
+INTERVIEW_SAVED = gettext_noop("The return interview has been recorded")
+PROFILE_SAVED = gettext_noop("The profile has been saved")
+NOTIFICATION_SENT = gettext_noop(
+    "The police control room has your report. Keep your phone with you: they may call."
+)
+ACKNOWLEDGED = gettext_noop("Alert acknowledged")
+POLICE_ONLY = gettext_noop("Only police users can do this.")
 
 
 def _user(request: HttpRequest) -> User:
@@ -76,7 +80,7 @@ class TriggerPlanView(LoginRequiredMixin, View):
             "history": [p for p in history if p is not current],
             "proposals": selectors.open_proposals(child),
             "can_change": plans.may_change_plan(user, child),
-            "page_title": f"Trigger plan for {child.full_name}",
+            "page_title": gettext("Trigger plan for %(name)s") % {"name": child.full_name},
         }
         return render(request, "partners/trigger_plan.html", ctx)
 
@@ -132,7 +136,7 @@ class TriggerPlanCreateView(LoginRequiredMixin, View):
         return self.render(child, form)
 
     def render(self, child: Any, form: TriggerPlanForm) -> HttpResponse:
-        ctx = {"child": child, "form": form, "page_title": "Write a new version of the trigger plan"}
+        ctx = {"child": child, "form": form, "page_title": gettext("Write a new version of the trigger plan")}
         return render(self.request, "partners/trigger_plan_form.html", ctx)
 
 
@@ -157,7 +161,7 @@ def interview_queue_page(
         "now": timezone.now(),
         "export_form": export_form,
         "errors": export_form.errors,  # "Error: " in the page title
-        "page_title": "Return home interviews",
+        "page_title": gettext("Return home interviews"),
     }
     return render(request, "partners/interview_queue.html", ctx, status=status)
 
@@ -216,7 +220,7 @@ class InterviewView(LoginRequiredMixin, View):
             "can_record": interviewer and ri.status not in interviews.FINISHED,
             "can_invite_feedback": interviewer,
             "can_read_account": interview_account_visible(user, ri),
-            "page_title": f"Return interview: {ri.episode.child.full_name}",
+            "page_title": gettext("Return interview: %(name)s") % {"name": ri.episode.child.full_name},
         }
         return render(self.request, "partners/interview.html", ctx)
 
@@ -258,7 +262,7 @@ class CareProfileView(LoginRequiredMixin, View):
             "profile": profile,
             "form": form,
             "can_edit": is_home and child.looked_after,
-            "page_title": f"Care profile: {child.full_name}",
+            "page_title": gettext("Care profile: %(name)s") % {"name": child.full_name},
         }
         return render(self.request, "partners/care_profile.html", ctx)
 
@@ -289,7 +293,8 @@ class ReportMissingView(LoginRequiredMixin, View):
         return self.render(child, form)
 
     def render(self, child: Any, form: NotificationForm) -> HttpResponse:
-        ctx = {"child": child, "form": form, "page_title": f"Report {child.full_name} missing"}
+        title = gettext("Report %(name)s missing") % {"name": child.full_name}
+        ctx = {"child": child, "form": form, "page_title": title}
         return render(self.request, "partners/report_missing.html", ctx)
 
 
@@ -399,7 +404,7 @@ class AlertInboxView(LoginRequiredMixin, View):
                 record_ids=sorted({a.episode_id for a in [*mine, *agency] if a.episode_id}),
                 request=request,
             )
-        ctx = {"mine": mine, "agency_alerts": agency, "page_title": "Alerts"}
+        ctx = {"mine": mine, "agency_alerts": agency, "page_title": gettext("Alerts")}
         return render(request, "partners/alerts.html", ctx)
 
 

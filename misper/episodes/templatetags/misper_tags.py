@@ -5,33 +5,40 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import template
+from django.utils.translation import gettext, gettext_noop
 
 register = template.Library()
 
 VULNERABILITY_LABELS = {
-    "cse_risk": "At risk of child sexual exploitation",
-    "cce_risk": "At risk of child criminal exploitation",
-    "trafficking_risk": "At risk of trafficking",
-    "self_harm": "Self-harm",
-    "mental_health": "Mental health needs",
-    "learning_disability": "Learning disability",
-    "autism": "Autism",
-    "physical_illness": "Physical illness",
-    "needs_medication": "Needs medication",
-    "substance_misuse": "Substance misuse",
-    "child_protection_plan": "Child protection plan",
-    "domestic_abuse_at_home": "Domestic abuse at home",
-    "honour_based_abuse_risk": "At risk of honour-based abuse",
-    "online_grooming_risk": "At risk of online grooming",
+    "cse_risk": gettext_noop("At risk of child sexual exploitation"),
+    "cce_risk": gettext_noop("At risk of child criminal exploitation"),
+    "trafficking_risk": gettext_noop("At risk of trafficking"),
+    "self_harm": gettext_noop("Self-harm"),
+    "mental_health": gettext_noop("Mental health needs"),
+    "learning_disability": gettext_noop("Learning disability"),
+    "autism": gettext_noop("Autism"),
+    "physical_illness": gettext_noop("Physical illness"),
+    "needs_medication": gettext_noop("Needs medication"),
+    "substance_misuse": gettext_noop("Substance misuse"),
+    "child_protection_plan": gettext_noop("Child protection plan"),
+    "domestic_abuse_at_home": gettext_noop("Domestic abuse at home"),
+    "honour_based_abuse_risk": gettext_noop("At risk of honour-based abuse"),
+    "online_grooming_risk": gettext_noop("At risk of online grooming"),
 }
 
 
 @register.filter
 def label(code: str) -> str:
-    """A code as words: ``no_apparent_risk`` → ``No apparent risk``; known vulnerabilities by name."""
+    """A code as words, in the page's language where the catalogue has them: ``no_apparent_risk`` →
+    ``No apparent risk``; known vulnerabilities by name."""
     if not code:
         return ""
-    return VULNERABILITY_LABELS.get(code) or str(code).replace("_", " ").capitalize()
+    return gettext(VULNERABILITY_LABELS.get(code) or str(code).replace("_", " ").capitalize())
+
+
+# Risk grades as the label filter words them, for the Welsh catalogue.
+RISK_WORDS = (gettext_noop("No apparent risk"), gettext_noop("Very low"), gettext_noop("Low"))
+RISK_WORDS += (gettext_noop("Medium"), gettext_noop("High"))
 
 
 @register.filter

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_noop
 from django.views import View
@@ -43,11 +44,8 @@ def qr_svg(url: str) -> str:
     """An inline SVG QR code for ``url`` (no styles or scripts, so it passes the strict CSP)."""
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
     svg = image.to_string(encoding="unicode")
-    return svg.replace(
-        "<svg ",
-        f'<svg role="img" aria-label="{gettext("QR code for the feedback link")}" class="misper-qr" ',
-        1,
-    )
+    label = escape(gettext("QR code for the feedback link"))
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" class="misper-qr" ', 1)
 
 
 class FeedbackInviteView(LoginRequiredMixin, View):

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 register = template.Library()
 
@@ -20,14 +22,16 @@ def percent(value: int | None) -> str:
 
 def _hours(seconds: float) -> str:
     h = int(seconds // 3600)
-    return f"{h} hour{'s' if h != 1 else ''}" if h else "less than an hour"
+    return ngettext("%(n)d hour", "%(n)d hours", h) % {"n": h} if h else gettext("less than an hour")
 
 
 @register.simple_tag
 def countdown(due_at: datetime, now: datetime) -> str:
     """The 72-hour countdown in words: ``31 hours left`` or ``Overdue by 5 hours``."""
     left = (due_at - now).total_seconds()
-    return f"{_hours(left)} left" if left >= 0 else f"Overdue by {_hours(-left)}"
+    if left >= 0:
+        return gettext("%(hours)s left") % {"hours": _hours(left)}
+    return gettext("Overdue by %(hours)s") % {"hours": _hours(-left)}
 
 
 @register.simple_tag(takes_context=True)
@@ -56,31 +60,31 @@ def new_care_home_reports(context: template.Context) -> int:
 
 
 EVENT_NAMES = {
-    "episode.reported": "Reported missing",
-    "episode.regraded": "Risk grade changed",
-    "episode.found": "Found or returned",
-    "episode.missing_24h": "Missing for 24 hours",
-    "episode.missing_72h": "Missing for 72 hours",
-    "return_interview.overdue": "Return interview overdue",
-    "placement.notice": "Placement notice",
-    "placement.ended": "Placement ended",
-    "missing_notification.received": "Reported missing by a care home",
-    "alert.escalated": "High-risk alert not acknowledged",
-    "episode.handed_over": "Handed over to you",
-    "episode.repeat_threshold": "Now a repeat missing child",
-    "grading.floor_overridden": "Graded below a floor on a duty inspector's override",
-    "grading.approved": "A supervisor approved your grading",
-    "grading.rejected": "A supervisor rejected your grading",
-    "episode.found_yours": "Your case: the child is found or has returned",
-    "incident.linked": "A control-room incident led to this episode",
-    "episode.review_due": "Your case: a review is due",
+    "episode.reported": gettext_noop("Reported missing"),
+    "episode.regraded": gettext_noop("Risk grade changed"),
+    "episode.found": gettext_noop("Found or returned"),
+    "episode.missing_24h": gettext_noop("Missing for 24 hours"),
+    "episode.missing_72h": gettext_noop("Missing for 72 hours"),
+    "return_interview.overdue": gettext_noop("Return interview overdue"),
+    "placement.notice": gettext_noop("Placement notice"),
+    "placement.ended": gettext_noop("Placement ended"),
+    "missing_notification.received": gettext_noop("Reported missing by a care home"),
+    "alert.escalated": gettext_noop("High-risk alert not acknowledged"),
+    "episode.handed_over": gettext_noop("Handed over to you"),
+    "episode.repeat_threshold": gettext_noop("Now a repeat missing child"),
+    "grading.floor_overridden": gettext_noop("Graded below a floor on a duty inspector's override"),
+    "grading.approved": gettext_noop("A supervisor approved your grading"),
+    "grading.rejected": gettext_noop("A supervisor rejected your grading"),
+    "episode.found_yours": gettext_noop("Your case: the child is found or has returned"),
+    "incident.linked": gettext_noop("A control-room incident led to this episode"),
+    "episode.review_due": gettext_noop("Your case: a review is due"),
 }
 
 
 @register.filter
 def event_name(event: str) -> str:
-    """An alert event in plain English (the code itself if it has no name yet)."""
-    return EVENT_NAMES.get(event, event)
+    """An alert event in plain words, in the page's language (the code itself if it has no name yet)."""
+    return gettext(EVENT_NAMES[event]) if event in EVENT_NAMES else event
 
 
 @register.filter
@@ -90,4 +94,4 @@ def iso_when(value: str) -> str:
         when = timezone.localtime(datetime.fromisoformat(str(value)))
     except (TypeError, ValueError):
         return ""
-    return f"{when:%H:%M} on {when.day} {when:%B %Y}"
+    return gettext("%(time)s on %(date)s") % {"time": f"{when:%H:%M}", "date": date_format(when, "j F Y")}

@@ -123,19 +123,23 @@ class Scene:
     episode: Any
     interview: Any
     feedback_code: str
+    carer: Any
 
 
 @pytest.fixture
 def scene(world: Any) -> Scene:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from misper.accounts.models import AgencyKind, Role
     from misper.accounts.services import second_factor_reset
-    from misper.core.factories import child_make, episode_make
+    from misper.core.factories import agency_make, child_make, episode_make, user_make
     from misper.learning.services import feedback_invite_create
     from misper.partners.models import ReturnInterview
 
     now = timezone.now()
-    child = child_make(world.force, placing_authority=world.la, looked_after=True)
+    home = agency_make(AgencyKind.CARE_PROVIDER, code="welsh-home", name="Tŷ Derw")
+    carer = user_make(home, Role.PARTNER_PRACTITIONER, username="carer")
+    child = child_make(world.force, placing_authority=world.la, care_provider=home, looked_after=True)
     episode = episode_make(
         child, reported_at=now - timedelta(days=2), status="closed", found_at=now - timedelta(days=1)
     )
@@ -148,7 +152,7 @@ def scene(world: Any) -> Scene:
     _, code = feedback_invite_create(episode_id=episode.pk, acting_user=world.calltaker)
     TOTPDevice.objects.create(user=world.supervisor, name="app", confirmed=True)
     second_factor_reset(user=world.analyst, acting_user=None, granted_by="test")
-    return Scene(world, episode, interview, code)
+    return Scene(world, episode, interview, code, carer)
 
 
 @dataclass
@@ -170,6 +174,7 @@ def _password_step(username: str) -> Callable[[Client, Scene], Any]:
 
 SOCIAL_WORKER = lambda s: s.world.socialworker  # noqa: E731
 CALL_HANDLER = lambda s: s.world.calltaker  # noqa: E731
+CARER = lambda s: s.carer  # noqa: E731
 
 # Pages a partner or the public may see: signed out, the child's own feedback pages, errors, partner pages.
 PUBLIC_PAGES = [
@@ -204,8 +209,37 @@ PARTNER_PAGES = [
         lambda s: f"/episodes/{s.episode.pk}/feedback",
         post={},
     ),
+    Visit("home, social worker", SOCIAL_WORKER, lambda s: "/"),
+    Visit("return interviews", SOCIAL_WORKER, lambda s: "/return-interviews"),
+    Visit("return interview", SOCIAL_WORKER, lambda s: f"/return-interviews/{s.interview.pk}"),
+    Visit(
+        "return interview, nothing typed",
+        SOCIAL_WORKER,
+        lambda s: f"/return-interviews/{s.interview.pk}",
+        post={"version": "1"},
+    ),
+    Visit("alerts", SOCIAL_WORKER, lambda s: "/alerts"),
+    Visit("trigger plan", SOCIAL_WORKER, lambda s: f"/children/{s.episode.child_id}/trigger-plan"),
+    Visit("new trigger plan", SOCIAL_WORKER, lambda s: f"/children/{s.episode.child_id}/trigger-plan/new"),
+    Visit(
+        "new trigger plan, nothing typed",
+        SOCIAL_WORKER,
+        lambda s: f"/children/{s.episode.child_id}/trigger-plan/new",
+        post={"version": "0"},
+    ),
+    Visit("care profile", SOCIAL_WORKER, lambda s: f"/children/{s.episode.child_id}/care-profile"),
+    Visit("care profile, care home", CARER, lambda s: f"/children/{s.episode.child_id}/care-profile"),
+    Visit("care home report", CARER, lambda s: f"/children/{s.episode.child_id}/care-profile/report-missing"),
+    Visit(
+        "care home report, nothing typed",
+        CARER,
+        lambda s: f"/children/{s.episode.child_id}/care-profile/report-missing",
+        post={},
+    ),
 ]
-POLICE_PAGES = []
+POLICE_PAGES = [
+    Visit("home, call handler", CALL_HANDLER, lambda s: "/"),
+]
 WELSH_PAGES = PUBLIC_PAGES + PARTNER_PAGES + POLICE_PAGES
 
 
