@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views import View
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from misper.accounts.models import EnrolmentGrant, User
+from misper.accounts.models import EnrolmentGrant, ExternalIdentity, User
 from misper.accounts.selectors import access_agency_user_by_id, visible_agency_users
 from misper.accounts.services import second_factor_reset
 
@@ -34,7 +34,18 @@ class AgencyUsersView(LoginRequiredMixin, View):
                 user__in=users, used_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=timezone.now()
             ).values_list("user_id", "expires_at")
         )
-        rows = [{"user": u, "device": u.pk in with_device, "grant_until": grants.get(u.pk)} for u in users]
+        single_sign_on = dict(
+            ExternalIdentity.objects.filter(user__in=users).values_list("user_id", "provider__name")
+        )
+        rows = [
+            {
+                "user": u,
+                "device": u.pk in with_device,
+                "grant_until": grants.get(u.pk),
+                "single_sign_on": single_sign_on.get(u.pk, ""),
+            }
+            for u in users
+        ]
         return render(request, "accounts/users.html", {"rows": rows, "page_title": "Your agency's users"})
 
 

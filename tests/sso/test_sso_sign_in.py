@@ -294,3 +294,15 @@ def test_a_missing_client_secret_is_a_plain_message_not_a_server_error(sso_world
     response = sso_sign_in(client, "sso-force", "alice")
     assert response.status_code == 503
     assert "is not fully set up" in _refusal_text(response)
+
+
+def test_the_agency_s_administrator_sees_who_signs_in_with_the_provider(sso_world):
+    from misper.core.factories import user_make
+
+    sso_sign_in(Client(), "sso-force", "alice")
+    admin = user_make(sso_world.force, Role.ADMINISTRATOR, username="sso-admin")
+    client = Client()
+    client.force_login(admin)
+    page = unescape(client.get("/account/users").content.decode())
+    assert "sso-force.alice" in page
+    assert "Signs in with Ssoshire Police account" in page
