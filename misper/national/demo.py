@@ -52,11 +52,11 @@ def _months(force_code: str) -> list[str]:
     return out
 
 
-def write_force_return(path: Path, force_code: str) -> list[dict[str, Any]]:
-    """The force's national return for every month with episodes, written to ``path`` by the export
-    service (a logged disclosure); the lines written."""
+def write_force_return(path: Path, force_code: str, months: int) -> list[dict[str, Any]]:
+    """The force's national returns for its last ``months`` months with episodes, written to ``path``
+    by the export service (each a logged disclosure); the lines written."""
     with path.open("w", encoding="utf-8") as out:
-        for month in _months(force_code):
+        for month in _months(force_code)[-months:]:
             national_return_write(period=month, out=out, force_code=force_code, actor=DemoActor())
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
@@ -126,11 +126,17 @@ def neighbour_lines(own: list[dict], rng: random.Random) -> list[dict]:
     return lines
 
 
-def write_demo_returns(folder: Path, seed: int = 2016) -> list[Path]:
-    """Write one national return file per force (the demo force and its two neighbours) into ``folder``."""
+# The demo force's returns for its last this many months: every month would take minutes to write
+# (each line is built from the episode's full misper/1 document), too long for a demo.
+MONTHS = 3
+
+
+def write_demo_returns(folder: Path, seed: int = 2016, months: int = MONTHS) -> list[Path]:
+    """Write one national return file per force (the demo force and its two neighbours) into ``folder``:
+    the demo force's for its last ``months`` months with episodes."""
     folder.mkdir(parents=True, exist_ok=True)
     own_path = folder / f"{FORCE}.jsonl"
-    own = write_force_return(own_path, FORCE)
+    own = write_force_return(own_path, FORCE, months)
     if not own:
         return [own_path]
     by_source: dict[str, list[dict]] = {}

@@ -1,6 +1,7 @@
 """``misper national demo`` goes through the services a force and the national body use (issue 18): the
 demo force's file is exactly what ``misper export national`` writes for each month, every neighbour line
-is a valid national return (version 2), and ``misper national import`` loads them all."""
+is a valid national return (version 2), and ``misper national import`` loads them all. The demo force
+sends its last three months (``demo.MONTHS``): every month would take minutes."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ MONTHS = ("2026-01", "2026-02", "2026-03")
 def demo_force(world, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(demo, "FORCE", world.force.code)
     monkeypatch.setattr(demo, "OWN_CHILDREN", 30)
+    earlier = child_make(world.force, ref="C-old", given_name="Earlier", family_name="Example")
+    episode_make(earlier, datetime(2025, 12, 1, 10, tzinfo=UTC), status="closed")  # before the last 3 months
     for n in range(12):
         child = child_make(world.force, ref=f"C-{n}", given_name=f"Child{chr(65 + n)}", family_name="Example",
                            date_of_birth=date(2011, 1 + n % 12, 1 + n))  # fmt: skip

@@ -24,6 +24,7 @@ class Command(BaseCommand):
         demo = sub.add_parser("demo", help="write and import synthetic returns for 3 forces")
         demo.add_argument("--out", type=Path, default=Path("national-demo"), help="folder for the files")
         demo.add_argument("--seed", type=int, default=2016)
+        demo.add_argument("--months", type=int, default=3, help="the demo force's last N months (default 3)")
         demo.add_argument("--no-import", action="store_true", help="only write the files")
 
     def handle(self, *args: object, **options: object) -> None:
@@ -33,7 +34,11 @@ class Command(BaseCommand):
         if options["action"] == "demo":
             from misper.national.demo import write_demo_returns
 
-            files = write_demo_returns(options["out"], seed=options["seed"])  # type: ignore[arg-type]
+            files = write_demo_returns(
+                options["out"],  # type: ignore[arg-type]
+                seed=options["seed"],  # type: ignore[arg-type]
+                months=options["months"],  # type: ignore[arg-type]
+            )
             self.stdout.write("Wrote " + ", ".join(str(f) for f in files))
             if options["no_import"]:
                 return
