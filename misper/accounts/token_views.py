@@ -9,13 +9,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.views import View
 
 from misper.accounts.models import Role, User
 from misper.accounts.selectors import access_api_token_by_id, visible_api_tokens
 from misper.accounts.services import api_token_revoke
 
-REVOKED = "API token {label} of {holder} is revoked. Anything using it is refused from now on."
+REVOKED = gettext_noop("API token {label} of {holder} is revoked. Anything using it is refused from now on.")
 
 
 class ApiTokenListView(LoginRequiredMixin, View):
@@ -25,7 +26,7 @@ class ApiTokenListView(LoginRequiredMixin, View):
             "tokens": list(visible_api_tokens(user)),
             "now": timezone.now(),
             "agency_wide": user.role == Role.ADMINISTRATOR,
-            "page_title": "API tokens",
+            "page_title": gettext("API tokens"),
         }
         return render(request, "accounts/tokens.html", ctx)
 
@@ -36,6 +37,6 @@ class ApiTokenRevokeView(LoginRequiredMixin, View):
         token = api_token_revoke(token=access_api_token_by_id(user, token_id), acting_user=user)
         label = f"“{token.label}”" if token.label else str(token.pk)
         messages.success(
-            request, REVOKED.format(label=label, holder=token.user.get_full_name() or token.user)
+            request, gettext(REVOKED).format(label=label, holder=token.user.get_full_name() or token.user)
         )
         return HttpResponseRedirect(reverse("api-tokens"))

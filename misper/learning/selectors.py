@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_noop
 
 from misper.accounts.models import User
 from misper.learning.models import Answer, Feedback, LanguageFlag, Recommendation
@@ -74,9 +75,9 @@ def latest_voice(child: Child, user: Any) -> Voice | None:
         .order_by("-completed_at")
         .first()
     )
-    candidates = [("safe-and-well check", check, check.conducted_at)] if check else []
+    candidates = [(gettext_noop("safe-and-well check"), check, check.conducted_at)] if check else []
     if interview:
-        candidates.append(("return home interview", interview, interview.completed_at))
+        candidates.append((gettext_noop("return home interview"), interview, interview.completed_at))
     if not candidates:
         return None
     source, obj, on = max(candidates, key=lambda c: c[2])

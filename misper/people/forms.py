@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from misper.episodes.forms import GovukRadioSelect
 from misper.people.models import (
@@ -26,28 +27,28 @@ DateField = GovukDateField  # day, month and year boxes (the GOV.UK date input),
 
 class ChildSearchForm(GovukFormMixin, forms.Form):
     name = forms.CharField(
-        label="Name",
+        label=_("Name"),
         max_length=100,
         required=False,
-        help_text="First name, last name, or both. Nicknames and other spellings are found too.",
+        help_text=_("First name, last name, or both. Nicknames and other spellings are found too."),
     )
-    dob = DateField(label="Date of birth", required=False)
+    dob = DateField(label=_("Date of birth"), required=False)
     age = forms.IntegerField(
-        label="Age in years",
+        label=_("Age in years"),
         min_value=0,
         max_value=25,
         required=False,
         error_messages={
-            "invalid": "Enter the age as a number, like 14",
-            "min_value": "Age must be 0 or more",
-            "max_value": "Age must be 25 or less",
+            "invalid": _("Enter the age as a number, like 14"),
+            "min_value": _("Age must be 0 or more"),
+            "max_value": _("Age must be 25 or less"),
         },
     )
     place = forms.CharField(
-        label="Town, postcode or placement",
+        label=_("Town, postcode or placement"),
         max_length=100,
         required=False,
-        help_text="Home or placement address",
+        help_text=_("Home or placement address"),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -55,9 +56,9 @@ class ChildSearchForm(GovukFormMixin, forms.Form):
         if not self.errors and not any(
             data.get(k) not in (None, "") for k in ("name", "dob", "age", "place")
         ):
-            self.add_error("name", "Enter a name, a date of birth, an age or a place to search for")
+            self.add_error("name", _("Enter a name, a date of birth, an age or a place to search for"))
         if data.get("dob") and data["dob"] > date.today():
-            self.add_error("dob", "Date of birth must be in the past")
+            self.add_error("dob", _("Date of birth must be in the past"))
         return data
 
 

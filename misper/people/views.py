@@ -13,6 +13,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRed
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.views import View
 
 from misper.accounts.models import User
@@ -25,7 +26,7 @@ from misper.people.forms import ChildCreateForm, ChildSearchForm
 from misper.people.photos import photo_response
 from misper.people.services import child_create
 
-NO_MATCH = "No child on file matches your search"
+NO_MATCH = gettext_noop("No child on file matches your search")
 SEARCH_PURPOSE = "Find a child (no reason given)"
 SEARCHED_NAME = "misper_child_search_name"
 
@@ -38,10 +39,10 @@ class ChildSearchWithPurposeForm(ChildSearchForm):
     """The search, with why the user is searching (recorded on the access event, not required)."""
 
     purpose = forms.CharField(
-        label="Why are you searching? (optional)",
+        label=gettext_lazy("Why are you searching? (optional)"),
         max_length=150,
         required=False,
-        help_text="For example: call from a care home about a missing child. This is recorded.",
+        help_text=gettext_lazy("For example: call from a care home about a missing child. This is recorded."),
     )
 
 
@@ -81,7 +82,7 @@ class ChildSearchView(LoginRequiredMixin, View):
             "no_match": NO_MATCH,
             "today": timezone.localdate(),
             "can_create": _user(self.request).is_police,
-            "page_title": "Find a child",
+            "page_title": gettext("Find a child"),
         }
         return render(self.request, "people/search.html", ctx)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -228,6 +228,10 @@ PARTNER_PAGES = [
         post={"version": "0"},
     ),
     Visit("care profile", SOCIAL_WORKER, lambda s: f"/children/{s.episode.child_id}/care-profile"),
+    Visit("API tokens", SOCIAL_WORKER, lambda s: "/account/api-tokens"),
+    Visit("find a child", SOCIAL_WORKER, lambda s: "/children/search"),
+    Visit("find a child, found", SOCIAL_WORKER, lambda s: "/children/search", post={"name": "Testchild"}),
+    Visit("find a child, nothing typed", SOCIAL_WORKER, lambda s: "/children/search", post={}),
     Visit("care profile, care home", CARER, lambda s: f"/children/{s.episode.child_id}/care-profile"),
     Visit("care home report", CARER, lambda s: f"/children/{s.episode.child_id}/care-profile/report-missing"),
     Visit(
@@ -299,3 +303,37 @@ def test_the_crawl_finds_a_message_left_in_english() -> None:
     html = Client().get("/sign-in").content.decode()
     found = english_messages_on(html, english_patterns())
     assert "Skip to main content" in found
+
+
+# --- what is not a whole page --------------------------------------------------------------------------
+
+
+def test_the_childs_voice_is_in_welsh_with_welsh_dates(scene: Scene) -> None:
+    from misper.episodes.models import SafeAndWellCheck
+
+    SafeAndWellCheck.objects.create(
+        episode=scene.episode,
+        conducted_at=timezone.make_aware(datetime(2026, 3, 3, 16, 30)),
+        child_wishes="Byw gyda fy nain.",
+        push_factors="Dadleuon",
+    )
+    html = welsh_page(scene, Visit("child", SOCIAL_WORKER, lambda s: f"/children/{s.episode.child_id}"))
+    voice = html[html.index('data-testid="child-voice"') :]
+    voice = voice[: voice.index("</dl>")]
+    assert "Y tro diwethaf, ar 3 Mawrth 2026, dywedodd hi (gwiriad diogel ac iach):" in voice
+    assert "Beth roedd hi eisiau iddo ddigwydd" in voice
+    assert "Beth roedd hi&#x27;n dianc rhagddo" in voice or "Beth roedd hi'n dianc rhagddo" in voice
+    assert english_messages_on(voice, english_patterns()) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("cy", "3 Mawrth 2026 · 3 Maw 2026 · Mawrth 2026"), ("en-gb", "3 March 2026 · 3 Mar 2026 · March 2026")],
+)
+def test_dates_follow_the_language(language: str, expected: str) -> None:
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template('{{ d|date:"j F Y" }} · {{ d|date:"j M Y" }} · {{ d|date:"F Y" }}')
+    with translation.override(language):
+        assert template.render(Context({"d": datetime(2026, 3, 3, 16, 30)})) == expected
