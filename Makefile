@@ -37,6 +37,7 @@ run: install
 	$(BIN)/misper migrate --no-input -v 0
 	$(BIN)/misper compilecatalogue -v 0
 	$(BIN)/misper seed --if-empty
+	$(BIN)/misper national demo --if-empty --out var/national-demo
 	bash scripts/run.sh --port $(PORT)
 
 browser-deps:

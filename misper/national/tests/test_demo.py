@@ -56,3 +56,18 @@ def test_the_demo_force_file_is_its_export_and_every_file_imports(demo_force, tm
     }
     assert "0 rejected" in out.getvalue()
     assert AccessEvent.objects.filter(action="disclose", record_type="episode").exists()
+
+
+def test_if_empty_writes_nothing_when_the_national_view_holds_records(demo_force, tmp_path):
+    """``make run`` calls ``misper national demo --if-empty`` on every start: the second start adds nothing."""
+    call_command("national", "demo", "--if-empty", "--out", str(tmp_path / "a"), stdout=io.StringIO(),
+                 stderr=io.StringIO())  # fmt: skip
+    held = NationalRecord.objects.count()
+    assert held > 0
+    out = io.StringIO()
+    call_command(
+        "national", "demo", "--if-empty", "--out", str(tmp_path / "b"), stdout=out, stderr=io.StringIO()
+    )
+    assert NationalRecord.objects.count() == held
+    assert "nothing to do" in out.getvalue()
+    assert not (tmp_path / "b").exists()

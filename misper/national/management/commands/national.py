@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from misper.national.models import NationalRecord
 from misper.national.services import national_import, national_relink, write_rejects
 
 NOTHING_IMPORTED = "Nothing could be imported."
@@ -26,6 +27,9 @@ class Command(BaseCommand):
         demo.add_argument("--seed", type=int, default=2016)
         demo.add_argument("--months", type=int, default=3, help="the demo force's last N months (default 3)")
         demo.add_argument("--no-import", action="store_true", help="only write the files")
+        demo.add_argument(
+            "--if-empty", action="store_true", help="do nothing if the national view already holds records"
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         if options["action"] == "relink":
@@ -33,6 +37,10 @@ class Command(BaseCommand):
             return
         if options["action"] == "demo":
             from misper.national.demo import write_demo_returns
+
+            if options["if_empty"] and NationalRecord.objects.exists():
+                self.stdout.write("The national view already holds records; nothing to do.")
+                return
 
             files = write_demo_returns(
                 options["out"],  # type: ignore[arg-type]
