@@ -57,6 +57,13 @@ def plan_dict(plan: TriggerPlan) -> dict[str, Any]:
     }
 
 
+def plan_agencies(child: Child) -> list[Agency]:
+    """The agencies a plan may name as having agreed it: the child's force, placing and host authorities
+    and care provider (the page's choices)."""
+    ids = [child.force_id, child.placing_authority_id, child.host_authority_id, child.care_provider_id]
+    return list(Agency.objects.filter(pk__in=[i for i in ids if i]).order_by("name"))
+
+
 def may_change_plan(user: User, child: Child) -> bool:
     """Police of a force that can see the child, or its placing or host authority."""
     relations = agency_relations(user, child)

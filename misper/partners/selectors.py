@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet
+from django.http import Http404
 
 from misper.accounts.models import Agency, Role, User
 from misper.audit.reveal import children_revealed
@@ -128,6 +129,19 @@ def visible_interviews(user: User) -> QuerySet[ReturnInterview]:
     from misper.episodes.selectors import visible_episodes
 
     return ReturnInterview.objects.filter(episode__in=visible_episodes(user))
+
+
+def access_interview_by_id(user: User, interview_id: int) -> ReturnInterview:
+    """One interview ``user`` may see, with its episode, child and agencies (404 otherwise)."""
+    interview = (
+        visible_interviews(user)
+        .select_related("episode", "episode__child", "responsible_agency", "provider")
+        .filter(pk=interview_id)
+        .first()
+    )
+    if interview is None:
+        raise Http404("No such interview")
+    return interview
 
 
 def interview_queue(user: User) -> QuerySet[ReturnInterview]:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.views import View
 
-from misper.accounts.models import Agency, User
+from misper.accounts.models import User
 from misper.audit.services import access_record
 from misper.core.errors import ConflictError, InvalidInput
 from misper.episodes.documents import FORMAT, child_section
@@ -90,9 +90,7 @@ class TriggerPlanCreateView(LoginRequiredMixin, View):
         child = access_child_by_id(_user(request), child_id)
         if not plans.may_change_plan(_user(request), child):
             raise PermissionDenied(plans.NOT_ALLOWED)
-        ids = [child.force_id, child.placing_authority_id, child.host_authority_id, child.care_provider_id]
-        agencies = list(Agency.objects.filter(pk__in=[i for i in ids if i]).order_by("name"))
-        return child, agencies, selectors.open_proposals(child)
+        return child, plans.plan_agencies(child), selectors.open_proposals(child)
 
     def get(self, request: HttpRequest, child_id: int) -> HttpResponse:
         child, agencies, proposals = self._setup(request, child_id)
@@ -168,17 +166,7 @@ def interview_queue_page(
 
 class InterviewView(LoginRequiredMixin, View):
     def _interview(self, request: HttpRequest, interview_id: int) -> Any:
-        from django.http import Http404
-
-        ri = (
-            selectors.visible_interviews(_user(request))
-            .select_related("episode", "episode__child", "responsible_agency", "provider")
-            .filter(pk=interview_id)
-            .first()
-        )
-        if ri is None:
-            raise Http404("No such interview")
-        return ri
+        return selectors.access_interview_by_id(_user(request), interview_id)
 
     def get(self, request: HttpRequest, interview_id: int) -> HttpResponse:
         with transaction.atomic():
