@@ -17,7 +17,7 @@ from misper.audit.services import access_record
 from misper.core.errors import ConflictError, FieldError, InvalidInput
 from misper.episodes.models import Risk
 from misper.partners.models import ProposalStatus, TriggerPlan, TriggerPlanProposal
-from misper.partners.selectors import PLAN_PARTNERS, POLICE, agency_relations
+from misper.partners.selectors import PLAN_PARTNERS, POLICE, agency_relations, open_proposals
 from misper.people.models import Child
 from misper.people.selectors import access_child_by_id
 
@@ -30,6 +30,8 @@ ENTER_AGREED_BY = "Enter who agreed the plan and their agencies"
 AGREED_NOT_FUTURE = "The date the plan was agreed cannot be in the future"
 REVIEW_AFTER_AGREED = "The review date must be after the date the plan was agreed"
 CHOOSE_RISK = "Choose the minimum risk grade"
+CHOOSE_AGENCIES = "Choose agencies from the child's police force, placing or host authority and care provider"
+CHOOSE_PROPOSALS = "Choose proposals that are still open for this child"
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,16 @@ def _errors(data: PlanInput) -> list[FieldError]:
     return errors
 
 
+def _choice_errors(child: Child, data: PlanInput, proposal_ids: list[int]) -> list[FieldError]:
+    """An agency or proposal the page would not offer is an error, never silently dropped."""
+    errors = []
+    if not set(data.agency_ids) <= {a.pk for a in plan_agencies(child)}:
+        errors.append(FieldError("agencies", CHOOSE_AGENCIES))
+    if not set(proposal_ids) <= {p.pk for p in open_proposals(child)}:
+        errors.append(FieldError("proposals", CHOOSE_PROPOSALS))
+    return errors
+
+
 def trigger_plan_create(
     *,
     child_id: int,
@@ -108,6 +120,9 @@ def trigger_plan_create(
         if not may_change_plan(acting_user, child):
             raise PermissionDenied(NOT_ALLOWED)
         Child.objects.select_for_update().filter(pk=child.pk).first()  # one new version at a time
+        choice_errors = _choice_errors(child, data, proposal_ids or [])
+        if choice_errors:
+            raise InvalidInput(choice_errors)
         current = TriggerPlan.objects.filter(child=child, superseded_at__isnull=True).order_by("-version")
         current_plan = current.first()
         if expected_version is not None and (current_plan.version if current_plan else 0) != expected_version:
