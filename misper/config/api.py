@@ -223,6 +223,8 @@ def _register_routers() -> None:
     from misper.learning.api import router as learning_router
     from misper.national.api import router as national_router
     from misper.partners.api import router as partners_router
+    from misper.partners.api_interviews import router as interviews_router
+    from misper.partners.api_plans import router as plans_router
     from misper.people.api import router as people_router
     from misper.people.api_concern import router as concern_router
 
@@ -237,6 +239,8 @@ def _register_routers() -> None:
     api.add_router("", concern_router)  # /flags, /people, /places
     api.add_router("", ukmpu_router)  # /ukmpu-notices, /episodes/{id}/ukmpu-notice
     api.add_router("/incidents", incidents_router)
+    api.add_router("", plans_router)  # /children/{id}/trigger-plan
+    api.add_router("", interviews_router)  # /return-interviews
 
 
 _register_routers()

@@ -15,7 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 from misper.accounts.models import User
-from misper.partners.field_access import Group, field_view, owned_q
+from misper.partners.field_access import Group, field_view, interview_account_visible, owned_q
+from misper.partners.interviews import FINDINGS_FOR_POLICE
 
 # Engine reason codes whose evidence comes from police-only inputs (associates and CAWNs, and being
 # found with an adult of concern, which shares the code). See misper/risk/rules/derived.py.
@@ -260,4 +261,38 @@ def child_view_for(user: User, detail: dict[str, Any], child: Any = None) -> dic
         return {**detail, "flags": flags}
     shaped = {k: v for k, v in detail.items() if k in PARTNER_CHILD_FIELDS}
     shaped["flags"] = flags
+    return shaped
+
+
+# --- a return interview (its page and ``GET /api/v1/return-interviews/{id}``) ----------------------------
+# Everyone who sees the child sees the interview's progress and the agreed findings (``FINDINGS_FOR_POLICE``,
+# the shared group); the child's own account only the interview's provider and responsible authority
+# (``field_access.interview_account_visible``), as on the page.
+
+
+def interview_view_for(user: User, interview: Any) -> dict[str, Any]:
+    """A return interview (with its episode, child and agencies loaded) as ``user``, who sees its child,
+    may see it."""
+    episode = interview.episode
+    shaped: dict[str, Any] = {
+        "id": interview.pk,
+        "version": interview.version,
+        "episode_id": episode.pk,
+        "episode_reference": episode.reference,
+        "child_id": episode.child_id,
+        "child_ref": episode.child.ref,
+        "status": interview.status,
+        "referred_at": interview.referred_at,
+        "due_at": interview.due_at,
+        "responsible_agency": interview.responsible_agency.name,
+        "provider": interview.provider.name if interview.provider else "",
+        "offered_at": interview.offered_at,
+        "accepted_at": interview.accepted_at,
+        "declined_at": interview.declined_at,
+        "completed_at": interview.completed_at,
+        "interviewer_name": interview.interviewer_name,
+        **{name: getattr(interview, name) for name in FINDINGS_FOR_POLICE},
+    }
+    if interview_account_visible(user, interview):
+        shaped["child_account"] = interview.child_account
     return shaped

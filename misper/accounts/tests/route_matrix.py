@@ -357,6 +357,12 @@ API: dict[str, Route] = {
     "GET /api/v1/people/{person_id}": api_police(),
     "POST /api/v1/people/{person_id}/cawns": api_signed_in(note="422 before the access check"),
     "POST /api/v1/places": api_police(note="an empty body: 403 first for non-police, 422 for police"),
+    # trigger plans and return interviews (misper.partners.api_plans, api_interviews: the pages' rules)
+    "GET /api/v1/children/{child_id}/trigger-plan": api_signed_in(**CHILD_VISIBLE),
+    "POST /api/v1/children/{child_id}/trigger-plan": api_signed_in(note="422 before the access check"),
+    "GET /api/v1/return-interviews": api_signed_in(note="each agency's own queue; empty for those with none"),
+    "GET /api/v1/return-interviews/{interview_id}": api_signed_in(**CHILD_VISIBLE),
+    "POST /api/v1/return-interviews/{interview_id}": api_signed_in(note="422 before the access check"),
     "GET /api/v1/dashboard/figures": expect(FORBIDDEN, anonymous=UNAUTHORISED, **DASHBOARD),
     "GET /api/v1/feedback/summary": expect(FORBIDDEN, anonymous=UNAUTHORISED, **LEARNING_READ),
     "GET /api/v1/language/summary": expect(FORBIDDEN, anonymous=UNAUTHORISED, **LEARNING_READ),
