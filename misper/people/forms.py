@@ -88,14 +88,6 @@ class ChildCreateForm(GovukFormMixin, forms.Form):
     town = forms.CharField(label="Town or city", max_length=100, required=False)
     postcode = forms.CharField(label="Postcode", max_length=10, required=False)
 
-    def clean_date_of_birth(self) -> date:
-        dob: date = self.cleaned_data["date_of_birth"]
-        if dob > date.today():
-            raise forms.ValidationError("Date of birth must be in the past")
-        if (date.today() - dob).days > 366 * 25:
-            raise forms.ValidationError("misper is for children and young people: check the date of birth")
-        return dob
-
 
 # --- flags, people and places of concern, photos (misper.people.flags, .concern, .photos) -------------
 

@@ -7,11 +7,15 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from misper.accounts.models import User
 from misper.audit.services import access_record
 from misper.core.errors import FieldError, InvalidInput
 from misper.people.models import Child, Location, LocationKind
+
+DOB_FUTURE = "Date of birth must be in the past"
+DOB_TOO_OLD = "misper is for children and young people: check the date of birth"
 
 
 def child_create(
@@ -38,6 +42,11 @@ def child_create(
         )
         if not value.strip()
     ]
+    today = timezone.localdate()
+    if date_of_birth > today:
+        errors.append(FieldError("date_of_birth", DOB_FUTURE))
+    elif (today - date_of_birth).days > 366 * 25:
+        errors.append(FieldError("date_of_birth", DOB_TOO_OLD))
     if errors:
         raise InvalidInput(errors)
     with transaction.atomic():
