@@ -39,6 +39,15 @@ NOT_EDITS = {
     "/api/v1/children/{child_id}/photo": "adds the child's photo (a multipart upload, no JSON body)",
     "/api/v1/episodes/{episode_id}/ukmpu-notice": "records the notice once: a second record is a 409",
     "/api/v1/incidents/{incident_id}/episode": "links the incident once: a second link is a 409",
+    "/api/v1/children/{child_id}/cawns/{cawn_id}/breaches": "adds a breach to the notice's list; nothing "
+    "recorded is overwritten",
+    "/api/v1/panels/meetings/{meeting_id}/actions/{meeting_action_id}/done": "marking done is once only: again "
+    "keeps the first date",
+    "/api/v1/children/{child_id}/care-home-reports": "sends a new report from the care home",
+    "/api/v1/children/{child_id}/care-profile": "the care home's profile is saved whole, as its page saves it; "
+    "the page's service keeps no version yet (docs/partners.md, Not built yet)",
+    "/api/v1/placements/{notice_id}/acknowledge": "acknowledging is once only: a second acknowledgement "
+    "keeps the first and changes nothing",
 }
 
 

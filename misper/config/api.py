@@ -218,18 +218,22 @@ def _register_routers() -> None:
     from misper.episodes.api import router as episodes_router
     from misper.episodes.api_actions import router as actions_router
     from misper.episodes.api_assessments import router as assessments_router
+    from misper.episodes.api_reviews import router as reviews_router
     from misper.episodes.api_ukmpu import router as ukmpu_router
     from misper.incidents.api import router as incidents_router
     from misper.learning.api import router as learning_router
     from misper.national.api import router as national_router
     from misper.partners.api import router as partners_router
+    from misper.partners.api_care import router as care_router
     from misper.partners.api_interviews import router as interviews_router
+    from misper.partners.api_panels import router as panels_router
     from misper.partners.api_plans import router as plans_router
     from misper.people.api import router as people_router
     from misper.people.api_concern import router as concern_router
 
     api.add_router("/episodes", episodes_router)
     api.add_router("/episodes", actions_router)
+    api.add_router("/episodes", reviews_router)  # /episodes/{id}/reviews, /handover
     api.add_router("/children", people_router)
     api.add_router("/assessments", assessments_router)
     api.add_router("", partners_router)  # /agencies, /subscriptions, /alerts
@@ -241,6 +245,8 @@ def _register_routers() -> None:
     api.add_router("/incidents", incidents_router)
     api.add_router("", plans_router)  # /children/{id}/trigger-plan
     api.add_router("", interviews_router)  # /return-interviews
+    api.add_router("", care_router)  # /children/{id}/care-profile, care-home-reports
+    api.add_router("", panels_router)  # /panels/meetings
 
 
 _register_routers()

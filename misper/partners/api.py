@@ -1,10 +1,11 @@
-"""API routes for partners: the agency directory, webhook subscriptions and the alert inbox.
+"""API routes for partners: the agency directory, webhook subscriptions, the alert inbox and placement
+notices (list, send, acknowledge, read, end: the placement pages' services and access rules).
 Thin: parse, call one selector or service, shape the output."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from django.db import transaction
@@ -14,7 +15,7 @@ from pydantic import Field
 
 from misper.audit.services import access_record
 from misper.core.api_schemas import Page, Strict
-from misper.partners import placement_ending
+from misper.partners import lists, placement_ending, placements
 from misper.partners.alerts import alert_acknowledge
 from misper.partners.models import Alert, PlacementNotice
 from misper.partners.selectors import agency_list, alert_inbox
@@ -188,3 +189,69 @@ def end_placement(request: HttpRequest, notice_id: int, body: PlacementEndIn) ->
         version=body.version,
     )
     return PlacementNoticeOut.from_model(ended)
+
+
+class PlacementIn(Strict):
+    child: int | None = Field(
+        None, ge=1, description="A child on file you may place; leave out to describe a child new to the area"
+    )
+    given_name: str = Field("", max_length=100, description="A child new to the area: first name")
+    family_name: str = Field("", max_length=100, description="A child new to the area: last name")
+    date_of_birth: date | None = Field(None, description="A child new to the area: date of birth")
+    sex: Literal["female", "male", "other", "unknown"] = "unknown"
+    placement_type: str = Field(..., max_length=40, description="residential_home, foster, secure, ...")
+    place_name: str = Field(..., max_length=200, description="The care home or foster placement")
+    address_line: str = Field("", max_length=200)
+    town: str = Field("", max_length=100)
+    postcode: str = Field(..., max_length=10)
+    beat: str = Field("", max_length=40, description="The neighbourhood beat, if known")
+    care_provider: int | None = Field(
+        None, ge=1, description="The care provider running the home (GET /agencies)"
+    )
+    host_force: int = Field(
+        ..., ge=1, description="The police force for the placement's area (GET /agencies)"
+    )
+    host_authority: int = Field(..., ge=1, description="The local authority for the placement's area")
+    placing_authority: int | None = Field(
+        None, ge=1, description="Police only: the local authority that placed the child"
+    )
+    starts_on: date
+    known_risks: str = Field("", max_length=10000)
+
+
+class PlacementListOut(Schema):
+    count: int
+    items: list[dict[str, Any]] = Field(
+        description="The rows of the notices page and its CSV: received by your agency, then sent by it"
+    )
+
+
+@router.get("/placements", response=PlacementListOut)
+def list_placements(request: HttpRequest) -> PlacementListOut:
+    """The current notices your agency received, then those it sent; logged as a list."""
+    rows = lists.list_read(user=request.user, record_type="placement_notice", request=request)  # type: ignore[arg-type]
+    return PlacementListOut(count=len(rows), items=rows)
+
+
+@router.post("/placements", response={201: PlacementNoticeOut})
+def create_placement(request: HttpRequest, body: PlacementIn) -> Status[PlacementNoticeOut]:
+    """Send a placement notice (police, or a local authority's practitioners for a child it placed): the host
+    force and host authority are alerted and may see the child from then on."""
+    d = body.model_dump()
+    data = placements.PlacementInput(
+        child_id=d.pop("child"),
+        host_force_id=d.pop("host_force"),
+        host_authority_id=d.pop("host_authority"),
+        care_provider_id=d.pop("care_provider"),
+        placing_authority_id=d.pop("placing_authority"),
+        **d,
+    )
+    notice = placements.placement_notice_create(data=data, acting_user=request.user)  # type: ignore[arg-type]
+    return Status(201, PlacementNoticeOut.from_model(notice))
+
+
+@router.post("/placements/{notice_id}/acknowledge", response=PlacementNoticeOut)
+def acknowledge_placement(request: HttpRequest, notice_id: int) -> PlacementNoticeOut:
+    """The host force or host authority acknowledges a notice it received (once: again keeps the first)."""
+    notice = placements.placement_notice_acknowledge(notice_id=notice_id, acting_user=request.user)  # type: ignore[arg-type]
+    return PlacementNoticeOut.from_model(notice)

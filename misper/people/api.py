@@ -1,5 +1,5 @@
-"""API routes for children: find a child by name and date of birth; a child's record, flags, people
-and places linked, photo. Thin: parse, call one service or selector, shape.
+"""API routes for children: find a child by name and date of birth; record a child not yet on file; a
+child's record, flags, people and places linked, photo. Thin: parse, call one service or selector, shape.
 
 The search is a POST with a JSON body so that no name or date of birth ever reaches a URL (and so a
 server or proxy log)."""
@@ -7,7 +7,7 @@ server or proxy log)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -22,6 +22,7 @@ from misper.people.detail import child_detail, flag_dict, link_dict
 from misper.people.flags import flag_add
 from misper.people.photos import photo_response, photo_upload_file
 from misper.people.selectors import SEARCH_LIMIT, access_child_by_id, child_search
+from misper.people.services import child_create
 
 router = Router(tags=["children"])
 NEED_NAME_OR_DOB = "Enter a name or a date of birth to search for"
@@ -82,6 +83,29 @@ def find_children(request: HttpRequest, query: ChildSearchIn) -> ChildSearchOut:
         for m in matches
     ]
     return ChildSearchOut(count=len(items), items=items)
+
+
+class ChildIn(Strict):
+    given_name: str = Field(..., max_length=100)
+    family_name: str = Field(..., max_length=100)
+    date_of_birth: date = Field(description="Or your best estimate, said so in the description")
+    sex: Literal["female", "male", "other", "unknown"] = "unknown"
+    description: str = Field("", max_length=5000, description="Height, build, hair, clothing, marks")
+    looked_after: bool = False
+    placement_type: Literal[
+        "home", "foster", "residential_home", "secure", "kinship", "supported_living", "other"
+    ] = "home"
+    town: str = Field("", max_length=100)
+    postcode: str = Field("", max_length=10)
+
+
+@router.post("", response={201: dict[str, Any]})
+def child_create_route(request: HttpRequest, body: ChildIn) -> Status[dict[str, Any]]:
+    """Record a child not yet on file in your force (police only), reference ``WEB-<number>``, as the
+    "Create a new child record" page does. Search first (``POST /children/search``): this never matches."""
+    user = request.user
+    child = child_create(acting_user=user, **body.model_dump())  # type: ignore[arg-type]
+    return Status(201, child_detail(user, child))  # type: ignore[arg-type]
 
 
 # --- a child's record: detail, flags, people linked, places, photo ------------------------------------

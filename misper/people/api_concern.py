@@ -1,5 +1,6 @@
-"""API routes for flags by id (review, expire) and for people and places of concern. Thin: parse, call
-one service or selector, shape. People and places are police only (``misper.people.concern``)."""
+"""API routes for flags by id (review, expire), people and places of concern, and child abduction warning
+notices and their breaches. Thin: parse, call one service or selector, shape. People, places and notices
+are police only (``misper.people.concern``, ``misper.partners.cawns``)."""
 
 from __future__ import annotations
 
@@ -191,5 +192,32 @@ def cawn_create(request: HttpRequest, person_id: int, body: CawnIn) -> Status[di
             "child_id": notice.child_id,
             "issued_on": notice.issued_on,
             "expires_on": notice.expires_on,
+        },
+    )
+
+
+class BreachIn(Strict):
+    on: date = Field(description="The day of the breach, not before the notice was issued")
+    note: str = Field(..., max_length=2000, description="What happened")
+    follow_up: str = Field("", max_length=2000, description="What was done about it")
+
+
+@router.post("/children/{child_id}/cawns/{cawn_id}/breaches", response={201: dict[str, Any]})
+def cawn_breach_create(
+    request: HttpRequest, child_id: int, cawn_id: int, body: BreachIn
+) -> Status[dict[str, Any]]:
+    """Record a breach of a child abduction warning notice (the owning force's police only): added to the
+    notice's breaches, which are never overwritten."""
+    data = cawns.BreachInput(on=body.on, note=body.note, follow_up=body.follow_up)
+    notice = cawns.cawn_breach_record(child_id=child_id, cawn_id=cawn_id, data=data, acting_user=request.user)  # type: ignore[arg-type]
+    return Status(
+        201,
+        {
+            "id": notice.pk,
+            "person_id": notice.associate_id,
+            "child_id": notice.child_id,
+            "issued_on": notice.issued_on,
+            "expires_on": notice.expires_on,
+            "breaches": notice.breaches,
         },
     )

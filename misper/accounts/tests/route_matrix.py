@@ -314,6 +314,9 @@ API: dict[str, Route] = {
     "POST /api/v1/episodes/{episode_id}/actions/{action_id}/assign": api_signed_in(note="422 first"),
     "POST /api/v1/episodes/{episode_id}/actions/{action_id}/complete": api_signed_in(note="422 first"),
     "POST /api/v1/episodes/{episode_id}/actions/{action_id}/cancel": api_signed_in(note="422 first"),
+    # a supervisor's review and a handover (misper.episodes.api_reviews): an empty body names no version
+    "POST /api/v1/episodes/{episode_id}/reviews": api_signed_in(note="422 before the access check"),
+    "POST /api/v1/episodes/{episode_id}/handover": api_signed_in(note="422 before the access check"),
     "POST /api/v1/assessments": api_signed_in(note="the engine on a posted document: no records read"),
     "POST /api/v1/assessments/{assessment_id}/decision": api_signed_in(note="422 before the access check"),
     # partners (observed when this matrix was written; the partners owner confirms)
@@ -322,6 +325,17 @@ API: dict[str, Route] = {
     "POST /api/v1/subscriptions": api_signed_in(note="422 before the access check"),
     "POST /api/v1/alerts/{alert_id}/acknowledge": expect(
         NOT_FOUND, anonymous=UNAUTHORISED, partner_practitioner=OK, note="alerts to the child's LA"
+    ),
+    "GET /api/v1/placements": api_signed_in(
+        note="notices received by the user's agency; empty for those with none"
+    ),
+    "POST /api/v1/placements": api_signed_in(note="422 before the access check"),
+    "POST /api/v1/placements/{notice_id}/acknowledge": expect(
+        OK,
+        anonymous=UNAUTHORISED,
+        auditor=NOT_FOUND,
+        administrator=NOT_FOUND,
+        note="the force is the host force, the council the host authority",
     ),
     "GET /api/v1/placements/{notice_id}": api_signed_in(**CHILD_VISIBLE),
     "POST /api/v1/placements/{notice_id}/end": expect(
@@ -334,6 +348,10 @@ API: dict[str, Route] = {
         auditor=NOT_FOUND,
         administrator=NOT_FOUND,
         note="the placing authority, or the host force's coordinators and supervisors",
+    ),
+    "POST /api/v1/children": api_signed_in(note="422 before the access check"),
+    "POST /api/v1/children/{child_id}/cawns/{cawn_id}/breaches": api_signed_in(
+        note="422 before the access check"
     ),
     "POST /api/v1/children/search": api_signed_in(note="422 before the search: an empty body names no child"),
     # a child's record, flags, people and places (misper.people.api, api_concern; docs/trust.md)
@@ -363,6 +381,22 @@ API: dict[str, Route] = {
     "GET /api/v1/return-interviews": api_signed_in(note="each agency's own queue; empty for those with none"),
     "GET /api/v1/return-interviews/{interview_id}": api_signed_in(**CHILD_VISIBLE),
     "POST /api/v1/return-interviews/{interview_id}": api_signed_in(note="422 before the access check"),
+    # care homes and panels (misper.partners.api_care, api_panels: the pages' rules)
+    "GET /api/v1/children/{child_id}/care-profile": api_signed_in(**CHILD_VISIBLE),
+    "POST /api/v1/children/{child_id}/care-profile": expect(
+        FORBIDDEN,
+        anonymous=UNAUTHORISED,
+        auditor=NOT_FOUND,
+        administrator=NOT_FOUND,
+        note="only its care home",
+    ),
+    "POST /api/v1/children/{child_id}/care-home-reports": api_signed_in(note="422 before the access check"),
+    "GET /api/v1/care-home-reports": api_police(),
+    "POST /api/v1/panels/meetings": api_signed_in(note="422 before the access check"),
+    "GET /api/v1/panels/meetings/{meeting_id}": api_signed_in(**CHILD_VISIBLE),
+    "POST /api/v1/panels/meetings/{meeting_id}/actions/{meeting_action_id}/done": api_signed_in(
+        **CHILD_VISIBLE, note="police of the force, or the council that owns the action"
+    ),
     "GET /api/v1/dashboard/figures": expect(FORBIDDEN, anonymous=UNAUTHORISED, **DASHBOARD),
     "GET /api/v1/feedback/summary": expect(FORBIDDEN, anonymous=UNAUTHORISED, **LEARNING_READ),
     "GET /api/v1/language/summary": expect(FORBIDDEN, anonymous=UNAUTHORISED, **LEARNING_READ),

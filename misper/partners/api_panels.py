@@ -1,0 +1,116 @@
+"""API routes for multi-agency panels and strategy meetings: record a meeting with its actions, read one,
+and mark an action done. The panel pages' access rules and services (``partners.panels``): coordinators and
+supervisors record meetings; a meeting is seen by its force's police and by a partner who sees every child it
+discussed; an action is marked done by the police or the agency that owns it. Thin: parse, call, shape."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from ninja import Router, Status
+from pydantic import Field
+
+from misper.accounts.models import User
+from misper.audit.services import access_record
+from misper.core.api_schemas import Strict
+from misper.core.errors import FieldError, InvalidInput
+from misper.partners import panels
+from misper.partners.models import Meeting
+
+router = Router(tags=["panels"])
+# The service names an action's fields as the page's form does (``action_owner_0``); the API's body names
+# them ``actions[0].owner_agency``.
+_ACTION_FIELD = re.compile(r"^action_(owner|due)_(\d+)$")
+_BODY_NAME = {"owner": "owner_agency", "due": "due_on"}
+
+
+class MeetingActionIn(Strict):
+    text: str = Field(..., max_length=300)
+    owner_agency: int | None = Field(
+        None, ge=1, description="The agency that owns the action (GET /agencies)"
+    )
+    due_on: date | None = None
+
+
+class MeetingIn(Strict):
+    kind: str = Field(..., max_length=20, description="panel or strategy")
+    held_on: date
+    children: list[int] = Field(..., max_length=200, description="Ids of the children it discussed")
+    attendees: list[Annotated[str, Field(max_length=300)]] = Field(
+        ..., max_length=200, description='Who attended, each as "name, agency"'
+    )
+    decisions: str = Field(..., max_length=20000)
+    actions: list[MeetingActionIn] = Field(default_factory=list, max_length=panels.MAX_ACTIONS)
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def meeting_dict(meeting: Meeting) -> dict[str, Any]:
+    d = panels.meeting_detail(meeting)
+    return {
+        "id": meeting.pk,
+        "kind": meeting.kind,
+        "held_on": meeting.held_on,
+        "attendees": meeting.attendees,
+        "decisions": meeting.decisions,
+        "children": [{"id": c.pk, "ref": c.ref, "name": c.full_name} for c in d["children"]],
+        "actions": [
+            {
+                "id": a.pk,
+                "text": a.text,
+                "owner_agency": a.owner_agency.name,
+                "due_on": a.due_on,
+                "completed_on": a.completed_on,
+            }
+            for a in d["actions"]
+        ],
+    }
+
+
+def _body_field(name: str) -> str:
+    m = _ACTION_FIELD.match(name)
+    return f"actions[{m.group(2)}].{_BODY_NAME[m.group(1)]}" if m else name
+
+
+@router.post("/panels/meetings", response={201: dict[str, Any]})
+def meeting_create(request: HttpRequest, body: MeetingIn) -> Status[dict[str, Any]]:
+    """Record a panel or strategy meeting with its actions (coordinators and supervisors)."""
+    data = panels.MeetingInput(
+        kind=body.kind,
+        held_on=body.held_on,
+        child_ids=body.children,
+        attendee_lines=body.attendees,
+        decisions=body.decisions,
+        actions=[panels.ActionInput(a.text, a.owner_agency, a.due_on) for a in body.actions],
+    )
+    try:
+        meeting = panels.meeting_create(data=data, acting_user=_user(request))
+    except InvalidInput as exc:
+        raise InvalidInput([FieldError(_body_field(e.field), e.message) for e in exc.errors]) from exc
+    return Status(201, meeting_dict(meeting))
+
+
+@router.get("/panels/meetings/{meeting_id}", response=dict[str, Any])
+def meeting_get(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
+    user = _user(request)
+    with transaction.atomic():
+        meeting = panels.access_meeting_by_id(user, meeting_id)
+        access_record(
+            user=user, action="view", record_type="meeting", record_ids=[meeting.pk], request=request
+        )
+    return meeting_dict(meeting)
+
+
+@router.post("/panels/meetings/{meeting_id}/actions/{meeting_action_id}/done", response=dict[str, Any])
+def meeting_action_done(request: HttpRequest, meeting_id: int, meeting_action_id: int) -> dict[str, Any]:
+    """Mark a meeting's action done today (the police, or the agency that owns it; again keeps the date)."""
+    panels.meeting_action_complete(
+        meeting_id=meeting_id, action_id=meeting_action_id, acting_user=_user(request)
+    )
+    return meeting_dict(panels.access_meeting_by_id(_user(request), meeting_id))
