@@ -46,6 +46,16 @@ NOT_EDITS = {
     "/api/v1/children/{child_id}/care-home-reports": "sends a new report from the care home",
     "/api/v1/children/{child_id}/care-profile": "the care home's profile is saved whole, as its page saves it; "
     "the page's service keeps no version yet (docs/partners.md, Not built yet)",
+    "/api/v1/care-home-reports/{notification_id}/report": "made once from a care home's report: a second "
+    "is a 409",
+    "/api/v1/episodes/{episode_id}/feedback-link": "makes a new single-use link; the episode is not changed",
+    "/api/v1/episodes/{episode_id}/feedback": "adds the child's answers as a new anonymous row",
+    "/api/v1/recommendations/{rec_id}": "the tracker keeps no versions: saved whole, as its page saves it",
+    "/api/v1/recommendations/{rec_id}/actions": "adds a new action to the recommendation",
+    "/api/v1/recommendations/{rec_id}/actions/{action_id}": "the tracker keeps no versions: saved whole, as "
+    "its page saves it",
+    "/api/v1/recommendations/{rec_id}/updates": "adds a new progress update",
+    "/api/v1/recommendations/{rec_id}/evidence": "adds a new evidence link",
     "/api/v1/placements/{notice_id}/acknowledge": "acknowledging is once only: a second acknowledgement "
     "keeps the first and changes nothing",
 }

@@ -222,6 +222,8 @@ def _register_routers() -> None:
     from misper.episodes.api_ukmpu import router as ukmpu_router
     from misper.incidents.api import router as incidents_router
     from misper.learning.api import router as learning_router
+    from misper.learning.api_feedback import router as feedback_router
+    from misper.learning.api_recommendations import router as recommendations_router
     from misper.national.api import router as national_router
     from misper.partners.api import router as partners_router
     from misper.partners.api_care import router as care_router
@@ -247,6 +249,8 @@ def _register_routers() -> None:
     api.add_router("", interviews_router)  # /return-interviews
     api.add_router("", care_router)  # /children/{id}/care-profile, care-home-reports
     api.add_router("", panels_router)  # /panels/meetings
+    api.add_router("", feedback_router)  # /episodes/{id}/feedback-link, /episodes/{id}/feedback
+    api.add_router("", recommendations_router)  # /recommendations
 
 
 _register_routers()

@@ -1,12 +1,13 @@
 """API routes for care homes and the reports they send: the care home keeps a looked-after child's care
 profile and reports the child missing from its own system; the police control room sees those reports.
 The care pages' access rules and services (``partners.care``): only the child's care home writes the
-profile or reports from it; the reports queue is police only. Thin: parse, call one service, shape."""
+profile or reports from it; the reports queue, and the police report made from a care home's report, are
+police only. Thin: parse, call one service, shape."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -17,6 +18,8 @@ from pydantic import AwareDatetime, Field
 from misper.accounts.models import User
 from misper.audit.services import access_record
 from misper.core.api_schemas import Strict
+from misper.core.errors import FieldError, InvalidInput
+from misper.episodes.documents import FORMAT, child_section
 from misper.partners import care, selectors
 from misper.partners.models import CareProfile, MissingNotification
 from misper.people.selectors import access_child_by_id
@@ -129,3 +132,69 @@ def missing_report_queue(request: HttpRequest) -> list[MissingReportOut]:
             request=request,
         )  # fmt: skip
     return [MissingReportOut.from_model(n) for n in queue]
+
+
+class NotificationReportIn(Strict):
+    reported_at: AwareDatetime = Field(description="When the report was made to the police, with its offset")
+    last_seen_at: AwareDatetime
+    reported_by: str = Field("care_home", max_length=40, description="A misper/1 reporter type")
+    circumstances: str = Field(..., max_length=TEXT_MAX)
+    indicators: list[Annotated[str, Field(max_length=60)]] = Field(
+        default_factory=list, max_length=100, description="misper/1 risk indicator codes"
+    )
+    reporter_name: str = Field("", max_length=100)
+    reporter_phone: str = Field("", max_length=40)
+    from_place: str = Field("", max_length=200)
+    from_town: str = Field("", max_length=100)
+    from_postcode: str = Field("", max_length=10)
+    from_beat: str = Field("", max_length=40)
+
+
+@router.post("/care-home-reports/{notification_id}/report", response={201: dict[str, Any]})
+def missing_report_record(
+    request: HttpRequest, notification_id: int, body: NotificationReportIn
+) -> Status[dict[str, Any]]:
+    """The police report made from a care home's report (police only): the child's record on file and the
+    ``report`` section of a misper/1 document, as the report form fills them; the engine grades it and the
+    care home's report is linked to the episode. A report already made from it is a 409."""
+    user = _user(request)
+    if not user.is_police:
+        raise PermissionDenied(POLICE_ONLY)
+    n = care.access_notification_by_id(user, notification_id)
+    report = {
+        "reported_at": body.reported_at.isoformat(),
+        "last_seen_at": body.last_seen_at.isoformat(),
+        "reported_by": body.reported_by,
+        "circumstances": body.circumstances,
+        "indicators": body.indicators,
+    }
+    doc = {"format": FORMAT, "child": child_section(n.child, body.reported_at), "report": report}
+    try:
+        outcome = care.notification_report(
+            notification_id=n.pk,
+            doc=doc,
+            acting_user=user,
+            missing_from={
+                "name": body.from_place,
+                "town": body.from_town,
+                "postcode": body.from_postcode.upper(),
+                "beat": body.from_beat,
+            },
+            reporter_name=body.reporter_name,
+            reporter_phone=body.reporter_phone,
+        )
+    except InvalidInput as exc:  # the engine names the document's fields: ``report.last_seen_at``
+        raise InvalidInput(
+            [FieldError(e.field.removeprefix("report."), e.message) for e in exc.errors]
+        ) from exc
+    e = outcome.episode
+    return Status(
+        201,
+        {
+            "episode_id": e.pk,
+            "reference": e.reference,
+            "risk": e.risk,
+            "version": e.version,
+            "notification_id": n.pk,
+        },
+    )

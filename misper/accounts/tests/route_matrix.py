@@ -392,12 +392,31 @@ API: dict[str, Route] = {
     ),
     "POST /api/v1/children/{child_id}/care-home-reports": api_signed_in(note="422 before the access check"),
     "GET /api/v1/care-home-reports": api_police(),
+    "POST /api/v1/care-home-reports/{notification_id}/report": api_signed_in(
+        note="422 before the access check"
+    ),
+    # the child's feedback (misper.learning.api_feedback): police and partners; the matrix episode is not
+    # back yet, so the link is a 409 for them
+    "POST /api/v1/episodes/{episode_id}/feedback-link": expect(
+        OK, anonymous=UNAUTHORISED, auditor=FORBIDDEN, administrator=FORBIDDEN
+    ),
+    "POST /api/v1/episodes/{episode_id}/feedback": api_signed_in(note="422 before the access check"),
     "POST /api/v1/panels/meetings": api_signed_in(note="422 before the access check"),
     "GET /api/v1/panels/meetings/{meeting_id}": api_signed_in(**CHILD_VISIBLE),
     "POST /api/v1/panels/meetings/{meeting_id}/actions/{meeting_action_id}/done": api_signed_in(
         **CHILD_VISIBLE, note="police of the force, or the council that owns the action"
     ),
     "GET /api/v1/dashboard/figures": expect(FORBIDDEN, anonymous=UNAUTHORISED, **DASHBOARD),
+    # the recommendations tracker (misper.learning.api_recommendations): a body names what is required
+    "GET /api/v1/recommendations/{rec_id}": expect(FORBIDDEN, anonymous=UNAUTHORISED, **LEARNING_READ),
+    "POST /api/v1/recommendations": api_signed_in(note="422 before the access check"),
+    "POST /api/v1/recommendations/{rec_id}": api_signed_in(note="422 before the access check"),
+    "POST /api/v1/recommendations/{rec_id}/actions": api_signed_in(note="422 before the access check"),
+    "POST /api/v1/recommendations/{rec_id}/actions/{action_id}": api_signed_in(
+        note="422 before the access check"
+    ),
+    "POST /api/v1/recommendations/{rec_id}/updates": api_signed_in(note="422 before the access check"),
+    "POST /api/v1/recommendations/{rec_id}/evidence": api_signed_in(note="422 before the access check"),
     "GET /api/v1/feedback/summary": expect(FORBIDDEN, anonymous=UNAUTHORISED, **LEARNING_READ),
     "GET /api/v1/language/summary": expect(FORBIDDEN, anonymous=UNAUTHORISED, **LEARNING_READ),
     # national: staff of a national body only (selectors.can_use_national, as the pages)

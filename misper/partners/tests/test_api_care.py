@@ -9,7 +9,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from misper.accounts.models import AgencyKind, Role
 from misper.audit.models import AccessEvent
+from misper.core.factories import agency_make, user_make
 from misper.partners import care
 from misper.partners.models import Alert, CareProfile, MissingNotification
 
@@ -99,3 +101,61 @@ def test_bad_report_input_is_a_422_naming_the_field(pairs, api_as, change, field
     assert resp.status_code == 422, resp.content
     assert field in [e["field"] for e in resp.json()["errors"]]
     assert not MissingNotification.objects.exists()
+
+
+# --- the police report made from a care home's report --------------------------------------------------
+
+
+def _sent(pairs, api_as):  # type: ignore[no-untyped-def]
+    url = f"/api/v1/children/{pairs.ours.child.pk}/care-home-reports"
+    return api_as(pairs.ours.users["care_provider"]).post_json(url, _report()).json()["id"]
+
+
+def _police_report(**kw):  # type: ignore[no-untyped-def]
+    now = timezone.now()
+    return {
+        "reported_at": (now - timedelta(minutes=5)).isoformat(),
+        "last_seen_at": (now - timedelta(hours=1)).isoformat(),
+        "circumstances": "Went out after tea and did not come back.",
+        "reporter_name": "Night manager",
+        **kw,
+    }
+
+
+def test_the_control_room_makes_the_report_from_it_once(pairs, api_as):  # type: ignore[no-untyped-def]
+    n = _sent(pairs, api_as)
+    police = api_as(pairs.calltaker)
+    resp = police.post_json(f"/api/v1/care-home-reports/{n}/report", _police_report())
+    assert resp.status_code == 201, resp.content
+    notification = MissingNotification.objects.get()
+    assert (notification.status, notification.episode_id) == ("reported", resp.json()["episode_id"])
+    again = police.post_json(f"/api/v1/care-home-reports/{n}/report", _police_report())
+    assert (again.status_code, again.json()["detail"]) == (409, care.ALREADY_REPORTED)
+
+
+def test_a_partner_may_not_and_another_force_gets_a_404(pairs, api_as):  # type: ignore[no-untyped-def]
+    n = _sent(pairs, api_as)
+    home = api_as(pairs.ours.users["care_provider"])
+    assert home.post_json(f"/api/v1/care-home-reports/{n}/report", _police_report()).status_code == 403
+    other = user_make(agency_make(AgencyKind.POLICE_FORCE), Role.SUPERVISOR)
+    assert _not_found(api_as(other).post_json(f"/api/v1/care-home-reports/{n}/report", _police_report()))
+    assert MissingNotification.objects.get().status == "new"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"indicators": ["not_a_sign"]}, "indicators[0]"),
+        ({"reported_at": "2026-01-01T10:00:00"}, "reported_at"),
+        ({"circumstances": "x" * 10001}, "circumstances"),
+        ({"mood": "calm"}, "mood"),
+    ],
+)
+def test_bad_police_report_input_is_a_422_naming_the_field(pairs, api_as, change, field):  # type: ignore[no-untyped-def]
+    n = _sent(pairs, api_as)
+    resp = api_as(pairs.calltaker).post_json(
+        f"/api/v1/care-home-reports/{n}/report", _police_report(**change)
+    )
+    assert resp.status_code == 422, resp.content
+    assert field in [e["field"] for e in resp.json()["errors"]], resp.json()
+    assert MissingNotification.objects.get().status == "new"
