@@ -19,6 +19,7 @@ from misper.people.models import (
     Reliability,
     Sex,
 )
+from misper.people.services import date_of_birth_error
 from misper.risk.vocab import ASSOCIATE_FLAGS
 from misper.web.forms import GovukDateField, GovukFormMixin
 
@@ -87,6 +88,14 @@ class ChildCreateForm(GovukFormMixin, forms.Form):
     )
     town = forms.CharField(label="Town or city", max_length=100, required=False)
     postcode = forms.CharField(label="Postcode", max_length=10, required=False)
+
+    def clean_date_of_birth(self) -> date:
+        """The service's rule, here too, so the page shows every problem at once."""
+        dob: date = self.cleaned_data["date_of_birth"]
+        error = date_of_birth_error(dob)
+        if error:
+            raise forms.ValidationError(error)
+        return dob
 
 
 # --- flags, people and places of concern, photos (misper.people.flags, .concern, .photos) -------------
