@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from misper.episodes.forms import GovukRadioSelect
@@ -94,7 +95,7 @@ class ChildCreateForm(GovukFormMixin, forms.Form):
         dob: date = self.cleaned_data["date_of_birth"]
         error = date_of_birth_error(dob)
         if error:
-            raise forms.ValidationError(error)
+            raise forms.ValidationError(gettext(error))
         return dob
 
 

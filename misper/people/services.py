@@ -8,14 +8,16 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from misper.accounts.models import User
 from misper.audit.services import access_record
 from misper.core.errors import FieldError, InvalidInput
 from misper.people.models import Child, Location, LocationKind
 
-DOB_FUTURE = "Date of birth must be in the past"
-DOB_TOO_OLD = "misper is for children and young people: check the date of birth"
+# Marked for the Welsh catalogue (the API answers in English; the page translates them).
+DOB_FUTURE = gettext_noop("Date of birth must be in the past")
+DOB_TOO_OLD = gettext_noop("misper is for children and young people: check the date of birth")
 
 
 def date_of_birth_error(dob: date) -> str | None:
