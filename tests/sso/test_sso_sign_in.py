@@ -306,3 +306,20 @@ def test_the_agency_s_administrator_sees_who_signs_in_with_the_provider(sso_worl
     page = unescape(client.get("/account/users").content.decode())
     assert "sso-force.alice" in page
     assert "Signs in with Ssoshire Police account" in page
+
+
+def test_a_first_sign_in_made_twice_at_once_is_a_plain_refusal_not_a_server_error(sso_world, monkeypatch):
+    """Two first sign-ins of one new subject at once: the second's account insert breaks the unique
+    (provider, subject) rule; it is told to start again."""
+    from django.db import IntegrityError
+
+    from misper.accounts.sso import backend
+
+    def twice(**kwargs):  # type: ignore[no-untyped-def]
+        raise IntegrityError("UNIQUE constraint failed: external_identity_once")
+
+    monkeypatch.setattr(backend.services, "sso_user_sign_in", twice)
+    client = Client(raise_request_exception=False)
+    response = sso_sign_in(client, "sso-force", "alice")
+    assert response.status_code == 403
+    assert services.SSO_FAILED in _refusal_text(response)

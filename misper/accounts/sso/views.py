@@ -12,6 +12,7 @@ import django_otp
 import requests
 from django.contrib import auth
 from django.core.exceptions import SuspiciousOperation
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -87,7 +88,8 @@ class SsoCallbackView(OIDCAuthenticationCallbackView):
         except SsoRefusedError as refused:
             logger.warning("single sign-on refused: %s", refused.message)
             return _refusal(request, refused.message, refused.status)
-        except (SuspiciousOperation, requests.RequestException) as exc:
+        except (SuspiciousOperation, requests.RequestException, IntegrityError) as exc:
+            # IntegrityError: one new subject's first sign-in made twice at once; the second starts again.
             logger.warning("single sign-on refused: %s", exc)
             return _refusal(request, providers.SSO_FAILED, 403)
 
