@@ -9,6 +9,7 @@ refusal of unverified sessions, are tested through the real pages in ``misper/ac
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -37,3 +38,14 @@ def _translation_catalogues_compiled() -> None:
     from misper.web.catalogue import catalogues_compile
 
     catalogues_compile()
+
+
+@pytest.fixture(autouse=True)
+def _english_again_after_each_test() -> Iterator[None]:
+    """A page asked for in Welsh leaves Welsh active in the test's thread (Django activates the language
+    of each request and does not reset it after), so a later test that checks a form directly would read
+    Welsh messages. Back to the default language after every test."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

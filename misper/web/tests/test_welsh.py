@@ -229,6 +229,7 @@ PARTNER_PAGES = [
     ),
     Visit("care profile", SOCIAL_WORKER, lambda s: f"/children/{s.episode.child_id}/care-profile"),
     Visit("API tokens", SOCIAL_WORKER, lambda s: "/account/api-tokens"),
+    Visit("child", SOCIAL_WORKER, lambda s: f"/children/{s.episode.child_id}"),
     Visit("find a child", SOCIAL_WORKER, lambda s: "/children/search"),
     Visit("find a child, found", SOCIAL_WORKER, lambda s: "/children/search", post={"name": "Testchild"}),
     Visit("find a child, nothing typed", SOCIAL_WORKER, lambda s: "/children/search", post={}),
@@ -324,6 +325,14 @@ def test_the_childs_voice_is_in_welsh_with_welsh_dates(scene: Scene) -> None:
     assert "Beth roedd hi eisiau iddo ddigwydd" in voice
     assert "Beth roedd hi&#x27;n dianc rhagddo" in voice or "Beth roedd hi'n dianc rhagddo" in voice
     assert english_messages_on(voice, english_patterns()) == []
+
+
+def test_a_childs_age_reads_in_welsh(scene: Scene) -> None:
+    html = welsh_page(scene, Visit("child", SOCIAL_WORKER, lambda s: f"/children/{s.episode.child_id}"))
+    row = html[html.index("Dyddiad geni") :]
+    row = row[: row.index("</dd>")]
+    assert "17 Mai 2011 (oed " in row
+    assert re.search(r"\(oed \d+\s(flwyddyn|flynedd|blynedd|mlynedd) \d+\s(mis|fis)\)", row), row
 
 
 @pytest.mark.parametrize(
