@@ -13,12 +13,14 @@ from misper.risk.policy import Policy
 from misper.risk.validation import validate
 from misper.risk.vocab import (
     ACTIONS,
+    ANSWERS,
     CATEGORIES,
     ENGINE_REASONS,
     FORMAT,
     INDICATORS,
     LEVELS,
     MITIGATING_INDICATORS,
+    NOT_KNOWN,
     REASONS,
     RESULT_FORMAT,
     RISKS,
@@ -28,6 +30,7 @@ from misper.risk.vocab import (
 
 __all__ = [
     "ACTIONS",
+    "ANSWERS",
     "CATEGORIES",
     "DEFAULT_POLICY",
     "ENGINE_REASONS",
@@ -35,6 +38,7 @@ __all__ = [
     "INDICATORS",
     "LEVELS",
     "MITIGATING_INDICATORS",
+    "NOT_KNOWN",
     "POLICY_DIR_ENV",
     "REASONS",
     "RESULT_FORMAT",

@@ -61,9 +61,12 @@ _describe = functools.lru_cache(maxsize=512)(Effect.describe)
 
 
 def _candidates(facts: Facts) -> list[Rule]:
-    # A vulnerability or indicator rule can only apply when its code is on the document, so only
-    # those are checked (a speed-up; `applies` is still the judge), then every derived rule.
-    codes = sorted(facts.vulnerabilities | facts.indicators, key=RULE_ORDER.__getitem__)
+    # A vulnerability or indicator rule can only apply when its code is on the document (ticked, or
+    # answered "not known"), so only those are checked (a speed-up; `applies` is still the judge), then
+    # every derived rule.
+    codes = sorted(
+        facts.vulnerabilities | facts.indicators | facts.indicators_not_known, key=RULE_ORDER.__getitem__
+    )
     return [*DERIVED_RULES, *(RULES_BY_ID[code] for code in codes)]
 
 

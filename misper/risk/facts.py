@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from misper.risk.policy import Policy
 from misper.risk.validation import ParsedDocument, age_in_years
-from misper.risk.vocab import CARE_PLACEMENTS
+from misper.risk.vocab import CARE_PLACEMENTS, NOT_KNOWN
 
 
 class Facts(NamedTuple):
@@ -29,6 +29,8 @@ class Facts(NamedTuple):
     long_episodes: tuple[str, ...]
     associates_of_concern: tuple[str, ...]  # one sentence per associate
     circumstances: str
+    # Risk questions answered "not known" (report.answers): each rule decides what not knowing means.
+    indicators_not_known: frozenset[str] = frozenset()
 
 
 def _episode_label(index: int, when: datetime) -> str:
@@ -103,6 +105,14 @@ def _history(parsed: ParsedDocument, policy: Policy) -> dict[str, Any]:
     }
 
 
+def report_answers(report: dict[str, Any]) -> tuple[frozenset[str], frozenset[str]]:
+    """The risk questions a misper/1 ``report`` answers yes (``indicators`` and ``answers``) and those it
+    answers not known. Any other question is no, as in every report made before ``answers`` existed."""
+    answers = report.get("answers", {})
+    yes = frozenset(report.get("indicators", ())) | {code for code, a in answers.items() if a == "yes"}
+    return yes, frozenset(code for code, a in answers.items() if a == NOT_KNOWN)
+
+
 def derive(parsed: ParsedDocument, policy: Policy, now: datetime) -> Facts:
     """Derive the facts of `parsed` as at `now` (an aware datetime) under `policy`'s thresholds."""
     doc = parsed.doc
@@ -112,6 +122,7 @@ def derive(parsed: ParsedDocument, policy: Policy, now: datetime) -> Facts:
     placement_type = placement.get("type")
     looked_after = bool(child.get("looked_after")) or placement_type in CARE_PLACEMENTS
     since = parsed.last_seen_at or parsed.reported_at
+    yes, not_known = report_answers(report)
     concerns = (
         _associate_concern(index, associate, age, looked_after, policy)
         for index, associate in enumerate(doc.get("associates", ()))
@@ -123,7 +134,8 @@ def derive(parsed: ParsedDocument, policy: Policy, now: datetime) -> Facts:
         placement_type=placement_type,
         out_of_area=_out_of_area(placement),
         vulnerabilities=frozenset(child.get("vulnerabilities", ())),
-        indicators=frozenset(report.get("indicators", ())),
+        indicators=yes,
+        indicators_not_known=not_known,
         trigger_plan=child.get("trigger_plan"),
         hours_missing=max(0.0, (now - since).total_seconds() / 3600),
         associates_of_concern=tuple(concern for concern in concerns if concern),

@@ -17,6 +17,13 @@ _ADJUSTED = {
 }
 
 
+_NOT_KNOWN_WORDS = {
+    "yes": "counts as yes until known",
+    "no": "counts only when yes",
+    "": "—",
+}
+
+
 def effect_words(rule_id: str, effect: Effect) -> str:
     """An effect in words: ``seriousness high; immediacy medium; actions: notify_cse_team``."""
     parts = [_ADJUSTED[rule_id]] if rule_id in _ADJUSTED else []
@@ -40,11 +47,13 @@ def rule_table(policy_name: str = "national") -> str:
     policy = load_policy(policy_name)
     lines = [
         BEGIN,
-        f"| Rule | Reason code | Kind | What it means | Effect ({policy.name} {policy.version}) | Source |",
-        "|---|---|---|---|---|---|",
+        f"| Rule | Reason code | Kind | What it means | Effect ({policy.name} {policy.version}) "
+        "| If not known | Source |",
+        "|---|---|---|---|---|---|---|",
     ]
     lines += [
-        f"| `{r.id}` | `{r.code}` | {r.kind} | {r.text} | {effect_words(r.id, policy.effects[r.id])} | {r.source} |"
+        f"| `{r.id}` | `{r.code}` | {r.kind} | {r.text} | {effect_words(r.id, policy.effects[r.id])} "
+        f"| {_NOT_KNOWN_WORDS[r.not_known_as]} | {r.source} |"
         for r in RULES
     ]
     return "\n".join([*lines, END])

@@ -2,7 +2,8 @@
 
 The schema (compiled once with fastjsonschema) checks shape, types and codes. Python then parses
 the dates and checks their order: the child is born on or before the report and is under 18,
-the child was last seen no later than the report, and every earlier episode comes before it.
+the child was last seen no later than the report, and every earlier episode comes before it; and a
+risk question listed in ``indicators`` is not answered otherwise in ``answers``.
 Every error names the field it is about.
 """
 
@@ -139,6 +140,16 @@ def _history_error(index: int, value: str, reported_at: datetime) -> InvalidDocu
     return InvalidDocument(field, "is before child.date_of_birth")
 
 
+def _check_answers(report: dict[str, Any]) -> None:
+    """A question listed in ``indicators`` is answered yes; an answer that says otherwise contradicts it."""
+    ticked = set(report.get("indicators", ()))
+    for code, answer in report.get("answers", {}).items():
+        if answer != "yes" and code in ticked:
+            raise InvalidDocument(
+                f"report.answers.{code}", f"is {answer!r} but report.indicators includes {code}"
+            )
+
+
 def parse(doc: Any) -> ParsedDocument:
     """Validate `doc` and return it with its dates parsed; raise InvalidDocument naming the field."""
     if not isinstance(doc, dict):
@@ -161,6 +172,7 @@ def parse(doc: Any) -> ParsedDocument:
         last_seen_at = _datetime(report["last_seen_at"], "report.last_seen_at")
         if last_seen_at > reported_at:
             raise InvalidDocument("report.last_seen_at", "is after report.reported_at")
+    _check_answers(report)
     history = tuple(_history_times(doc.get("history", ()), reported_at, born))
     return ParsedDocument(doc, born, reported_at, last_seen_at, history)
 

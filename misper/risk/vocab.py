@@ -25,6 +25,9 @@ RESULT_FORMAT: Final = "misper/1-assessment"
 
 VULNERABILITIES: Final[tuple[str, ...]] = tuple(_DEFS["vulnerability"]["enum"])
 INDICATORS: Final[tuple[str, ...]] = tuple(_DEFS["indicator"]["enum"])
+# A risk question's answer (``report.answers``): yes, no or not known. "Not known" is a gap to fill, never a no.
+ANSWERS: Final[tuple[str, ...]] = tuple(_DEFS["answer"]["enum"])
+NOT_KNOWN: Final = "not_known"
 # Indicators that make finding the child less urgent. They are not risk factors: they may lower
 # immediacy (never seriousness, never below a floor) and they do not stop `absent` being used.
 MITIGATING_INDICATORS: Final = frozenset({"contact_established", "whereabouts_believed_known"})

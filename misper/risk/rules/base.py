@@ -21,7 +21,9 @@ class Rule:
     `id` is unique and keys the rule's effect in a policy file; `code` is the reason code shown in
     results (two rules may share a code, such as the two kinds of `long_duration`). `check` returns
     the evidence it found, in words, or None when the rule does not apply. `kind` groups rules in the
-    docs; rules of kind "mitigating" are not risk factors.
+    docs; rules of kind "mitigating" are not risk factors. `not_known_as` says what a risk question answered
+    "not known" counts as for this rule ("yes" or "no"; "" for a rule that is not a question): shown in the
+    rule table of docs/risk-rules.md.
     """
 
     id: str
@@ -31,6 +33,7 @@ class Rule:
     source: str
     check: Check
     adjust: EffectAdjuster | None = None
+    not_known_as: str = ""
 
     def applies(self, facts: Facts, policy: Policy) -> str | None:
         """The evidence that this rule applies to `facts`, or None."""

@@ -1,6 +1,7 @@
 """Rules for the vulnerabilities and indicators ticked on the report: one row per code.
 
-Each rule applies when its code is on the document; its evidence names the field. What each does to
+Each rule applies when its code is on the document; its evidence names the field. A risk question answered
+"not known" counts as its table says (``NOT_KNOWN_AS``). What each does to
 the grade is policy (see policies/national.toml), so a force can change an effect without code.
 """
 
@@ -62,9 +63,24 @@ def _has_vulnerability(code: str) -> Check:
     return check
 
 
+# What a question answered "not known" counts as, rule by rule (docs/risk-rules.md, "Not known"). Every risk
+# factor counts as yes until someone finds out: not knowing whether a child talked of suicide, is with an
+# adult of concern or was harmed at home must never grade them as if the answer were no. The two mitigating
+# questions (someone is in contact, where the child is is known) count only when the answer is yes:
+# reassurance is never assumed. A force that wants a rule read otherwise changes this table, not the engine.
+NOT_KNOWN_AS: dict[str, str] = {code: "no" if code in MITIGATING_INDICATORS else "yes" for code in INDICATORS}
+NOT_KNOWN_EVIDENCE = "report.answers.{code} is not_known, read as yes until it is known"
+
+
 def _has_indicator(code: str) -> Check:
+    counts_not_known = NOT_KNOWN_AS[code] == "yes"
+
     def check(facts: Facts, policy: Policy) -> str | None:
-        return f"report.indicators includes {code}" if code in facts.indicators else None
+        if code in facts.indicators:
+            return f"report.indicators includes {code}"
+        if counts_not_known and code in facts.indicators_not_known:
+            return NOT_KNOWN_EVIDENCE.format(code=code)
+        return None
 
     return check
 
@@ -77,6 +93,13 @@ FACTOR_RULES: tuple[Rule, ...] = tuple(
     Rule(code, code, "vulnerability", *VULNERABILITY_TEXT[code], _has_vulnerability(code))
     for code in VULNERABILITIES
 ) + tuple(
-    Rule(code, code, _indicator_kind(code), *INDICATOR_TEXT[code], _has_indicator(code))
+    Rule(
+        code,
+        code,
+        _indicator_kind(code),
+        *INDICATOR_TEXT[code],
+        _has_indicator(code),
+        not_known_as=NOT_KNOWN_AS[code],
+    )
     for code in INDICATORS
 )

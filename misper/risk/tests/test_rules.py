@@ -132,6 +132,33 @@ def test_indicator_rule_fires_when_ticked(code: str) -> None:
     assert evidence(code, with_(base_doc(), "report.indicators", others)) is None
 
 
+@pytest.mark.parametrize("code", INDICATORS)
+def test_a_not_known_answer_counts_as_its_rule_says(code: str) -> None:
+    """Not known is never read as no for a risk factor: it counts as yes until known. A mitigating question
+    counts only when yes: reassurance is never assumed (docs/risk-rules.md, "Not known")."""
+    doc = with_(base_doc(), "report.answers", {code: "not_known"})
+    found = evidence(code, doc)
+    if code in MITIGATING_INDICATORS:
+        assert (RULES_BY_ID[code].not_known_as, found) == ("no", None)
+    else:
+        assert RULES_BY_ID[code].not_known_as == "yes"
+        assert found == f"report.answers.{code} is not_known, read as yes until it is known"
+    assert evidence(code, with_(base_doc(), "report.answers", {code: "no"})) is None
+    yes = with_(base_doc(), "report.answers", {code: "yes"})
+    assert evidence(code, yes) == f"report.indicators includes {code}"
+
+
+def test_a_not_known_risk_factor_grades_as_if_yes_and_a_not_known_mitigation_lowers_nothing() -> None:
+    not_known = assess(with_(base_doc(), "report.answers", {"suicidal_ideation": "not_known"}))
+    said_yes = assess(with_(base_doc(), "report.indicators", ["suicidal_ideation"]))
+    said_no = assess(with_(base_doc(), "report.answers", {"suicidal_ideation": "no"}))
+    assert (not_known["risk"], said_yes["risk"], said_no["risk"]) == ("high", "high", "very_low")
+    urgent = with_(base_doc(), "report.indicators", ["danger_to_public"])
+    unsure = with_(urgent, "report.answers", {"whereabouts_believed_known": "not_known"})
+    assert assess(unsure)["immediacy"] == assess(urgent)["immediacy"] == "high"
+    assert not any(r["code"] == "whereabouts_believed_known" for r in assess(unsure)["reasons"])
+
+
 @pytest.mark.parametrize(("fields", "concern"), ASSOCIATE_CASES)
 def test_associate_of_concern(fields: dict[str, Any], concern: bool) -> None:
     doc = with_(base_doc(date_of_birth=dob_for_age(15)), "associates", [fields])

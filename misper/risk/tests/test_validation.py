@@ -131,6 +131,30 @@ BAD: list[tuple[str, Any, str, str]] = [
         "operator_grading.category",
         "required",
     ),
+    (
+        "answer not yes, no or not known",
+        with_(base_doc(), "report.answers", {"suicidal_ideation": "maybe"}),
+        "report.answers.suicidal_ideation",
+        "not_known",
+    ),
+    (
+        "answer as a boolean",
+        with_(base_doc(), "report.answers", {"suicidal_ideation": True}),
+        "report.answers.suicidal_ideation",
+        "yes, no, not_known",
+    ),
+    (
+        "answer to no such question",
+        with_(base_doc(), "report.answers", {"likes_cake": "no"}),
+        "report.answers.likes_cake",
+        "not a misper/1 field",
+    ),
+    (
+        "answer contradicts a ticked indicator",
+        with_(with_(base_doc(), "report.indicators", ["bullying"]), "report.answers", {"bullying": "no"}),
+        "report.answers.bullying",
+        "report.indicators includes bullying",
+    ),
 ]
 
 
@@ -167,7 +191,11 @@ def test_source_and_address_are_allowed_at_top_level() -> None:
 
 @pytest.mark.parametrize(
     "doc",
-    [base_doc(), with_(base_doc(), "operator_grading", {"category": "absent", "risk": "no_apparent_risk"})],
+    [
+        base_doc(),
+        with_(base_doc(), "operator_grading", {"category": "absent", "risk": "no_apparent_risk"}),
+        with_(base_doc(), "report.answers", {"suicidal_ideation": "not_known", "bullying": "yes"}),
+    ],
 )
 def test_published_schema_agrees_with_the_validator(doc: Any) -> None:
     schema = load_schema()
