@@ -217,6 +217,7 @@ def _register_routers() -> None:
     from misper.analytics.api import router as analytics_router
     from misper.episodes.api import router as episodes_router
     from misper.episodes.api_actions import router as actions_router
+    from misper.episodes.api_answers import router as answers_router
     from misper.episodes.api_assessments import router as assessments_router
     from misper.episodes.api_reviews import router as reviews_router
     from misper.episodes.api_ukmpu import router as ukmpu_router
@@ -236,6 +237,7 @@ def _register_routers() -> None:
     api.add_router("/episodes", episodes_router)
     api.add_router("/episodes", actions_router)
     api.add_router("/episodes", reviews_router)  # /episodes/{id}/reviews, /handover
+    api.add_router("/episodes", answers_router)
     api.add_router("/children", people_router)
     api.add_router("/assessments", assessments_router)
     api.add_router("", partners_router)  # /agencies, /subscriptions, /alerts

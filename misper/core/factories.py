@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from misper import risk
 from misper.accounts.models import Agency, AgencyKind, Role, User
 from misper.episodes.models import Action, Episode
 from misper.people.models import Child, VulnerabilityFlag
@@ -80,3 +81,12 @@ def action_version(action_id: int) -> int:
 
 def flag_version(flag_id: int) -> int:
     return int(VulnerabilityFlag.objects.values_list("version", flat=True).get(pk=flag_id))
+
+
+def risk_answers_post(yes: tuple[str, ...] = (), not_known: tuple[str, ...] = ()) -> dict[str, str]:
+    """The risk questions of a posted report or risk tool form (``episodes.forms.RiskAnswersMixin``), every
+    one answered: ``yes`` and ``not_known`` as given, no to the rest (what an unticked box used to mean)."""
+    return {
+        f"answer_{code}": "yes" if code in yes else "not_known" if code in not_known else "no"
+        for code in risk.INDICATORS
+    }

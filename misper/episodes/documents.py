@@ -184,6 +184,8 @@ def report_section(episode: Episode) -> dict[str, Any]:
         "circumstances": episode.circumstances,
         "indicators": list(episode.indicators),
     }
+    if episode.indicators_not_known:  # kept as not known: the engine never reads a risk factor's gap as no
+        report["answers"] = dict.fromkeys(episode.indicators_not_known, risk.NOT_KNOWN)
     if episode.last_seen_at:
         report["last_seen_at"] = _iso(episode.last_seen_at)
     return report

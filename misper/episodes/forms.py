@@ -87,6 +87,54 @@ class GovukRadioSelect(forms.RadioSelect):
         return id_ if index is None else super().id_for_label(id_, index)
 
 
+# A risk question's answer (misper/1 ``report.answers``): "not known" is kept as a gap to fill, never a no.
+ANSWER_CHOICES = [("yes", "Yes"), ("no", "No"), (risk.NOT_KNOWN, "Not known")]
+ANSWER_PREFIX = "answer_"
+UNANSWERED = "Select yes, no or not known for “{question}”"
+
+
+class RiskAnswersMixin:
+    """One GOV.UK radios question per risk question (yes, no or not known), each required: an unanswered
+    question is a field error that names it. Used by the report, the partners' risk tool and the page that
+    updates an episode's answers."""
+
+    fields: dict[str, forms.Field]
+    cleaned_data: dict[str, Any]
+
+    def add_answer_fields(self) -> None:
+        for _, questions in indicator_groups():
+            for code, question in questions:
+                self.fields[ANSWER_PREFIX + code] = forms.ChoiceField(
+                    label=question,
+                    choices=ANSWER_CHOICES,
+                    widget=GovukRadioSelect,
+                    error_messages={"required": UNANSWERED.format(question=question)},
+                )
+
+    def question_groups(self) -> list[tuple[str, list[Any]]]:
+        """The questions as bound fields, in their groups, for ``episodes/_risk_questions.html``."""
+        return [
+            (title, [self[ANSWER_PREFIX + code] for code, _ in questions])  # type: ignore[index]
+            for title, questions in indicator_groups()
+        ]
+
+    def answers(self) -> dict[str, str]:
+        """Every question's answer, by indicator code (after ``is_valid``)."""
+        return {
+            name.removeprefix(ANSWER_PREFIX): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith(ANSWER_PREFIX)
+        }
+
+    def answered(self, answer: str) -> list[str]:
+        return sorted(code for code, given in self.answers().items() if given == answer)
+
+
+def answers_initial(answers: dict[str, str]) -> dict[str, str]:
+    """The form's initial values for answers by indicator code (``episodes.answers.answers_on_file``)."""
+    return {ANSWER_PREFIX + code: answer for code, answer in answers.items()}
+
+
 class GovukCheckboxes(forms.CheckboxSelectMultiple):
     def id_for_label(self, id_: str, index: str | None = None) -> str:
         return id_ if index is None else super().id_for_label(id_, index)
@@ -126,7 +174,7 @@ class EpisodeEditForm(GovukFormMixin, forms.Form):
             self.add_error(name, f"{label} cannot be in the future")
 
 
-class ReportForm(GovukFormMixin, forms.Form):
+class ReportForm(RiskAnswersMixin, GovukFormMixin, forms.Form):
     reporter_type = forms.ChoiceField(
         label="Who is reporting the child missing?",
         choices=ReporterType.choices,
@@ -160,13 +208,6 @@ class ReportForm(GovukFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Describe what happened"},
     )
-    indicators = forms.MultipleChoiceField(
-        label="Risk questions",
-        choices=[(c, c) for c in risk.INDICATORS],
-        widget=GovukCheckboxes,
-        required=False,
-    )
-
     separate_reason = forms.CharField(
         label="Why is this a separate incident from the open episode?",
         help_text="For example, the child was found and has gone missing again from somewhere else",
@@ -174,6 +215,10 @@ class ReportForm(GovukFormMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_answer_fields()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -191,7 +236,8 @@ class ReportForm(GovukFormMixin, forms.Form):
             "last_seen_at": d["last_seen_at"].isoformat(),
             "reported_by": d["reporter_type"],
             "circumstances": d["circumstances"],
-            "indicators": list(d["indicators"]),
+            "indicators": self.answered("yes"),
+            "answers": self.answers(),
         } | (
             {"separate_incident": {"reason": d["separate_reason"]}}
             if d.get("separate_reason", "").strip()
@@ -206,6 +252,14 @@ class ReportForm(GovukFormMixin, forms.Form):
             "postcode": d["from_postcode"].upper(),
             "beat": d["from_beat"],
         }
+
+
+class AnswersForm(RiskAnswersMixin, EpisodeEditForm):
+    """The risk questions again, with the answers on file, to fill a gap once someone finds out."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_answer_fields()
 
 
 class GradeForm(LanguageCheckMixin, EpisodeEditForm):

@@ -64,6 +64,11 @@ class Episode(models.Model):
     reporter_phone = models.CharField(max_length=40, blank=True)
     circumstances = models.TextField(blank=True)
     indicators = models.JSONField(default=list, blank=True)
+    indicators_not_known = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Risk questions answered 'not known': gaps to fill (a ticked question is in indicators)",
+    )
     beat = models.CharField(max_length=40, blank=True)
     # Found / returned
     found_at = models.DateTimeField(null=True, blank=True)

@@ -17,6 +17,7 @@ HISTORY_REF = re.compile(r"history\[(\d+)\] \((\d{4}-\d{2}-\d{2})\)(?: lasted ([
 REPEAT = re.compile(r"this is episode (\d+) in (\d+) days")
 FIELD_PATH = re.compile(r"\b(child|report)\.[a-z_]+\.[a-z_]+ is ")
 POLICY_NAMES = {"national": "the national risk policy"}
+NOT_KNOWN_WORDS = "Not known yet: counted as if the answer were yes until someone finds out."
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,8 @@ def _history_words(evidence: str) -> str:
 
 def evidence_words(evidence: str | None, inputs: dict[str, Any]) -> str:
     """One reason's evidence as a sentence, or "" when the reason's own sentence already says it."""
+    if evidence and "is not_known" in evidence:  # the engine reads an unanswered risk factor as yes
+        return NOT_KNOWN_WORDS
     if not evidence or " includes " in evidence or FIELD_PATH.search(evidence.split(";")[0]):
         return ""  # a field path only restates the reason's own sentence
     repeat = REPEAT.match(evidence)

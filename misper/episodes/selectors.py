@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from misper.accounts.models import User
 from misper.episodes import schedules
+from misper.episodes.answers import answers_on_file
 from misper.episodes.documents import assess_on_file, associates_the_engine_counts, episode_document
 from misper.episodes.models import (
     RISK_ORDER,
@@ -100,6 +101,7 @@ def episode_detail(episode: Episode) -> dict[str, object]:
         "incident_numbers": sorted(i.number for i in e.incidents.all()),
         "circumstances": e.circumstances,
         "indicators": e.indicators,
+        "answers": answers_on_file(e.indicators, e.indicators_not_known),
         "found_with": e.found_with,
         "found_location": str(e.found_location) if e.found_location_id else None,
         "return_method": e.return_method,

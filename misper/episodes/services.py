@@ -54,6 +54,7 @@ from misper.partners.models import ReturnInterview
 from misper.people.concern import person_for_input, place_for_input
 from misper.people.models import Child, Location, LocationKind, VulnerabilityFlag
 from misper.risk.binding import floors_broken
+from misper.risk.facts import report_answers
 
 CLOCK_SKEW = timedelta(minutes=5)
 IDEMPOTENCY_KEY_REUSED = (
@@ -288,6 +289,7 @@ def _report(*, doc: dict[str, Any], force: Agency, user: User, rationale: str) -
     if graded:
         _refuse_report_below_floor(result, graded)
     working = {"category": result["category"], "risk": result["risk"]} if (under or not graded) else graded
+    yes, not_known = report_answers(report)
     episode = Episode.objects.create(
         force=force,
         child=child,
@@ -299,7 +301,8 @@ def _report(*, doc: dict[str, Any], force: Agency, user: User, rationale: str) -
         missing_from_care=bool(child.looked_after),
         reporter_type=report.get("reported_by", "other"),
         circumstances=report.get("circumstances", ""),
-        indicators=list(report.get("indicators", [])),
+        indicators=sorted(yes),
+        indicators_not_known=sorted(not_known),
         created_by=user,
         next_review_at=schedules.next_review_at(working["risk"], timezone.now()),
     )
@@ -697,7 +700,8 @@ HARM_AT_HOME_FLAGS = frozenset({"domestic_abuse_at_home", "honour_based_abuse_ri
 
 
 def harm_at_home_suspected(episode: Episode) -> bool:
-    if "harm_at_home_suspected" in (episode.indicators or []):
+    """Harm at home is suspected (answered yes, or not known: never read as no) or flagged on the child."""
+    if "harm_at_home_suspected" in {*(episode.indicators or []), *(episode.indicators_not_known or [])}:
         return True
     day = episode.reported_at.date()
     return any(f.code in HARM_AT_HOME_FLAGS and f.is_current(day) for f in episode.child.flags.all())

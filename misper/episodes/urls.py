@@ -1,6 +1,6 @@
 from django.urls import path
 
-from misper.episodes import action_views, confirmations, ukmpu_views, views
+from misper.episodes import action_views, answer_views, confirmations, ukmpu_views, views
 
 urlpatterns = [
     path("children/<int:child_id>/report", views.EpisodeReportView.as_view(), name="episode-report"),
@@ -10,6 +10,9 @@ urlpatterns = [
         "episodes/<int:episode_id>/suggestions/confirm",
         confirmations.SuggestionConfirmView.as_view(),
         name="suggestion-confirm",
+    ),
+    path(
+        "episodes/<int:episode_id>/answers", answer_views.EpisodeAnswersView.as_view(), name="episode-answers"
     ),
     path("episodes/<int:episode_id>/review", views.EpisodeReviewView.as_view(), name="episode-review"),
     path("episodes/<int:episode_id>/handover", views.EpisodeHandoverView.as_view(), name="episode-handover"),

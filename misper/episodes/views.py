@@ -41,7 +41,6 @@ from misper.episodes.forms import (
     ReportForm,
     ReviewForm,
     SafeAndWellForm,
-    indicator_groups,
     local_now,
 )
 from misper.episodes.models import Action, ApprovalStatus, AssessmentKind, Episode, RiskAssessment, Status
@@ -50,6 +49,7 @@ from misper.episodes.returned import found_not_closed
 from misper.episodes.schemas import assessment_out
 from misper.incidents.selectors import access_incident_by_id, report_prefill
 from misper.incidents.services import IncidentLinkedError, incident_report
+from misper.episodes.templatetags.misper_tags import label
 from misper.learning.language_forms import record_language_flags
 from misper.partners.projections import binding_floors_for, sees_police_only
 from misper.people.concern import found_choices, person_create
@@ -217,15 +217,10 @@ class EpisodeReportView(LoginRequiredMixin, View):
     def render(
         self, child: Any, form: ReportForm, current: Episode | None = None, incident: Any = None
     ) -> HttpResponse:
-        selected = set(form["indicators"].value() or [])
-        groups = [
-            (title, [(code, q, code in selected) for code, q in questions])
-            for title, questions in indicator_groups()
-        ]
         ctx = {
             "child": child,
             "form": form,
-            "groups": groups,
+            "groups": form.question_groups(),
             "open_episode": current,
             "incident": incident,
             "page_title": "Report a missing child",
@@ -357,6 +352,10 @@ class EpisodeDetailView(LoginRequiredMixin, View):
             "can_work": user.is_police,
             "can_review": user.can_supervise and episode.is_open,
             "ukmpu": _ukmpu_state(user, episode, now),
+            "not_known_questions": [
+                (code, INDICATOR_QUESTIONS.get(code, label(code))) for code in episode.indicators_not_known
+            ],
+            "can_update_answers": user.is_police and episode.is_open,
             # whom the engine counts as of concern, as it grades this episode (police only, as on the child page)
             "engine_associates": associates_the_engine_counts(episode.child, episode.reported_at)
             if sees_police_only(user, episode.child)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from misper import risk
 from misper.accounts.models import Agency, AgencyKind
-from misper.episodes.forms import GovukCheckboxes, GovukRadioSelect, LocalDateTimeField
+from misper.episodes.forms import GovukCheckboxes, GovukRadioSelect, LocalDateTimeField, RiskAnswersMixin
 from misper.episodes.templatetags.misper_tags import VULNERABILITY_LABELS
 from misper.partners.cawns import NEW_ADULT
 from misper.partners.forms import _text
@@ -197,7 +197,7 @@ class BreachForm(GovukFormMixin, forms.Form):
 # --- the shared risk tool ----------------------------------------------------------------------------
 
 
-class RiskToolForm(GovukFormMixin, forms.Form):
+class RiskToolForm(RiskAnswersMixin, GovukFormMixin, forms.Form):
     child = forms.IntegerField(widget=forms.HiddenInput, required=False)
     date_of_birth = GovukDateField(label="Date of birth", required=False)
     looked_after = forms.BooleanField(label="The child is looked after (in care)", required=False)
@@ -210,15 +210,13 @@ class RiskToolForm(GovukFormMixin, forms.Form):
         widget=GovukCheckboxes,
         required=False,
     )
-    indicators = forms.MultipleChoiceField(
-        label="Risk questions",
-        choices=[(c, c) for c in risk.INDICATORS],
-        widget=GovukCheckboxes,
-        required=False,
-    )
     last_seen_at = LocalDateTimeField(
         label="If the child is missing now, when were they last seen?", help_text="UK time", required=False
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_answer_fields()
 
 
 # --- ending a placement ------------------------------------------------------------------------------

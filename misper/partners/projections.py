@@ -39,6 +39,7 @@ PARTNER_EPISODE_FIELDS = frozenset(
         "reporter_type",
         "circumstances",
         "indicators",
+        "answers",
         "found_location",
         "return_method",
         "harm_disclosed",

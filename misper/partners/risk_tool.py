@@ -37,7 +37,8 @@ class ToolInput:
     looked_after: bool = False
     placement_type: str = "home"
     vulnerabilities: list[str] = field(default_factory=list)
-    indicators: list[str] = field(default_factory=list)
+    indicators: list[str] = field(default_factory=list)  # answered yes
+    not_known: list[str] = field(default_factory=list)  # answered not known (the engine never reads it as no)
     last_seen_at: datetime | None = None
 
 
@@ -91,6 +92,9 @@ def tool_document(data: ToolInput, child: Child | None, now: datetime) -> dict[s
         "reported_at": now.isoformat(),
         "indicators": sorted(set(data.indicators) & set(risk.INDICATORS)),
     }
+    not_known = sorted(set(data.not_known) & set(risk.INDICATORS))
+    if not_known:
+        report["answers"] = dict.fromkeys(not_known, risk.NOT_KNOWN)
     if data.last_seen_at:
         report["last_seen_at"] = data.last_seen_at.isoformat()
     doc: dict[str, Any] = {"format": FORMAT, "child": section, "report": report, "history": []}

@@ -25,7 +25,7 @@ from misper.accounts.models import User
 from misper.audit.services import access_record
 from misper.core.errors import ConflictError, InvalidInput
 from misper.episodes.documents import FORMAT, child_section
-from misper.episodes.forms import ReportForm, indicator_groups, local_now
+from misper.episodes.forms import ReportForm, local_now
 from misper.episodes.views import form_errors_from
 from misper.partners import care, interviews, lists, plans, selectors
 from misper.partners.alerts import alert_acknowledge
@@ -362,16 +362,11 @@ class NotificationReportView(LoginRequiredMixin, View):
         return self.render(n, form)
 
     def render(self, n: Any, form: ReportForm) -> HttpResponse:
-        selected = set(form["indicators"].value() or [])
-        groups = [
-            (title, [(code, q, code in selected) for code, q in questions])
-            for title, questions in indicator_groups()
-        ]
         ctx = {
             "child": n.child,
             "notification": n,
             "form": form,
-            "groups": groups,
+            "groups": form.question_groups(),
             "page_title": "Report a missing child",
         }
         return render(self.request, "partners/notification_report.html", ctx)

@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
+from misper import risk
 from misper.accounts.models import User
 from misper.audit.services import access_record
 from misper.core.errors import ConflictError, InvalidInput
-from misper.episodes.forms import indicator_groups
 from misper.partners import cawns, lists, panels, placement_ending, placements, risk_tool
 from misper.partners.forms_together import (
     BreachForm,
@@ -472,18 +472,15 @@ class RiskToolView(LoginRequiredMixin, View):
                 looked_after=d["looked_after"],
                 placement_type=d["placement_type"],
                 vulnerabilities=list(d["vulnerabilities"]),
-                indicators=list(d["indicators"]),
+                indicators=form.answered("yes"),
+                not_known=form.answered(risk.NOT_KNOWN),
                 last_seen_at=d["last_seen_at"],
             )
             result = _run(form, lambda: risk_tool.risk_tool_run(data=data, child=child, acting_user=user))
         return self.render(form, child, result=result)
 
     def render(self, form: RiskToolForm, child: Child | None, **ctx: Any) -> HttpResponse:
-        selected = set(form["indicators"].value() or [])
-        groups = [
-            (title, [(code, q, code in selected) for code, q in questions])
-            for title, questions in indicator_groups()
-        ]
+        groups = form.question_groups()
         user = _user(self.request)
         mine = (
             [] if user.is_police else list(visible_children(user).order_by("family_name", "given_name")[:50])

@@ -48,3 +48,15 @@ def fill_date(page, question: str, when) -> None:  # type: ignore[no-untyped-def
     group.get_by_label("Day").fill(str(when.day))
     group.get_by_label("Month").fill(str(when.month))
     group.get_by_label("Year").fill(str(when.year))
+
+
+def answer_risk_questions(page, yes=(), not_known=(), skip=()) -> None:  # type: ignore[no-untyped-def]
+    """Answer the risk questions on the page as a person does, one radio per question: ``yes`` and
+    ``not_known`` (indicator codes) as given, none for those in ``skip``, "No" to the rest."""
+    from misper.episodes.forms import INDICATOR_QUESTIONS
+
+    for code, question in INDICATOR_QUESTIONS.items():
+        if code in skip:
+            continue
+        answer = "Yes" if code in yes else "Not known" if code in not_known else "No"
+        page.get_by_role("group", name=question, exact=True).get_by_label(answer, exact=True).check()

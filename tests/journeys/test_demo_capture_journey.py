@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.journeys.demo import fill_date
+from tests.journeys.demo import answer_risk_questions, fill_date
 
 pytestmark = pytest.mark.browser
 NARROW, WIDE = {"width": 375, "height": 800}, {"width": 1280, "height": 900}
@@ -144,6 +144,7 @@ def test_the_demo_personas_capture_what_the_engine_reads(browser, live_server, t
     page.get_by_label("Care home").check()
     fill_date(page, "When was the child last seen?", timezone.now() - timedelta(hours=2))
     page.get_by_label("What happened?").fill("Did not come home from school.")
+    answer_risk_questions(page)
     page.get_by_role("button", name="Continue to the risk grade").click()
     page.wait_for_url(re.compile(r"/episodes/\d+/grade$"))
     reasons = page.locator(".govuk-summary-list").first

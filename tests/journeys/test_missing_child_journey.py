@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.journeys.demo import fill_date
+from tests.journeys.demo import answer_risk_questions, fill_date
 
 pytestmark = pytest.mark.browser
 
@@ -61,7 +61,7 @@ def test_missing_child_journey(browser, live_server, cast, axe, shot):  # type: 
     page.get_by_label("Name of the place or address").fill("Oak House")
     page.get_by_label("Patrol beat (if known)").fill("DM01")
     page.get_by_label("What happened?").fill("Left after tea. Staff think she got into a taxi.")
-    page.get_by_label("Is going missing out of character for this child?").check()
+    answer_risk_questions(page, yes=("out_of_character",))
     shot(page, "02-report")
     page.get_by_role("button", name="Continue to the risk grade").click()
 

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.journeys.demo import fill_date
+from tests.journeys.demo import answer_risk_questions, fill_date
 
 pytestmark = pytest.mark.browser
 
@@ -113,6 +113,7 @@ def test_partner_journey(browser, live_server, cast, partners, axe, shot):  # ty
     expect(police.get_by_label("Care home")).to_be_checked()
     axe(police, "prefilled report")
     shot(police, "p02-prefilled-report")
+    answer_risk_questions(police)
     police.get_by_role("button", name="Continue to the risk grade").click()
     police.wait_for_url(re.compile(r"/episodes/\d+/grade$"))
     police.get_by_role("button", name="Confirm the grade").click()

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from misper.accounts.models import Agency, AgencyKind, Role, User
 from misper.accounts.services import api_token_issue
-from misper.core.factories import agency_make, child_make, user_make
+from misper.core.factories import agency_make, child_make, risk_answers_post, user_make
 from misper.episodes.models import Episode
 
 ROLES: tuple[str, ...] = (*(r.value for r in Role), "anonymous")
@@ -45,7 +45,7 @@ def _report(calltaker: User, child: Any) -> Episode:
         "from_postcode": "dm1 1aa",
         "from_beat": "DM01",
         "circumstances": "Left after tea.",
-        "indicators": ["out_of_character"],
+        **risk_answers_post(yes=("out_of_character",)),
         "category": "missing",
         "risk": "low",
         "rationale": "Graded lower than the engine to leave an approval waiting.",

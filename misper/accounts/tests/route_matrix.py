@@ -155,6 +155,7 @@ WEB: dict[str, Route] = {
     "episodes/<int:episode_id>/closed": web_signed_in(**CHILD_VISIBLE),
     "episodes/<int:episode_id>/grade": web_police(),
     "episodes/<int:episode_id>/handover": web_police(),
+    "episodes/<int:episode_id>/answers": web_police(),
     "episodes/<int:episode_id>/found": web_police(),
     "episodes/<int:episode_id>/safe-and-well": web_police(),
     "episodes/<int:episode_id>/close": web_police(),
@@ -309,6 +310,7 @@ API: dict[str, Route] = {
     # An empty body names no version (required on every edit): 422 before the access check.
     "POST /api/v1/episodes/{episode_id}/safe-and-well": api_signed_in(note="422 before the access check"),
     "POST /api/v1/episodes/{episode_id}/close": api_signed_in(note="422 before the access check"),
+    "POST /api/v1/episodes/{episode_id}/answers": api_signed_in(note="422 before the access check"),
     # Actions: an empty body fails validation (422) before the police check.
     "POST /api/v1/episodes/{episode_id}/actions": api_signed_in(note="422 before the access check"),
     "POST /api/v1/episodes/{episode_id}/actions/{action_id}/assign": api_signed_in(note="422 first"),

@@ -17,6 +17,7 @@ from misper.core.factories import (
     decided_episode_version,
     episode_make,
     episode_version,
+    risk_answers_post,
     user_make,
 )
 from misper.episodes.forms import INDICATOR_QUESTIONS
@@ -79,7 +80,7 @@ def report_form(**overrides) -> dict:
         "from_postcode": "dm1 1aa",
         "from_beat": "DM01",
         "circumstances": "Left after tea with an older man in a taxi.",
-        "indicators": ["out_of_character"],
+        **risk_answers_post(yes=("out_of_character",)),
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
@@ -103,8 +104,10 @@ def test_report_page_asks_every_risk_question(world, flagged_child):
     resp = client_as(world.calltaker).get(f"/children/{flagged_child.pk}/report")
     assert resp.status_code == 200
     html = resp.content.decode()
-    for code in risk.INDICATORS:
-        assert f'value="{code}"' in html
+    for code in risk.INDICATORS:  # each a yes / no / not known question
+        for answer in ("yes", "no", "not_known"):
+            assert f'name="answer_{code}" type="radio" value="{answer}"' in html
+    assert 'type="checkbox"' not in html  # never a tick-if-yes box: "no" and "not known" would look the same
     assert 'type="datetime-local"' not in html  # the GOV.UK date input, never the browser's picker
     for part in ("day", "month", "year", "time"):
         assert f'name="reported_at_{part}"' in html
@@ -146,7 +149,7 @@ def test_report_bad_input_shows_errors_keeps_values_saves_nothing(world, flagged
     assert 'href="#id_reporter_type"' in html
     assert 'id="id_reporter_type"' in html
     assert "Oak House, kept" in html
-    assert 'value="out_of_character" checked' in html
+    assert 'name="answer_out_of_character" type="radio" value="yes" checked' in html
     assert not Episode.objects.exists()
 
 

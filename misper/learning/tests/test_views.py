@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from misper.accounts.models import Role
-from misper.core.factories import user_make
+from misper.core.factories import risk_answers_post, user_make
 from misper.episodes.models import Action, Episode, RiskAssessment
 from misper.learning import services
 from misper.learning.language_forms import PROMPT_HEADING
@@ -34,6 +34,7 @@ def _report(world, child) -> Episode:  # type: ignore[no-untyped-def]
         "reported_at": local(now - timedelta(minutes=5)),
         "last_seen_at": local(now - timedelta(hours=1)),
         "circumstances": "Did not come home from school.",
+        **risk_answers_post(),
     }
     resp = client_as(world.calltaker).post(f"/children/{child.pk}/report", data)
     assert resp.status_code == 302, resp.content.decode()[:1500]

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 # must change this on purpose.
 PARTNER_EPISODE_KEYS = {
     "id", "reference", "status", "category", "risk", "version", "child", "reported_at", "last_seen_at",
-    "found_at", "closed_at", "next_review_at", "reporter_type", "circumstances", "indicators",
+    "found_at", "closed_at", "next_review_at", "reporter_type", "circumstances", "indicators", "answers",
     "found_location", "return_method", "harm_disclosed", "assessments", "status_changes", "safe_and_well",
     "safe_and_well_not_done_reason", "return_interview",
 }  # fmt: skip

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from misper.audit.models import AccessEvent
 from misper.core.errors import InvalidInput
+from misper.core.factories import risk_answers_post
 from misper.episodes.models import Episode
 from misper.partners import risk_tool
 from misper.partners.models import Alert, TriggerPlan
@@ -71,6 +72,32 @@ def test_run_gives_the_engines_grade_and_reasons_without_police_only_reasons(pai
     assert Alert.objects.count() == alerts
 
 
+def test_a_not_known_answer_in_the_tool_counts_as_the_report_counts_it(pairs):  # type: ignore[no-untyped-def]
+    user = pairs.ours.users["placing_authority"]
+    born = date(timezone.localdate().year - 14, 1, 1)
+    said_no = risk_tool.risk_tool_run(
+        data=risk_tool.ToolInput(date_of_birth=born), child=None, acting_user=user
+    )
+    unsure = risk_tool.ToolInput(date_of_birth=born, not_known=["suicidal_ideation"])
+    assert risk_tool.tool_document(unsure, None, timezone.now())["report"]["answers"] == {
+        "suicidal_ideation": "not_known"
+    }
+    result = risk_tool.risk_tool_run(data=unsure, child=None, acting_user=user)
+    assert (said_no.risk, result.risk) == ("very_low", "high")
+    assert "suicidal_ideation" in {r["code"] for r in result.reasons}
+
+
+def test_the_tool_page_asks_yes_no_or_not_known_and_names_an_unanswered_question(pairs):  # type: ignore[no-untyped-def]
+    data = {"date_of_birth": "2012-03-04", "placement_type": "home", **risk_answers_post()}
+    del data["answer_bullying"]
+    page = _web(pairs.calltaker).post("/risk-tool", data).content.decode()
+    assert 'href="#id_answer_bullying"' in page
+    assert 'data-testid="tool-result"' not in page
+    data["answer_bullying"] = "not_known"
+    page = _web(pairs.calltaker).post("/risk-tool", data).content.decode()
+    assert 'data-testid="tool-result"' in page
+
+
 def test_an_adult_or_missing_date_of_birth_is_a_field_error(pairs):  # type: ignore[no-untyped-def]
     user = pairs.ours.users["placing_authority"]
     for dob, message in ((None, risk_tool.ENTER_DOB), (date(2000, 1, 1), risk_tool.DOB_INVALID)):
@@ -90,7 +117,7 @@ def test_risk_tool_page_prefills_runs_and_hides_other_childrens_records(pairs): 
     r = client.post(
         "/risk-tool",
         {"child": str(pairs.ours.child.pk), "date_of_birth": "2012-03-04", "placement_type": "residential_home",
-         "indicators": ["suicidal_ideation"]},
+         **risk_answers_post(yes=("suicidal_ideation",))},
     )  # fmt: skip
     page = r.content.decode()
     assert 'data-testid="tool-result"' in page
