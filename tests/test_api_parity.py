@@ -51,6 +51,7 @@ PAGE_TO_OPERATION: dict[str, str] = {
     "children/<int:child_id>/report": "POST /api/v1/episodes",
     "episodes/<int:episode_id>/grade": "POST /api/v1/episodes/{episode_id}/grading",
     "episodes/<int:episode_id>/suggestions/confirm": "POST /api/v1/episodes/{episode_id}/suggestions/confirm",
+    "episodes/<int:episode_id>/answers": "POST /api/v1/episodes/{episode_id}/answers",
     "episodes/<int:episode_id>/found": "POST /api/v1/episodes/{episode_id}/found",
     "episodes/<int:episode_id>/safe-and-well": "POST /api/v1/episodes/{episode_id}/safe-and-well",
     "episodes/<int:episode_id>/close": "POST /api/v1/episodes/{episode_id}/close",
