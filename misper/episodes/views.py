@@ -47,9 +47,9 @@ from misper.episodes.models import Action, ApprovalStatus, AssessmentKind, Episo
 from misper.episodes.reasons import policy_words, reason_lines
 from misper.episodes.returned import found_not_closed
 from misper.episodes.schemas import assessment_out
+from misper.episodes.templatetags.misper_tags import label
 from misper.incidents.selectors import access_incident_by_id, report_prefill
 from misper.incidents.services import IncidentLinkedError, incident_report
-from misper.episodes.templatetags.misper_tags import label
 from misper.learning.language_forms import record_language_flags
 from misper.partners.projections import binding_floors_for, sees_police_only
 from misper.people.concern import found_choices, person_create

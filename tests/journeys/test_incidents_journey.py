@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.journeys.demo import WIDTHS, demo_load, fill_date, page_width, sign_in_as
+from tests.journeys.demo import WIDTHS, answer_risk_questions, demo_load, fill_date, page_width, sign_in_as
 
 pytestmark = pytest.mark.browser
 
@@ -61,6 +61,7 @@ def test_the_call_handler_reports_from_a_waiting_incident(  # type: ignore[no-un
     _fits(page, "the report form", width)
     incident = Incident.objects.get(number="DEM-CAD-0002")
     fill_date(page, "When was the child last seen?", incident.opened_at - timedelta(hours=1))
+    answer_risk_questions(page)
     page.get_by_role("button", name="Continue to the risk grade").click()
     page.wait_for_url(re.compile(r"/episodes/\d+/grade$"))
     incident.refresh_from_db()

@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from misper.accounts.models import Role
-from misper.core.factories import child_make, episode_make, user_make
+from misper.core.factories import child_make, episode_make, risk_answers_post, user_make
 from misper.episodes.models import Episode
 from misper.incidents.models import Incident
 from misper.incidents.services import incident_receive
@@ -75,6 +75,7 @@ def test_starting_the_report_from_an_incident_prefills_it_and_links_the_episode(
         "last_seen_at_year": opened.year,
         "last_seen_at_time": "00:01" if opened.strftime("%H:%M") > "00:01" else opened.strftime("%H:%M"),
         "circumstances": "Did not come home from school.",
+        **risk_answers_post(),
     }
     r = c.post(f"/children/{ruby.pk}/report", post)
     assert r.status_code == 302, r.content.decode()[:2000]
