@@ -142,6 +142,11 @@ class NotificationReportIn(Strict):
     indicators: list[Annotated[str, Field(max_length=60)]] = Field(
         default_factory=list, max_length=100, description="misper/1 risk indicator codes"
     )
+    answers: dict[Annotated[str, Field(max_length=60)], Annotated[str, Field(max_length=20)]] = Field(
+        default_factory=dict,
+        description='Each risk question\'s answer by indicator code: "yes", "no" or "not_known" (misper/1 '
+        "report.answers); a code in indicators is yes, a question in neither is no",
+    )
     reporter_name: str = Field("", max_length=100)
     reporter_phone: str = Field("", max_length=40)
     from_place: str = Field("", max_length=200)
@@ -167,6 +172,7 @@ def missing_report_record(
         "reported_by": body.reported_by,
         "circumstances": body.circumstances,
         "indicators": body.indicators,
+        **({"answers": body.answers} if body.answers else {}),
     }
     doc = {"format": FORMAT, "child": child_section(n.child, body.reported_at), "report": report}
     try:

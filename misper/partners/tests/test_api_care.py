@@ -12,6 +12,7 @@ from django.utils import timezone
 from misper.accounts.models import AgencyKind, Role
 from misper.audit.models import AccessEvent
 from misper.core.factories import agency_make, user_make
+from misper.episodes.models import Episode
 from misper.partners import care
 from misper.partners.models import Alert, CareProfile, MissingNotification
 
@@ -133,6 +134,15 @@ def test_the_control_room_makes_the_report_from_it_once(pairs, api_as):  # type:
     assert (again.status_code, again.json()["detail"]) == (409, care.ALREADY_REPORTED)
 
 
+def test_the_report_from_it_keeps_a_not_known_answer_as_a_gap(pairs, api_as):  # type: ignore[no-untyped-def]
+    n = _sent(pairs, api_as)
+    body = _police_report(answers={"suicidal_ideation": "not_known", "bullying": "yes"})
+    resp = api_as(pairs.calltaker).post_json(f"/api/v1/care-home-reports/{n}/report", body)
+    assert resp.status_code == 201, resp.content
+    episode = Episode.objects.get(pk=resp.json()["episode_id"])
+    assert (episode.indicators, episode.indicators_not_known) == (["bullying"], ["suicidal_ideation"])
+
+
 def test_a_partner_may_not_and_another_force_gets_a_404(pairs, api_as):  # type: ignore[no-untyped-def]
     n = _sent(pairs, api_as)
     home = api_as(pairs.ours.users["care_provider"])
@@ -146,6 +156,8 @@ def test_a_partner_may_not_and_another_force_gets_a_404(pairs, api_as):  # type:
     ("change", "field"),
     [
         ({"indicators": ["not_a_sign"]}, "indicators[0]"),
+        ({"answers": {"suicidal_ideation": "maybe"}}, "answers.suicidal_ideation"),
+        ({"answers": {"likes_cake": "no"}}, "answers.likes_cake"),
         ({"reported_at": "2026-01-01T10:00:00"}, "reported_at"),
         ({"circumstances": "x" * 10001}, "circumstances"),
         ({"mood": "calm"}, "mood"),
