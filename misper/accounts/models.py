@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_noop
 from django_otp.models import Device
 
 
@@ -49,15 +50,15 @@ class Agency(models.Model):
 
 
 class Role(models.TextChoices):
-    CALL_HANDLER = "call_handler", "Call handler"
-    INVESTIGATING_OFFICER = "investigating_officer", "Investigating officer"
-    COORDINATOR = "coordinator", "Missing person coordinator"
-    SUPERVISOR = "supervisor", "Supervisor"
-    DUTY_INSPECTOR = "duty_inspector", "Duty inspector"
-    ANALYST = "analyst", "Analyst"
-    PARTNER_PRACTITIONER = "partner_practitioner", "Partner practitioner"
-    AUDITOR = "auditor", "Auditor"
-    ADMINISTRATOR = "administrator", "Administrator"
+    CALL_HANDLER = "call_handler", gettext_noop("Call handler")
+    INVESTIGATING_OFFICER = "investigating_officer", gettext_noop("Investigating officer")
+    COORDINATOR = "coordinator", gettext_noop("Missing person coordinator")
+    SUPERVISOR = "supervisor", gettext_noop("Supervisor")
+    DUTY_INSPECTOR = "duty_inspector", gettext_noop("Duty inspector")
+    ANALYST = "analyst", gettext_noop("Analyst")
+    PARTNER_PRACTITIONER = "partner_practitioner", gettext_noop("Partner practitioner")
+    AUDITOR = "auditor", gettext_noop("Auditor")
+    ADMINISTRATOR = "administrator", gettext_noop("Administrator")
 
 
 POLICE_ROLES = frozenset(

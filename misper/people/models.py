@@ -6,15 +6,16 @@ from datetime import date
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_noop
 
 from misper.audit.reveal import child_loaded
 
 
 class Sex(models.TextChoices):
-    FEMALE = "female", "Female"
-    MALE = "male", "Male"
-    OTHER = "other", "Other"
-    UNKNOWN = "unknown", "Not known"
+    FEMALE = "female", gettext_noop("Female")
+    MALE = "male", gettext_noop("Male")
+    OTHER = "other", gettext_noop("Other")
+    UNKNOWN = "unknown", gettext_noop("Not known")
 
 
 class Ethnicity(models.TextChoices):
@@ -42,13 +43,13 @@ class Ethnicity(models.TextChoices):
 
 
 class PlacementType(models.TextChoices):
-    HOME = "home", "Living at home"
-    FOSTER = "foster", "Foster placement"
-    RESIDENTIAL_HOME = "residential_home", "Residential children's home"
-    SECURE = "secure", "Secure children's home"
-    KINSHIP = "kinship", "Kinship care"
-    SUPPORTED_LIVING = "supported_living", "Supported living"
-    OTHER = "other", "Other"
+    HOME = "home", gettext_noop("Living at home")
+    FOSTER = "foster", gettext_noop("Foster placement")
+    RESIDENTIAL_HOME = "residential_home", gettext_noop("Residential children's home")
+    SECURE = "secure", gettext_noop("Secure children's home")
+    KINSHIP = "kinship", gettext_noop("Kinship care")
+    SUPPORTED_LIVING = "supported_living", gettext_noop("Supported living")
+    OTHER = "other", gettext_noop("Other")
 
 
 class LocationKind(models.TextChoices):

@@ -59,6 +59,18 @@ def test_every_translation_keeps_the_placeholders_of_its_message() -> None:
     assert not wrong
 
 
+def test_names_the_pages_show_from_model_choices_are_all_in_the_catalogue() -> None:
+    """Roles, sex and where a child lives are stored as codes and shown by name: each name needs Welsh."""
+    from misper.accounts.models import Role
+    from misper.people.models import PlacementType, Sex
+
+    welsh = {e.msgid for e in messages() if e.translated}
+    missing = [
+        label for choices in (Role, Sex, PlacementType) for label in choices.labels if label not in welsh
+    ]
+    assert not missing
+
+
 # --- the crawl ------------------------------------------------------------------------------------------
 
 
