@@ -6,8 +6,9 @@ network here has one to three adults of concern linked to two to six children.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from misper.core.dates import years_on
 from misper.demo import figures
 from misper.demo.context import Gen
 from misper.demo.plan import AssociatePlan, CawnPlan, LinkPlan
@@ -138,18 +139,11 @@ def _cawns(gen: Gen, associate: int, group: list[int]) -> None:
                 associate,
                 key,
                 issued,
-                _eighteenth(child.date_of_birth),
+                years_on(child.date_of_birth, 18),
                 breaches,
                 "Served in person; copy to children's services.",
             )
         )
-
-
-def _eighteenth(dob: date) -> date:
-    try:
-        return dob.replace(year=dob.year + 18)
-    except ValueError:
-        return dob.replace(year=dob.year + 18, day=28)
 
 
 def _ordinary_contact(gen: Gen, key: int) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from misper.core.dates import years_back
 from misper.demo import calibrate, figures, texts, world
 from misper.demo.context import Gen
 from misper.demo.plan import AliasPlan, ChildPlaceLink, ChildPlan, FlagPlan
@@ -70,17 +71,10 @@ def birth_date(gen: Gen, key: int, low_age: int, high_age: int) -> date:
     age_days = gen.rng.uniform(low_age * 365.25, (high_age + 1) * 365.25 - 1)
     dob = middle - timedelta(days=age_days)
     if high_age < 18:
-        dob = max(dob, _years_before(last, 18) + timedelta(days=1))
+        dob = max(dob, years_back(last, 18) + timedelta(days=1))
     else:
-        dob = min(dob, _years_before(first, 18))
+        dob = min(dob, years_back(first, 18))
     return dob
-
-
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 def sex_for(gen: Gen, band: str) -> str:

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from misper.accounts.models import Agency, AgencyKind, Role, User
 from misper.audit.services import access_record
+from misper.core.dates import years_back
 from misper.core.errors import FieldError, InvalidInput
 from misper.partners.alerts import Recipient, child_alerts_write
 from misper.partners.models import Alert, AlertChannel, AlertStatus, PlacementNotice
@@ -106,17 +107,9 @@ def _child_errors(data: PlacementInput, today: date) -> list[FieldError]:
     dob = data.date_of_birth
     if dob is None:
         errors.append(FieldError("date_of_birth", ENTER_DOB))
-    elif dob > today or dob <= eighteen_years_before(today):
+    elif dob > today or dob <= years_back(today, 18):
         errors.append(FieldError("date_of_birth", DOB_RANGE))
     return errors
-
-
-def eighteen_years_before(day: date) -> date:
-    """The 18th birthday of a child born on the returned date is ``day`` (29 February → 28th)."""
-    try:
-        return day.replace(year=day.year - 18)
-    except ValueError:
-        return day.replace(year=day.year - 18, day=28)
 
 
 def _placement_errors(data: PlacementInput, user: User, today: date) -> list[FieldError]:

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from misper.accounts.models import User
+from misper.core.dates import years_back
 from misper.episodes import schedules
 from misper.people.models import Child, ChildAlias, ChildAssociate
 from misper.people.search import name_candidates
@@ -126,21 +127,14 @@ def name_score(query: str, names: list[str]) -> float:
     return total / len(parts)
 
 
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February in a year that has none
-        return day.replace(year=day.year - years, day=28)
-
-
 def _prefilter(user: User, dob: date | None, age: int | None, place: str, today: date) -> QuerySet[Child]:
     qs = visible_children(user)
     if dob is not None:
         qs = qs.filter(date_of_birth=dob)
     if age is not None:
         # Born between (age + 1) years and age years before today, or estimated at that age.
-        earliest = _years_before(today, age + 1) + timedelta(days=1)
-        latest = _years_before(today, age)
+        earliest = years_back(today, age + 1) + timedelta(days=1)
+        latest = years_back(today, age)
         qs = qs.filter(Q(date_of_birth__range=(earliest, latest)) | Q(estimated_age=age))
     if place.strip():
         p = place.strip()

@@ -15,6 +15,8 @@ from typing import Any
 
 from django.conf import settings
 
+from misper.core.dates import years_on
+
 DEFAULT_SCHEDULE: dict[str, dict[str, int]] = {
     "episode": {"years_after_closure": 6},
     "child": {"years_without_episode": 6},
@@ -31,29 +33,13 @@ def retention_schedule() -> dict[str, dict[str, int]]:
     return {kind: {**rules, **configured.get(kind, {})} for kind, rules in DEFAULT_SCHEDULE.items()}
 
 
-def years_after(day: date, years: int) -> date:
-    """``day`` moved ``years`` on (29 February becomes 28 February in a non-leap year)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
-def years_before(moment: datetime, years: int) -> datetime:
-    """``moment`` moved ``years`` back, for database cut-offs."""
-    try:
-        return moment.replace(year=moment.year - years)
-    except ValueError:
-        return moment.replace(year=moment.year - years, day=28)
-
-
 def episode_review_on(closed_at: datetime | None) -> date | None:
     """When a closed episode is first due for review; None while it is open."""
     if closed_at is None:
         return None
-    return years_after(closed_at.date(), retention_schedule()["episode"]["years_after_closure"])
+    return years_on(closed_at.date(), retention_schedule()["episode"]["years_after_closure"])
 
 
 def childless_review_on(created_at: datetime) -> date:
     """When a child record with no episode is first due for review."""
-    return years_after(created_at.date(), retention_schedule()["child"]["years_without_episode"])
+    return years_on(created_at.date(), retention_schedule()["child"]["years_without_episode"])

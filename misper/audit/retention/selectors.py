@@ -11,6 +11,7 @@ from django.utils import timezone
 from misper.accounts.models import Role, User
 from misper.audit.models import RetentionDecision
 from misper.audit.retention import schedule
+from misper.core.dates import years_back
 from misper.episodes.models import Episode, Status
 from misper.people.models import Child
 
@@ -52,7 +53,7 @@ def _latest_decision(record_type: str) -> Subquery:
 
 def _cutoff(today: date, years: int) -> datetime:
     """Records made or closed before this moment have passed a review period of ``years`` by ``today``."""
-    first_day_not_due = schedule.years_after(today, -years) + timedelta(days=1)
+    first_day_not_due = years_back(today, years) + timedelta(days=1)
     return timezone.make_aware(datetime.combine(first_day_not_due, time.min))
 
 
