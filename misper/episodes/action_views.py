@@ -22,7 +22,7 @@ from misper.core.errors import ConflictError, InvalidInput
 from misper.episodes import action_services, selectors, services_work
 from misper.episodes.forms import ActionAddForm, ActionAssignForm, ActionCancelForm
 from misper.episodes.models import Action, Episode
-from misper.episodes.views import form_errors_from
+from misper.web.forms import form_errors_from
 
 POLICE_ONLY = "Only police officers can work on an episode's actions."
 

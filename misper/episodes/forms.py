@@ -17,7 +17,7 @@ from misper import risk
 from misper.accounts.models import POLICE_ROLES, User
 from misper.episodes.models import Category, ReporterType, ReturnMethod, Risk
 from misper.learning.language_forms import LanguageCheckMixin
-from misper.web.forms import GovukDateTimeField, GovukFormMixin
+from misper.web.forms import GovukDateTimeField, GovukFormMixin, GovukRadioSelect
 
 # Every indicator in the engine's vocabulary, as a yes/no question, in groups. A test checks that each
 # indicator has a question; one without falls back to "Other", phrased from its code.
@@ -80,13 +80,6 @@ def indicator_groups() -> list[tuple[str, list[tuple[str, str]]]]:
     return [(t, qs) for t, qs in groups if qs]
 
 
-class GovukRadioSelect(forms.RadioSelect):
-    """Radios whose first input carries the field's own id, so error summary links reach it."""
-
-    def id_for_label(self, id_: str, index: str | None = None) -> str:
-        return id_ if index is None else super().id_for_label(id_, index)
-
-
 # A risk question's answer (misper/1 ``report.answers``): "not known" is kept as a gap to fill, never a no.
 ANSWER_CHOICES = [("yes", "Yes"), ("no", "No"), (risk.NOT_KNOWN, "Not known")]
 ANSWER_PREFIX = "answer_"
@@ -135,16 +128,6 @@ def answers_initial(answers: dict[str, str]) -> dict[str, str]:
     return {ANSWER_PREFIX + code: answer for code, answer in answers.items()}
 
 
-class GovukCheckboxes(forms.CheckboxSelectMultiple):
-    def id_for_label(self, id_: str, index: str | None = None) -> str:
-        return id_ if index is None else super().id_for_label(id_, index)
-
-
-class LocalDateTimeField(GovukDateTimeField):
-    """A date and time typed in the GOV.UK date input (day, month, year, time) as UK time
-    (``misper.web.forms.GovukDateTimeField``); refuses times the clocks skipped or repeated."""
-
-
 def local_now() -> str:
     return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
 
@@ -183,12 +166,12 @@ class ReportForm(RiskAnswersMixin, GovukFormMixin, forms.Form):
     )
     reporter_name = forms.CharField(label="Reporter's name", max_length=100, required=False)
     reporter_phone = forms.CharField(label="Reporter's phone number", max_length=40, required=False)
-    reported_at = LocalDateTimeField(
+    reported_at = GovukDateTimeField(
         label="When was the report made?",
         help_text="UK time. Leave as it is for a report made now.",
         error_messages={"required": "Enter when the report was made"},
     )
-    last_seen_at = LocalDateTimeField(
+    last_seen_at = GovukDateTimeField(
         label="When was the child last seen?",
         help_text="UK time",
         error_messages={"required": "Enter when the child was last seen"},
@@ -314,7 +297,7 @@ class ReviewForm(GradeForm):
 
 
 class FoundForm(EpisodeEditForm):
-    found_at = LocalDateTimeField(
+    found_at = GovukDateTimeField(
         label="When was the child found or did they return?",
         help_text="UK time",
         error_messages={"required": "Enter when the child was found"},
@@ -380,7 +363,7 @@ YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not known yet")]
 
 
 class SafeAndWellForm(EpisodeEditForm):
-    conducted_at = LocalDateTimeField(
+    conducted_at = GovukDateTimeField(
         label="When was the check done?", help_text="UK time", error_messages={"required": "Enter when"}
     )
     conducted_by_name = forms.CharField(
@@ -575,7 +558,7 @@ class ActionAddForm(GovukFormMixin, forms.Form):
         empty_label="Nobody yet",
         error_messages={"invalid_choice": "Choose an officer in your force"},
     )
-    due_at = LocalDateTimeField(label="When is it due? (optional)", help_text="UK time", required=False)
+    due_at = GovukDateTimeField(label="When is it due? (optional)", help_text="UK time", required=False)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -21,16 +21,15 @@ from misper.accounts.models import User
 from misper.audit.services import access_record
 from misper.core.errors import ConflictError, InvalidInput
 from misper.episodes import schedules, ukmpu
-from misper.episodes.forms import GovukRadioSelect, LocalDateTimeField
 from misper.episodes.models import Episode, NoticeMethod
 from misper.episodes.ukmpu_fields import notice_content, notice_lines
-from misper.web.forms import GovukFormMixin
+from misper.web.forms import GovukDateTimeField, GovukFormMixin, GovukRadioSelect
 
 RECORDED = "Notice recorded as sent to the UK Missing Persons Unit"
 
 
 class UkmpuNoticeForm(GovukFormMixin, forms.Form):
-    sent_at = LocalDateTimeField(
+    sent_at = GovukDateTimeField(
         label="When was the notice sent?",
         help_text="UK time",
         error_messages={"required": "Enter when the notice was sent"},

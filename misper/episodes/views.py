@@ -55,6 +55,7 @@ from misper.partners.projections import binding_floors_for, sees_police_only
 from misper.people.concern import found_choices, person_create
 from misper.people.flags import police_only_codes
 from misper.people.selectors import access_child_by_id
+from misper.web.forms import form_errors_from
 
 STALE = "Someone else changed this episode after you opened this page"
 SENT_FOR_APPROVAL = (
@@ -66,12 +67,6 @@ FLOOR_OVERRIDDEN = (
 )
 POLICE_ONLY = gettext_noop("Only police users can do this.")  # the 403 page shows refusals in Welsh too
 BOARD_FORBIDDEN = gettext_noop("Only supervisors and missing person coordinators can see the board.")
-
-
-def form_errors_from(form: forms.Form, exc: InvalidInput) -> None:
-    """Put a service's field errors on the form (errors for fields the form lacks go on the form)."""
-    for error in exc.errors:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _user(request: HttpRequest) -> User:

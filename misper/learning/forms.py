@@ -7,10 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from misper.episodes.forms import GovukRadioSelect
 from misper.learning.models import Answer, ProgressStatus, RecommendationKind
 from misper.learning.services import COMMENT_TOO_LONG, QUESTION_ERRORS
-from misper.web.forms import GovukFormMixin
+from misper.web.forms import GovukFormMixin, GovukRadioSelect
 
 # The child's form is in English and Welsh: the fields below show these through gettext_lazy.
 QUESTION_LABELS = {

@@ -8,9 +8,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from misper.episodes.forms import GovukCheckboxes, GovukRadioSelect, LocalDateTimeField
 from misper.partners.models import InterviewStatus
-from misper.web.forms import GovukDateField, GovukFormMixin
+from misper.web.forms import (
+    GovukCheckboxes,
+    GovukDateField,
+    GovukDateTimeField,
+    GovukFormMixin,
+    GovukRadioSelect,
+)
 
 RISK_FLOORS = [("very_low", _("Very low")), ("low", _("Low")), ("medium", _("Medium")), ("high", _("High"))]
 
@@ -82,7 +87,7 @@ class InterviewForm(GovukFormMixin, forms.Form):
         widget=GovukRadioSelect,
         error_messages={"required": _("Choose what happened")},
     )
-    at = LocalDateTimeField(
+    at = GovukDateTimeField(
         label=_("When?"), help_text=_("UK time"), error_messages={"required": _("Enter when")}
     )
     interviewer_name = forms.CharField(label=_("Interviewer"), max_length=100, required=False)
@@ -113,7 +118,7 @@ class CareProfileForm(GovukFormMixin, forms.Form):
 
 
 class NotificationForm(GovukFormMixin, forms.Form):
-    last_seen_at = LocalDateTimeField(
+    last_seen_at = GovukDateTimeField(
         label=_("When was the child last seen?"),
         help_text=_("UK time"),
         error_messages={"required": _("Enter when the child was last seen")},

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from misper import risk
 from misper.accounts.models import Agency, AgencyKind
-from misper.episodes.forms import GovukCheckboxes, GovukRadioSelect, LocalDateTimeField, RiskAnswersMixin
+from misper.episodes.forms import RiskAnswersMixin
 from misper.episodes.templatetags.misper_tags import VULNERABILITY_LABELS
 from misper.partners.cawns import NEW_ADULT
 from misper.partners.forms import _text
@@ -18,7 +18,13 @@ from misper.partners.models import MeetingKind
 from misper.partners.panels import MAX_ACTIONS
 from misper.partners.placements import PLACEMENT_TYPES
 from misper.people.models import PlacementType, Sex
-from misper.web.forms import GovukDateField, GovukFormMixin
+from misper.web.forms import (
+    GovukCheckboxes,
+    GovukDateField,
+    GovukDateTimeField,
+    GovukFormMixin,
+    GovukRadioSelect,
+)
 
 NEW_CHILD = "new"
 
@@ -210,7 +216,7 @@ class RiskToolForm(RiskAnswersMixin, GovukFormMixin, forms.Form):
         widget=GovukCheckboxes,
         required=False,
     )
-    last_seen_at = LocalDateTimeField(
+    last_seen_at = GovukDateTimeField(
         label="If the child is missing now, when were they last seen?", help_text="UK time", required=False
     )
 

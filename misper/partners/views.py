@@ -26,7 +26,6 @@ from misper.audit.services import access_record
 from misper.core.errors import ConflictError, InvalidInput
 from misper.episodes.documents import FORMAT, child_section
 from misper.episodes.forms import ReportForm, local_now
-from misper.episodes.views import form_errors_from
 from misper.partners import care, interviews, lists, plans, selectors
 from misper.partners.alerts import alert_acknowledge
 from misper.partners.field_access import interview_account_visible
@@ -34,6 +33,7 @@ from misper.partners.forms import CareProfileForm, InterviewForm, NotificationFo
 from misper.partners.forms_together import ListExportForm
 from misper.partners.models import CareProfile
 from misper.people.selectors import access_child_by_id
+from misper.web.forms import form_errors_from
 
 # Marked for the Welsh catalogue: the layout translates flash messages, refusals and field errors.
 PLAN_SAVED = gettext_noop("The new trigger plan is in place")

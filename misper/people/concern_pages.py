@@ -24,7 +24,6 @@ from django.views import View
 from misper.accounts.models import User
 from misper.audit.services import access_record
 from misper.core.errors import ConflictError, InvalidInput
-from misper.episodes.views import form_errors_from
 from misper.partners import cawns
 from misper.people import concern, flags, photos
 from misper.people.forms import (
@@ -41,6 +40,7 @@ from misper.people.forms import (
     PlaceLinkForm,
 )
 from misper.people.selectors import access_child_by_id
+from misper.web.forms import form_errors_from
 
 
 def _user(request: HttpRequest) -> User:

@@ -10,7 +10,6 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from misper.episodes.forms import GovukRadioSelect
 from misper.people.models import (
     Concern,
     LocationKind,
@@ -22,7 +21,7 @@ from misper.people.models import (
 )
 from misper.people.services import date_of_birth_error
 from misper.risk.vocab import ASSOCIATE_FLAGS
-from misper.web.forms import GovukDateField, GovukFormMixin
+from misper.web.forms import GovukDateField, GovukFormMixin, GovukRadioSelect
 
 DateField = GovukDateField  # day, month and year boxes (the GOV.UK date input), never the browser's picker
 

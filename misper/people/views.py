@@ -19,12 +19,12 @@ from django.views import View
 from misper.accounts.models import User
 from misper.audit.services import access_record
 from misper.core.errors import InvalidInput
-from misper.episodes.views import form_errors_from
 from misper.people import selectors
 from misper.people.concern import child_place_rows
 from misper.people.forms import ChildCreateForm, ChildSearchForm
 from misper.people.photos import photo_response
 from misper.people.services import child_create
+from misper.web.forms import form_errors_from
 
 NO_MATCH = gettext_noop("No child on file matches your search")
 SEARCH_PURPOSE = "Find a child (no reason given)"

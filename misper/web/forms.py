@@ -1,4 +1,5 @@
-"""GOV.UK styling for Django forms, applied once in a mixin rather than per field."""
+"""GOV.UK styling for Django forms, applied once in a mixin rather than per field; the GOV.UK widgets every
+app's forms use, and the one way a service's field errors reach a form."""
 
 from __future__ import annotations
 
@@ -12,12 +13,28 @@ from django.forms.utils import from_current_timezone
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
+from misper.core.errors import InvalidInput
+
 WIDGET_CLASSES = {
     forms.Textarea: "govuk-textarea",
     forms.Select: "govuk-select",
     forms.CheckboxInput: "govuk-checkboxes__input",
     forms.RadioSelect: "govuk-radios__input",
 }
+
+
+class GovukRadioSelect(forms.RadioSelect):
+    """Radios whose first input carries the field's own id, so error summary links reach it."""
+
+    def id_for_label(self, id_: str, index: str | None = None) -> str:
+        return id_ if index is None else super().id_for_label(id_, index)
+
+
+class GovukCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes whose first input carries the field's own id, so error summary links reach it."""
+
+    def id_for_label(self, id_: str, index: str | None = None) -> str:
+        return id_ if index is None else super().id_for_label(id_, index)
 
 
 class GovukFormMixin:
@@ -47,6 +64,12 @@ class GovukFormMixin:
         if isinstance(widget, forms.Select):
             return "govuk-select--error"
         return "govuk-input--error"
+
+
+def form_errors_from(form: forms.Form, exc: InvalidInput) -> None:
+    """Put a service's field errors on the form (errors for fields the form lacks go on the form)."""
+    for error in exc.errors:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 EARLIEST_FILTER_DATE = date(1900, 1, 1)
