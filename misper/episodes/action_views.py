@@ -6,45 +6,31 @@ service, go back to the episode's actions.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views import View
 
-from misper.accounts.models import User
-from misper.core.errors import ConflictError, InvalidInput
 from misper.episodes import action_services, selectors, services_work
 from misper.episodes.forms import ActionAddForm, ActionAssignForm, ActionCancelForm
 from misper.episodes.models import Action, Episode
-from misper.web.forms import form_errors_from
+from misper.web.pages import FormPage, form_attempt
 
 POLICE_ONLY = "Only police officers can work on an episode's actions."
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def actions_url(episode_id: int) -> str:
     return reverse("episode", args=[episode_id]) + "#actions"
 
 
-class PoliceActionView(LoginRequiredMixin, View):
+class PoliceActionView(FormPage):
     """A page about one episode's actions, for police of the episode's force only."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if request.user.is_authenticated and not _user(request).is_police:
-            raise PermissionDenied(POLICE_ONLY)
-        return super().dispatch(request, *args, **kwargs)
+    police_only, refusal = True, POLICE_ONLY
 
     def episode(self, episode_id: int) -> Episode:
-        return selectors.access_episode_by_id(_user(self.request), episode_id)
+        return selectors.access_episode_by_id(self.user, episode_id)
 
     def action(self, episode_id: int, action_id: int) -> Action:
         return get_object_or_404(Action, pk=action_id, episode=self.episode(episode_id))
@@ -52,26 +38,25 @@ class PoliceActionView(LoginRequiredMixin, View):
 
 class ActionAddView(PoliceActionView):
     def get(self, request: HttpRequest, episode_id: int) -> HttpResponse:
-        return self.render(self.episode(episode_id), ActionAddForm(user=_user(request)))
+        return self.render(self.episode(episode_id), ActionAddForm(user=self.user))
 
     def post(self, request: HttpRequest, episode_id: int) -> HttpResponse:
         episode = self.episode(episode_id)
-        form = ActionAddForm(request.POST, user=_user(request))
+        form = ActionAddForm(request.POST, user=self.user)
         if form.is_valid():
-            try:
-                action = action_services.action_add(
+            action = form_attempt(
+                form,
+                lambda: action_services.action_add(
                     episode_id=episode.pk,
                     title=form.cleaned_data["title"],
                     assignee=form.cleaned_data["assigned_to"],
                     due_at=form.cleaned_data["due_at"],
-                    acting_user=_user(request),
-                )
+                    acting_user=self.user,
+                ),
+            )
+            if action is not None:
                 messages.success(request, f"Action added: {action.title}")
                 return HttpResponseRedirect(actions_url(episode.pk))
-            except InvalidInput as exc:
-                form_errors_from(form, exc)
-            except ConflictError as exc:
-                form.add_error(None, str(exc))
         return self.render(episode, form)
 
     def render(self, episode: Episode, form: ActionAddForm) -> HttpResponse:
@@ -83,26 +68,25 @@ class ActionReassignView(PoliceActionView):
     def get(self, request: HttpRequest, episode_id: int, action_id: int) -> HttpResponse:
         action = self.action(episode_id, action_id)
         initial = {"action_version": action.version, "assigned_to": action.assigned_to_id}
-        return self.render(action, ActionAssignForm(initial=initial, user=_user(request)))
+        return self.render(action, ActionAssignForm(initial=initial, user=self.user))
 
     def post(self, request: HttpRequest, episode_id: int, action_id: int) -> HttpResponse:
         action = self.action(episode_id, action_id)
-        form = ActionAssignForm(request.POST, user=_user(request))
+        form = ActionAssignForm(request.POST, user=self.user)
         if form.is_valid():
-            try:
-                done = services_work.action_assign(
+            done = form_attempt(
+                form,
+                lambda: services_work.action_assign(
                     action_id=action.pk,
-                    acting_user=_user(request),
+                    acting_user=self.user,
                     assignee=form.cleaned_data["assigned_to"],
                     expected_version=form.cleaned_data["action_version"],
-                )
+                ),
+            )
+            if done is not None:
                 assert done.assigned_to is not None
                 messages.success(request, f"{done.title}: assigned to {done.assigned_to.get_full_name()}")
                 return HttpResponseRedirect(actions_url(episode_id))
-            except InvalidInput as exc:
-                form_errors_from(form, exc)
-            except ConflictError as exc:
-                form.add_error(None, str(exc))
         return self.render(action, form)
 
     def render(self, action: Action, form: ActionAssignForm) -> HttpResponse:
@@ -118,21 +102,19 @@ class ActionCancelView(PoliceActionView):
     def post(self, request: HttpRequest, episode_id: int, action_id: int) -> HttpResponse:
         action = self.action(episode_id, action_id)
         form = ActionCancelForm(request.POST)
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    action_services.action_cancel(
-                        action_id=action.pk,
-                        reason=form.cleaned_data["reason"],
-                        acting_user=_user(request),
-                        expected_version=form.cleaned_data["action_version"],
-                    )
-                messages.success(request, f"Action cancelled: {action.title}")
-                return HttpResponseRedirect(actions_url(episode_id))
-            except InvalidInput as exc:
-                form_errors_from(form, exc)
-            except ConflictError as exc:
-                form.add_error(None, str(exc))
+
+        def cancel() -> Action:
+            with transaction.atomic():
+                return action_services.action_cancel(
+                    action_id=action.pk,
+                    reason=form.cleaned_data["reason"],
+                    acting_user=self.user,
+                    expected_version=form.cleaned_data["action_version"],
+                )
+
+        if form.is_valid() and form_attempt(form, cancel) is not None:
+            messages.success(request, f"Action cancelled: {action.title}")
+            return HttpResponseRedirect(actions_url(episode_id))
         return self.render(action, form)
 
     def render(self, action: Action, form: ActionCancelForm) -> HttpResponse:

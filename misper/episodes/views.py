@@ -56,6 +56,7 @@ from misper.people.concern import found_choices, person_create
 from misper.people.flags import police_only_codes
 from misper.people.selectors import access_child_by_id
 from misper.web.forms import form_errors_from
+from misper.web.pages import FormPage
 
 STALE = "Someone else changed this episode after you opened this page"
 SENT_FOR_APPROVAL = (
@@ -73,10 +74,11 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-class EpisodeFormView(LoginRequiredMixin, View):
-    """A form that changes one visible episode. Subclasses set ``form_class``, ``template_name`` and
-    ``perform`` (which calls exactly one service and returns where to go next)."""
+class EpisodeFormView(FormPage):
+    """A form that changes one visible episode, for police. Subclasses set ``form_class``, ``template_name``
+    and ``perform`` (which calls exactly one service and returns where to go next)."""
 
+    police_only, refusal = True, POLICE_ONLY
     form_class: type[forms.Form]
     template_name: str
     title: str
@@ -93,18 +95,13 @@ class EpisodeFormView(LoginRequiredMixin, View):
     def make_form(self, data: Any = None, **kw: Any) -> Any:
         return self.form_class(data, **kw)
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if request.user.is_authenticated and not _user(request).is_police:
-            raise PermissionDenied(POLICE_ONLY)
-        return super().dispatch(request, *args, **kwargs)
-
     def get(self, request: HttpRequest, episode_id: int) -> HttpResponse:
-        episode = selectors.access_episode_by_id(_user(request), episode_id)
+        episode = selectors.access_episode_by_id(self.user, episode_id)
         initial = {"version": episode.version, "opened_at": timezone.now(), **self.initial(episode)}
         return self.render(episode, self.make_form(initial=initial))
 
     def post(self, request: HttpRequest, episode_id: int) -> HttpResponse:
-        user = _user(request)
+        user = self.user
         episode = selectors.access_episode_by_id(user, episode_id)
         form = self.make_form(request.POST)
         form.child_age = episode.child.age_on(timezone.localdate())  # for the language prompt
@@ -154,13 +151,10 @@ def episode_url(episode: Episode | int) -> str:
 # --- report and grade ---------------------------------------------------------------------------------
 
 
-class EpisodeReportView(LoginRequiredMixin, View):
+class EpisodeReportView(FormPage):
     """Record the report for a child on file; then the recommendation page."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if request.user.is_authenticated and not _user(request).is_police:
-            raise PermissionDenied(POLICE_ONLY)
-        return super().dispatch(request, *args, **kwargs)
+    police_only, refusal = True, POLICE_ONLY
 
     def get(self, request: HttpRequest, child_id: int) -> HttpResponse:
         child = access_child_by_id(_user(request), child_id)
@@ -401,12 +395,9 @@ def _int(value: Any) -> int | None:
         return None
 
 
-class ActionDoneView(LoginRequiredMixin, View):
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        # Actions are police information (misper.partners.projections): a partner never sees one.
-        if request.user.is_authenticated and not _user(request).is_police:
-            raise PermissionDenied(POLICE_ONLY)
-        return super().dispatch(request, *args, **kwargs)
+class ActionDoneView(FormPage):
+    # Actions are police information (misper.partners.projections): a partner never sees one.
+    police_only, refusal = True, POLICE_ONLY
 
     def _action(self, request: HttpRequest, episode_id: int, action_id: int) -> Action:
         episode = selectors.access_episode_by_id(_user(request), episode_id)

@@ -1,15 +1,13 @@
 """Pages for working together: trigger plans, return interviews, care-home profiles and the reports
 sent from them, and the alert inbox. Thin: parse the form, call one service or selector, render.
-Service refusals map to the page in one place (``_run``): field errors onto the form, a conflict as
-an error on the form."""
+Service refusals map to the page in one place (``misper.web.pages.form_attempt``): field errors onto
+the form, a conflict as an error on the form."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import fields as dc_fields
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -23,7 +21,6 @@ from django.views import View
 
 from misper.accounts.models import User
 from misper.audit.services import access_record
-from misper.core.errors import ConflictError, InvalidInput
 from misper.episodes.documents import FORMAT, child_section
 from misper.episodes.forms import ReportForm, local_now
 from misper.partners import care, interviews, lists, plans, selectors
@@ -33,7 +30,7 @@ from misper.partners.forms import CareProfileForm, InterviewForm, NotificationFo
 from misper.partners.forms_together import ListExportForm
 from misper.partners.models import CareProfile
 from misper.people.selectors import access_child_by_id
-from misper.web.forms import form_errors_from
+from misper.web.pages import FormPage, form_attempt
 
 # Marked for the Welsh catalogue: the layout translates flash messages, refusals and field errors.
 PLAN_SAVED = gettext_noop("The new trigger plan is in place")
@@ -48,17 +45,6 @@ POLICE_ONLY = gettext_noop("Only police users can do this.")
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _run(form: forms.Form, action: Callable[[], Any]) -> Any:
-    """Call a service; put its refusals on ``form``. Returns the service's result, or None if refused."""
-    try:
-        return action()
-    except InvalidInput as exc:
-        form_errors_from(form, exc)
-    except ConflictError as exc:
-        form.add_error(None, str(exc))
-    return None
 
 
 # --- trigger plans -----------------------------------------------------------------------------------
@@ -118,7 +104,7 @@ class TriggerPlanCreateView(LoginRequiredMixin, View):
                 review_on=d["review_on"],
                 agency_ids=[int(a) for a in d["agencies"]],
             )
-            plan = _run(
+            plan = form_attempt(
                 form,
                 lambda: plans.trigger_plan_create(
                     child_id=child.pk,
@@ -188,7 +174,7 @@ class InterviewView(LoginRequiredMixin, View):
             d = form.cleaned_data
             names = {f.name for f in dc_fields(interviews.InterviewRecord)}
             data = interviews.InterviewRecord(**{k: v for k, v in d.items() if k in names})
-            done = _run(
+            done = form_attempt(
                 form,
                 lambda: interviews.return_interview_record(
                     interview_id=ri.pk, data=data, acting_user=_user(request), expected_version=d["version"]
@@ -234,7 +220,7 @@ class CareProfileView(LoginRequiredMixin, View):
         form = CareProfileForm(request.POST)
         if form.is_valid():
             data = care.ProfileInput(**form.cleaned_data)
-            saved = _run(
+            saved = form_attempt(
                 form, lambda: care.care_profile_save(child_id=child.pk, data=data, acting_user=_user(request))
             )
             if saved is not None:
@@ -269,7 +255,7 @@ class ReportMissingView(LoginRequiredMixin, View):
         form = NotificationForm(request.POST)
         if form.is_valid():
             data = care.NotificationInput(**form.cleaned_data)
-            sent = _run(
+            sent = form_attempt(
                 form,
                 lambda: care.missing_notification_submit(
                     child_id=child.pk, data=data, acting_user=_user(request)
@@ -304,13 +290,10 @@ class NotificationQueueView(LoginRequiredMixin, View):
         return render(request, "partners/notifications.html", ctx)
 
 
-class NotificationReportView(LoginRequiredMixin, View):
+class NotificationReportView(FormPage):
     """The police report form, filled in from a care home's notification; the profile is shown above."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if request.user.is_authenticated and not _user(request).is_police:
-            raise PermissionDenied(POLICE_ONLY)
-        return super().dispatch(request, *args, **kwargs)
+    police_only, refusal = True, POLICE_ONLY
 
     def get(self, request: HttpRequest, notification_id: int) -> HttpResponse:
         with transaction.atomic():
@@ -346,7 +329,7 @@ class NotificationReportView(LoginRequiredMixin, View):
                 "child": child_section(n.child, form.cleaned_data["reported_at"]),
                 "report": form.report_section(),
             }
-            outcome = _run(
+            outcome = form_attempt(
                 form,
                 lambda: care.notification_report(
                     notification_id=n.pk,

@@ -1,6 +1,6 @@
 """Pages for placement notices, the neighbourhood contact's list, panels and meetings, CAWNs and the
 shared risk tool. Thin: parse the form, call one service or selector, render; refusals go back onto
-the form through ``views._run``."""
+the form through ``misper.web.pages.form_attempt``."""
 
 from __future__ import annotations
 
@@ -30,9 +30,10 @@ from misper.partners.forms_together import (
     PlacementForm,
     RiskToolForm,
 )
-from misper.partners.views import POLICE_ONLY, _run, interview_queue_page
+from misper.partners.views import POLICE_ONLY, interview_queue_page
 from misper.people.models import Child
 from misper.people.selectors import access_child_by_id, visible_children
+from misper.web.pages import form_attempt
 
 NOTICE_SENT = "The placement notice has been sent to the host police force and local authority"
 NOTICE_ACKNOWLEDGED = "Placement notice acknowledged"
@@ -157,7 +158,7 @@ class PlacementCreateView(LoginRequiredMixin, View):
         if not valid:
             _all_errors(form, placements.notice_errors(data, user))
             return self.render(form)
-        notice = _run(form, lambda: placements.placement_notice_create(data=data, acting_user=user))
+        notice = form_attempt(form, lambda: placements.placement_notice_create(data=data, acting_user=user))
         if notice is None:
             return self.render(form)
         messages.success(request, NOTICE_SENT)
@@ -329,7 +330,7 @@ class MeetingCreateView(LoginRequiredMixin, View):
         if not valid:
             _all_errors(form, panels.meeting_errors(data, user))
             return self.render(form)
-        meeting = _run(form, lambda: panels.meeting_create(data=data, acting_user=user))
+        meeting = form_attempt(form, lambda: panels.meeting_create(data=data, acting_user=user))
         if meeting is None:
             return self.render(form)
         messages.success(request, MEETING_SAVED)
@@ -385,7 +386,7 @@ class CawnListView(LoginRequiredMixin, View):
         form = CawnForm(request.POST, adults=cawns.linked_adults(child))
         if form.is_valid():
             data = cawns.CawnInput(**form.cleaned_data)
-            done = _run(
+            done = form_attempt(
                 form, lambda: cawns.cawn_issue(child_id=child.pk, data=data, acting_user=_user(request))
             )
             if done is not None:
@@ -426,7 +427,7 @@ class CawnBreachView(LoginRequiredMixin, View):
         form = BreachForm(request.POST, prefix=f"b{cawn_id}")
         if form.is_valid():
             data = cawns.BreachInput(**form.cleaned_data)
-            done = _run(
+            done = form_attempt(
                 form,
                 lambda: cawns.cawn_breach_record(
                     child_id=child.pk, cawn_id=cawn_id, data=data, acting_user=user
@@ -476,7 +477,9 @@ class RiskToolView(LoginRequiredMixin, View):
                 not_known=form.answered(risk.NOT_KNOWN),
                 last_seen_at=d["last_seen_at"],
             )
-            result = _run(form, lambda: risk_tool.risk_tool_run(data=data, child=child, acting_user=user))
+            result = form_attempt(
+                form, lambda: risk_tool.risk_tool_run(data=data, child=child, acting_user=user)
+            )
         return self.render(form, child, result=result)
 
     def render(self, form: RiskToolForm, child: Child | None, **ctx: Any) -> HttpResponse:

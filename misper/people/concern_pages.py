@@ -7,23 +7,18 @@ the API can never write different rows. People and places are police only (the s
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views import View
 
 from misper.accounts.models import User
 from misper.audit.services import access_record
-from misper.core.errors import ConflictError, InvalidInput
 from misper.partners import cawns
 from misper.people import concern, flags, photos
 from misper.people.forms import (
@@ -40,46 +35,31 @@ from misper.people.forms import (
     PlaceLinkForm,
 )
 from misper.people.selectors import access_child_by_id
-from misper.web.forms import form_errors_from
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+from misper.web.pages import FormPage, form_attempt
 
 
 def _page(request: HttpRequest, form: forms.Form, **ctx: Any) -> HttpResponse:
     return render(request, "people/form_page.html", {"form": form, "errors": bool(form.errors), **ctx})
 
 
-def _attempt(form: forms.Form, action: Callable[[], Any]) -> Any:
-    """Run one service; its field errors go on the form, a conflict on the form as a whole."""
-    try:
-        return action()
-    except InvalidInput as exc:
-        form_errors_from(form, exc)
-    except ConflictError as exc:
-        form.add_error(None, str(exc))
-    return None
-
-
 def _child_url(child_id: int) -> str:
     return reverse("child", args=[child_id])
 
 
-class FlagAddView(LoginRequiredMixin, View):
+class FlagAddView(FormPage):
     """Add a vulnerability flag: police and partners who may see the child."""
 
     def get(self, request: HttpRequest, child_id: int) -> HttpResponse:
-        child = access_child_by_id(_user(request), child_id)
-        return self.render(child, FlagForm(police=_user(request).is_police))
+        child = access_child_by_id(self.user, child_id)
+        return self.render(child, FlagForm(police=self.user.is_police))
 
     def post(self, request: HttpRequest, child_id: int) -> HttpResponse:
-        user = _user(request)
+        user = self.user
         child = access_child_by_id(user, child_id)
         form = FlagForm(request.POST, police=user.is_police)
         if form.is_valid():
             d = form.cleaned_data
-            done = _attempt(
+            done = form_attempt(
                 form,
                 lambda: flags.flag_add(
                     child_id=child.pk,
@@ -108,7 +88,7 @@ class FlagAddView(LoginRequiredMixin, View):
         )
 
 
-class FlagChangeView(LoginRequiredMixin, View):
+class FlagChangeView(FormPage):
     """Review or expire one flag (police, or the agency that raised it)."""
 
     form_class: type[forms.Form]
@@ -117,14 +97,14 @@ class FlagChangeView(LoginRequiredMixin, View):
     done: str
 
     def get(self, request: HttpRequest, flag_id: int) -> HttpResponse:
-        flag = flags.access_flag_by_id(_user(request), flag_id)
+        flag = flags.access_flag_by_id(self.user, flag_id)
         return self.render(flag, self.form_class(initial={"version": flag.version}))
 
     def post(self, request: HttpRequest, flag_id: int) -> HttpResponse:
-        user = _user(request)
+        user = self.user
         flag = flags.access_flag_by_id(user, flag_id)
         form = self.form_class(request.POST)
-        if form.is_valid() and _attempt(form, lambda: self.perform(user, flag.pk, form.cleaned_data)):
+        if form.is_valid() and form_attempt(form, lambda: self.perform(user, flag.pk, form.cleaned_data)):
             messages.success(request, self.done)
             return HttpResponseRedirect(_child_url(flag.child_id))
         return self.render(flag, form)
@@ -164,11 +144,8 @@ class FlagReviewView(FlagChangeView):
         )
 
 
-class PoliceView(LoginRequiredMixin, View):
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if request.user.is_authenticated and not _user(request).is_police:
-            raise PermissionDenied(concern.POLICE_ONLY)
-        return super().dispatch(request, *args, **kwargs)
+class PoliceView(FormPage):
+    police_only, refusal = True, concern.POLICE_ONLY
 
 
 class PersonCreateView(PoliceView):
@@ -178,8 +155,8 @@ class PersonCreateView(PoliceView):
     def post(self, request: HttpRequest) -> HttpResponse:
         form = PersonForm(request.POST)
         if form.is_valid():
-            person = _attempt(
-                form, lambda: concern.person_create(acting_user=_user(request), **form.cleaned_data)
+            person = form_attempt(
+                form, lambda: concern.person_create(acting_user=self.user, **form.cleaned_data)
             )
             if person is not None:
                 messages.success(request, "Person recorded. Link them to a child from the child's page")
@@ -205,7 +182,7 @@ class PersonDetailView(PoliceView):
         return self.render(person_id, None)
 
     def post(self, request: HttpRequest, person_id: int) -> HttpResponse:
-        user = _user(request)
+        user = self.user
         person = concern.access_person_by_id(user, person_id)
         form = CawnFromAdultForm(request.POST, children=self.children(user, person))
         if form.is_valid():
@@ -216,7 +193,7 @@ class PersonDetailView(PoliceView):
                 expires_on=d["expires_on"],
                 follow_up=d["follow_up"],
             )
-            if _attempt(form, lambda: cawns.cawn_issue(child_id=d["child"], data=data, acting_user=user)):
+            if form_attempt(form, lambda: cawns.cawn_issue(child_id=d["child"], data=data, acting_user=user)):
                 messages.success(request, "Child abduction warning notice recorded")
                 return HttpResponseRedirect(reverse("person", args=[person.pk]))
         return self.render(person_id, form)
@@ -226,7 +203,7 @@ class PersonDetailView(PoliceView):
         return [(link.child_id, link.child.full_name) for link in concern.person_children(user, person)]
 
     def render(self, person_id: int, form: CawnFromAdultForm | None) -> HttpResponse:
-        user = _user(self.request)
+        user = self.user
         with transaction.atomic():
             person = concern.access_person_by_id(user, person_id)
             links = concern.person_children(user, person)
@@ -260,22 +237,20 @@ class AssociateLinkView(PoliceView):
     """Link a person on file, or a new one, to a child, with the relationship and the concern."""
 
     def get(self, request: HttpRequest, child_id: int) -> HttpResponse:
-        child = access_child_by_id(_user(request), child_id)
+        child = access_child_by_id(self.user, child_id)
         return self.render(child, self.form(None))
 
     def form(self, data: Any) -> AssociateLinkForm:
-        people = [
-            (p.pk, str(p)) for p in concern.visible_people(_user(self.request)).order_by("family_name")[:500]
-        ]
+        people = [(p.pk, str(p)) for p in concern.visible_people(self.user).order_by("family_name")[:500]]
         return AssociateLinkForm(data, people=people)
 
     def post(self, request: HttpRequest, child_id: int) -> HttpResponse:
-        user = _user(request)
+        user = self.user
         child = access_child_by_id(user, child_id)
         form = self.form(request.POST)
         if form.is_valid():
             d = form.cleaned_data
-            if _attempt(form, lambda: self.link(user, child.pk, d)):
+            if form_attempt(form, lambda: self.link(user, child.pk, d)):
                 messages.success(request, "Person linked to the child")
                 return HttpResponseRedirect(_child_url(child.pk))
         return self.render(child, form)
@@ -323,14 +298,14 @@ class AssociateChangeView(PoliceView):
         return {"version": link.version, **{f: getattr(link, f) for f in fields}}
 
     def get(self, request: HttpRequest, child_id: int, link_id: int) -> HttpResponse:
-        link = concern.access_link_by_id(_user(request), child_id, link_id)
+        link = concern.access_link_by_id(self.user, child_id, link_id)
         return self.render(link, self.form_class(initial=self.initial(link)))
 
     def post(self, request: HttpRequest, child_id: int, link_id: int) -> HttpResponse:
-        user = _user(request)
+        user = self.user
         link = concern.access_link_by_id(user, child_id, link_id)
         form = self.form_class(request.POST)
-        if form.is_valid() and _attempt(form, lambda: self.perform(user, link, form.cleaned_data)):
+        if form.is_valid() and form_attempt(form, lambda: self.perform(user, link, form.cleaned_data)):
             messages.success(request, self.done)
             return HttpResponseRedirect(_child_url(link.child_id))
         return self.render(link, form)
@@ -383,8 +358,8 @@ class PlaceCreateView(PoliceView):
     def post(self, request: HttpRequest) -> HttpResponse:
         form = PlaceForm(request.POST)
         if form.is_valid():
-            place = _attempt(
-                form, lambda: concern.place_create(acting_user=_user(request), **form.cleaned_data)
+            place = form_attempt(
+                form, lambda: concern.place_create(acting_user=self.user, **form.cleaned_data)
             )
             if place is not None:
                 messages.success(request, f"Place recorded: {place}")
@@ -403,17 +378,17 @@ class PlaceCreateView(PoliceView):
         )
 
 
-class PhotoUploadView(LoginRequiredMixin, View):
+class PhotoUploadView(FormPage):
     def get(self, request: HttpRequest, child_id: int) -> HttpResponse:
-        return self.render(access_child_by_id(_user(request), child_id), PhotoForm())
+        return self.render(access_child_by_id(self.user, child_id), PhotoForm())
 
     def post(self, request: HttpRequest, child_id: int) -> HttpResponse:
-        user = _user(request)
+        user = self.user
         child = access_child_by_id(user, child_id)
         form = PhotoForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["photo"]
-            if _attempt(
+            if form_attempt(
                 form, lambda: photos.photo_upload_file(child_id=child.pk, upload=upload, acting_user=user)
             ):
                 messages.success(request, "Photo saved")
@@ -438,21 +413,21 @@ class PlaceLinkView(PoliceView):
     """Link a place on file to a child: somewhere they go, a place of concern, their school."""
 
     def form(self, data: Any) -> PlaceLinkForm:
-        places = concern.visible_places(_user(self.request)).exclude(kind__in=["home", "placement"])
+        places = concern.visible_places(self.user).exclude(kind__in=["home", "placement"])
         return PlaceLinkForm(
             data, places=[(p.pk, str(p) or f"Place {p.pk}") for p in places.order_by("name")[:500]]
         )
 
     def get(self, request: HttpRequest, child_id: int) -> HttpResponse:
-        return self.render(access_child_by_id(_user(request), child_id), self.form(None))
+        return self.render(access_child_by_id(self.user, child_id), self.form(None))
 
     def post(self, request: HttpRequest, child_id: int) -> HttpResponse:
-        user = _user(request)
+        user = self.user
         child = access_child_by_id(user, child_id)
         form = self.form(request.POST)
         if form.is_valid():
             d = form.cleaned_data
-            link = _attempt(
+            link = form_attempt(
                 form,
                 lambda: concern.place_link(
                     acting_user=user, child_id=child.pk, place_id=d["place"], kind=d["kind"], notes=d["notes"]

@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -25,6 +24,7 @@ from misper.people.forms import ChildCreateForm, ChildSearchForm
 from misper.people.photos import photo_response
 from misper.people.services import child_create
 from misper.web.forms import form_errors_from
+from misper.web.pages import FormPage
 
 NO_MATCH = gettext_noop("No child on file matches your search")
 SEARCH_PURPOSE = "Find a child (no reason given)"
@@ -87,11 +87,8 @@ class ChildSearchView(LoginRequiredMixin, View):
         return render(self.request, "people/search.html", ctx)
 
 
-class ChildCreateView(LoginRequiredMixin, View):
-    def dispatch(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if request.user.is_authenticated and not _user(request).is_police:
-            raise PermissionDenied("Only police users can create a child record.")
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[return-value]
+class ChildCreateView(FormPage):
+    police_only, refusal = True, "Only police users can create a child record."
 
     def get(self, request: HttpRequest) -> HttpResponse:
         name = str(request.session.pop(SEARCHED_NAME, "")).split()
@@ -102,7 +99,7 @@ class ChildCreateView(LoginRequiredMixin, View):
         form = ChildCreateForm(request.POST)
         if form.is_valid():
             try:
-                child = child_create(acting_user=_user(request), **form.cleaned_data)
+                child = child_create(acting_user=self.user, **form.cleaned_data)
                 return HttpResponseRedirect(reverse("episode-report", args=[child.pk]))
             except InvalidInput as exc:
                 form_errors_from(form, exc)

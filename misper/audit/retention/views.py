@@ -24,6 +24,7 @@ from misper.audit.retention.schedule import SCHEDULE_SOURCE, retention_schedule
 from misper.audit.retention.selectors import can_review_retention, retention_due, retention_record
 from misper.audit.services import access_record
 from misper.core.errors import ConflictError, InvalidInput
+from misper.web.forms import form_errors_from
 
 RETAINED = "The record will be kept until its next review"
 DISPOSED = "The record and its copies have been disposed of"
@@ -87,8 +88,7 @@ class RetentionDecisionView(_ReviewerView):
                 messages.success(request, DISPOSED if dispose else RETAINED)
                 return HttpResponseRedirect(reverse("retention-queue"))
             except InvalidInput as exc:
-                for error in exc.errors:
-                    form.add_error(error.field if error.field in form.fields else None, error.message)
+                form_errors_from(form, exc)
             except ConflictError as exc:
                 form.add_error(None, str(exc))
         forms = (RetainForm(), form) if dispose else (form, DisposeForm())

@@ -20,6 +20,7 @@ from misper.learning import exports, selectors, services
 from misper.learning.forms import ActionForm, EvidenceForm, ProgressForm, RecommendationForm
 from misper.learning.models import Recommendation
 from misper.learning.permissions import can_edit_tracker, require_tracker_editor
+from misper.web.forms import form_errors_from
 
 SAVED = "Saved"
 
@@ -84,8 +85,7 @@ class TrackerFormView(LoginRequiredMixin, View):
                 messages.success(request, SAVED)
                 return HttpResponseRedirect(_rec_url(rec))
             except InvalidInput as exc:
-                for e in exc.errors:
-                    form.add_error(e.field if e.field in form.fields else None, e.message)
+                form_errors_from(form, exc)
         return self.render(form, ctx)
 
     def render(self, form: Any, ctx: dict[str, Any]) -> HttpResponse:
