@@ -1,7 +1,8 @@
-"""Pages for an episode's actions as work: add one, reassign it, cancel it with the reason.
+"""Pages for an episode's actions as work: add one, assign it (to yourself or another officer), finish it
+with its outcome, cancel it with the reason.
 
-Police only (actions are police information: misper.partners.projections). Thin: parse, call one
-service, go back to the episode's actions.
+Police only (actions are police information: misper.partners.projections); "assign to me" leaves the
+check to its service. Thin: parse, call one service, go back to the episode's actions.
 """
 
 from __future__ import annotations
@@ -11,11 +12,20 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 
+from misper.core.errors import ConflictError, InvalidInput
 from misper.episodes import action_services, selectors, services_work
-from misper.episodes.forms import ActionAddForm, ActionAssignForm, ActionCancelForm
+from misper.episodes.forms import (
+    PAGE_OUT_OF_DATE,
+    ActionAddForm,
+    ActionAssignForm,
+    ActionCancelForm,
+    ActionDoneForm,
+)
 from misper.episodes.models import Action, Episode
-from misper.web.pages import FormPage, form_attempt
+from misper.learning.language_forms import record_language_flags
+from misper.web.pages import FormPage, form_attempt, int_or_none
 
 POLICE_ONLY = "Only police officers can work on an episode's actions."
 
@@ -120,3 +130,58 @@ class ActionCancelView(PoliceActionView):
     def render(self, action: Action, form: ActionCancelForm) -> HttpResponse:
         ctx = {"action": action, "episode": action.episode, "form": form, "page_title": "Cancel an action"}
         return render(self.request, "episodes/action_cancel.html", ctx)
+
+
+class ActionDoneView(PoliceActionView):
+    """Mark an action done (or not needed) with its outcome."""
+
+    refusal = FormPage.refusal  # "Only police users can do this.", as this page has always said
+
+    def get(self, request: HttpRequest, episode_id: int, action_id: int) -> HttpResponse:
+        action = self.action(episode_id, action_id)
+        form = ActionDoneForm(initial={"action_version": action.version, "status": "done"})
+        return self.render(action, form)
+
+    def post(self, request: HttpRequest, episode_id: int, action_id: int) -> HttpResponse:
+        action = self.action(episode_id, action_id)
+        form = ActionDoneForm(request.POST, child_age=action.episode.child.age_on(timezone.localdate()))
+
+        def finish() -> Action:
+            with transaction.atomic():
+                done = services_work.action_complete(
+                    action_id=action.pk,
+                    acting_user=self.user,
+                    outcome=form.cleaned_data["outcome"],
+                    status=form.cleaned_data["status"],
+                    expected_version=form.cleaned_data["action_version"],
+                )
+                records = {"outcome": ("action", action.pk)}
+                record_language_flags(form, records=records, acting_user=self.user)
+            return done
+
+        if form.is_valid() and form_attempt(form, finish) is not None:
+            messages.success(request, f"Action finished: {action.title}")
+            return HttpResponseRedirect(actions_url(episode_id))
+        return self.render(action, form)
+
+    def render(self, action: Action, form: ActionDoneForm) -> HttpResponse:
+        ctx = {"action": action, "episode": action.episode, "form": form, "page_title": "Finish an action"}
+        return render(self.request, "episodes/action_done.html", ctx)
+
+
+class ActionAssignView(FormPage):
+    """ "Assign to me" on the episode's list of actions."""
+
+    def post(self, request: HttpRequest, episode_id: int, action_id: int) -> HttpResponse:
+        try:
+            services_work.action_assign(
+                action_id=action_id,
+                acting_user=self.user,
+                expected_version=int_or_none(request.POST.get("action_version")),
+            )
+            messages.success(request, "Action assigned to you")
+        except ConflictError as exc:
+            messages.error(request, str(exc))
+        except InvalidInput:  # no version: a page from before versions, or a hand-made request
+            messages.error(request, PAGE_OUT_OF_DATE)
+        return HttpResponseRedirect(actions_url(episode_id))

@@ -26,7 +26,7 @@ urlpatterns = [
     path("episodes/<int:episode_id>/closed", views.EpisodeClosedView.as_view(), name="episode-closed"),
     path(
         "episodes/<int:episode_id>/actions/<int:action_id>/assign",
-        views.ActionAssignView.as_view(),
+        action_views.ActionAssignView.as_view(),
         name="action-assign",
     ),
     path("episodes/<int:episode_id>/actions/new", action_views.ActionAddView.as_view(), name="action-add"),
@@ -42,7 +42,7 @@ urlpatterns = [
     ),
     path(
         "episodes/<int:episode_id>/actions/<int:action_id>/done",
-        views.ActionDoneView.as_view(),
+        action_views.ActionDoneView.as_view(),
         name="action-done",
     ),
     path(

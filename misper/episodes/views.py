@@ -31,8 +31,6 @@ from misper.episodes import grading, selectors, services, services_work, ukmpu
 from misper.episodes.documents import FORMAT, associates_the_engine_counts, child_section
 from misper.episodes.forms import (
     INDICATOR_QUESTIONS,
-    PAGE_OUT_OF_DATE,
-    ActionDoneForm,
     CloseForm,
     DecideForm,
     FoundForm,
@@ -56,7 +54,7 @@ from misper.people.concern import found_choices, person_create
 from misper.people.flags import police_only_codes
 from misper.people.selectors import access_child_by_id
 from misper.web.forms import form_errors_from
-from misper.web.pages import FormPage
+from misper.web.pages import FormPage, int_or_none
 
 STALE = "Someone else changed this episode after you opened this page"
 SENT_FOR_APPROVAL = (
@@ -369,73 +367,6 @@ def _has(obj: Any, name: str) -> bool:
         return False
 
 
-class ActionAssignView(LoginRequiredMixin, View):
-    """ "Assign to me" on the episode's list of actions."""
-
-    def post(self, request: HttpRequest, episode_id: int, action_id: int) -> HttpResponse:
-        user = _user(request)
-        try:
-            services_work.action_assign(
-                action_id=action_id,
-                acting_user=user,
-                expected_version=_int(request.POST.get("action_version")),
-            )
-            messages.success(request, "Action assigned to you")
-        except ConflictError as exc:
-            messages.error(request, str(exc))
-        except InvalidInput:  # no version: a page from before versions, or a hand-made request
-            messages.error(request, PAGE_OUT_OF_DATE)
-        return HttpResponseRedirect(episode_url(episode_id) + "#actions")
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-class ActionDoneView(FormPage):
-    # Actions are police information (misper.partners.projections): a partner never sees one.
-    police_only, refusal = True, POLICE_ONLY
-
-    def _action(self, request: HttpRequest, episode_id: int, action_id: int) -> Action:
-        episode = selectors.access_episode_by_id(_user(request), episode_id)
-        return get_object_or_404(Action, pk=action_id, episode=episode)
-
-    def get(self, request: HttpRequest, episode_id: int, action_id: int) -> HttpResponse:
-        action = self._action(request, episode_id, action_id)
-        form = ActionDoneForm(initial={"action_version": action.version, "status": "done"})
-        return self.render(action, form)
-
-    def post(self, request: HttpRequest, episode_id: int, action_id: int) -> HttpResponse:
-        action = self._action(request, episode_id, action_id)
-        form = ActionDoneForm(request.POST, child_age=action.episode.child.age_on(timezone.localdate()))
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    services_work.action_complete(
-                        action_id=action.pk,
-                        acting_user=_user(request),
-                        outcome=form.cleaned_data["outcome"],
-                        status=form.cleaned_data["status"],
-                        expected_version=form.cleaned_data["action_version"],
-                    )
-                    records = {"outcome": ("action", action.pk)}
-                    record_language_flags(form, records=records, acting_user=_user(request))
-                messages.success(request, f"Action finished: {action.title}")
-                return HttpResponseRedirect(episode_url(episode_id) + "#actions")
-            except InvalidInput as exc:
-                form_errors_from(form, exc)
-            except ConflictError as exc:
-                form.add_error(None, str(exc))
-        return self.render(action, form)
-
-    def render(self, action: Action, form: ActionDoneForm) -> HttpResponse:
-        ctx = {"action": action, "episode": action.episode, "form": form, "page_title": "Finish an action"}
-        return render(self.request, "episodes/action_done.html", ctx)
-
-
 class EpisodeHandoverView(EpisodeFormView):
     form_class = HandoverForm
     template_name = "episodes/handover.html"
@@ -642,7 +573,7 @@ POLL_SECONDS = 15
 
 class BoardView(SupervisorMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        poll = _int(request.GET.get("poll")) or POLL_SECONDS
+        poll = int_or_none(request.GET.get("poll")) or POLL_SECONDS
         ctx = {**_board_context(request), "poll_seconds": min(max(poll, 2), 60)}
         return render(request, "episodes/board.html", ctx)
 
