@@ -18,7 +18,7 @@ from django.test import Client
 
 def _force_login_verified(original: Any) -> Any:
     def force_login(self: Client, user: Any, backend: str | None = None) -> None:
-        from misper.core.factories import session_second_factor_pass
+        from tests.factories import session_second_factor_pass
 
         original(self, user, backend)
         session_second_factor_pass(self, user)

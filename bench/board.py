@@ -24,8 +24,8 @@ def main() -> None:
     django_setup(url)
     from django.test import Client
 
-    from misper.core.factories import session_second_factor_pass
     from misper.episodes.models import Episode
+    from tests.factories import session_second_factor_pass
 
     supervisor = user("supervisor")
     client = Client(HTTP_HOST="127.0.0.1")

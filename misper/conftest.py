@@ -10,7 +10,7 @@ from django.test import Client
 
 from misper.accounts.models import Agency, AgencyKind, Role, User
 from misper.accounts.services import api_token_create
-from misper.core.factories import agency_make, user_make
+from tests.factories import agency_make, user_make
 
 
 @pytest.fixture(autouse=True)

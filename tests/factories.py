@@ -1,4 +1,4 @@
-"""Small factories for tests and the demo: each makes one valid record with sensible defaults."""
+"""Small factories for tests: each makes one valid record with sensible defaults."""
 
 from __future__ import annotations
 

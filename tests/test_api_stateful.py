@@ -34,9 +34,9 @@ from hypothesis.stateful import (
 from misper.accounts.models import Role
 from misper.accounts.services import api_token_create
 from misper.conftest import ApiClient, _fast_password_hashing, world  # noqa: F401
-from misper.core.factories import user_make
 from misper.episodes.models import Episode, RiskAssessment
 from misper.episodes.tests.test_lifecycle_api import report_doc
+from tests.factories import user_make
 
 pytestmark = pytest.mark.django_db
 EXAMPLES = int(os.environ.get("MISPER_FUZZ_EXAMPLES", "4"))

@@ -21,9 +21,9 @@ from misper.config.api import api
 
 # tests/ is outside misper/, so the shared personas and the fast hasher are imported by name.
 from misper.conftest import _fast_password_hashing, api_as, world  # noqa: F401
-from misper.core.factories import child_make, episode_make
 from misper.episodes.models import Episode, RiskAssessment, SafeAndWellCheck
 from misper.episodes.tests.test_lifecycle_api import report_doc
+from tests.factories import child_make, episode_make
 
 pytestmark = pytest.mark.django_db
 
@@ -228,7 +228,7 @@ FAR_DATE_PAGES = [
 @pytest.mark.parametrize(("method", "path", "params", "field"), FAR_DATE_PAGES)
 def test_a_far_future_date_on_a_filter_page_is_a_field_error(method, path, params, field, world):  # noqa: F811
     from misper.accounts.models import Role
-    from misper.core.factories import user_make
+    from tests.factories import user_make
 
     user = user_make(world.force, Role.AUDITOR, username="auditor") if "audit" in path else world.analyst
     client = Client(raise_request_exception=False)

@@ -28,7 +28,7 @@ from misper.config.wsgi import application
 # The shared personas, and the fast test hasher (tests/ is outside misper/, so its conftest's autouse
 # fixtures do not apply here by themselves: without it each test spent ~7 s hashing seven passwords).
 from misper.conftest import _fast_password_hashing, api_as, world  # noqa: F401
-from misper.core.factories import agency_make, user_make
+from tests.factories import agency_make, user_make
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 # Every role (and a national body's analyst, and no token) is fuzzed: a role reaches its own code path (a

@@ -20,11 +20,11 @@ from misper.config.api import api
 # tests/ is outside misper/, so the shared personas and the fast hasher are imported by name.
 from misper.conftest import _fast_password_hashing, api_as, world  # noqa: F401
 from misper.core.errors import InvalidInput
-from misper.core.factories import child_make, episode_make, user_make
 from misper.episodes import services
 from misper.episodes.models import ApprovalStatus, Episode, RiskAssessment, SafeAndWellCheck
 from misper.episodes.tests.test_four_eyes import _graded_low_by
 from misper.episodes.tests.test_lifecycle_api import report_doc
+from tests.factories import child_make, episode_make, user_make
 
 # POST routes with a record id in the path that do not edit a versioned record, and why.
 NOT_EDITS = {

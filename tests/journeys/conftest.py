@@ -67,9 +67,9 @@ def cast(transactional_db: None) -> Cast:
     from django.utils import timezone
 
     from misper.accounts.models import AgencyKind, Role
-    from misper.core.factories import agency_make, child_make, user_make
     from misper.partners.models import TriggerPlan
     from misper.people.models import VulnerabilityFlag
+    from tests.factories import agency_make, child_make, user_make
 
     force = agency_make(AgencyKind.POLICE_FORCE, code="journey-force", name="Journeyshire Police")
     la = agency_make(

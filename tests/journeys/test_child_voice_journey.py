@@ -31,8 +31,8 @@ def signed_in_page(browser, live_server, user):  # type: ignore[no-untyped-def]
 
 
 def _found_episode_with_check(cast, conducted_at: datetime):  # type: ignore[no-untyped-def]
-    from misper.core.factories import episode_make
     from misper.episodes.models import SafeAndWellCheck
+    from tests.factories import episode_make
 
     episode = episode_make(
         cast.child, reported_at=conducted_at - timedelta(hours=8), status="closed",

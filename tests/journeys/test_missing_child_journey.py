@@ -135,9 +135,9 @@ def test_missing_child_journey(browser, live_server, cast, axe, shot):  # type: 
 
 
 def _report_another_child(cast):  # type: ignore[no-untyped-def]
-    from misper.core.factories import child_make
     from misper.episodes.documents import FORMAT, child_section
     from misper.episodes.services import episode_report
+    from tests.factories import child_make
 
     child = child_make(cast.force, given_name="Robin", family_name="Hughes")
     now = timezone.now()

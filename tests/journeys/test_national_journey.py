@@ -27,8 +27,8 @@ def national_world(transactional_db, tmp_path):  # type: ignore[no-untyped-def]
     """Northmoor Police: 30 children missing now (and 2 adults from another file); Westvale Police: 3 of the same children
     (one with a typing slip) and a child of its own. Both returns exported and imported."""
     from misper.accounts.models import AgencyKind, Role
-    from misper.core.factories import agency_make, child_make, episode_make, user_make
     from misper.people.models import Location, LocationKind
+    from tests.factories import agency_make, child_make, episode_make, user_make
 
     north = agency_make(AgencyKind.POLICE_FORCE, code="northmoor", name="Northmoor Police")
     west = agency_make(AgencyKind.POLICE_FORCE, code="westvale", name="Westvale Police")

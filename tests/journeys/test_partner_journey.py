@@ -42,7 +42,7 @@ class Partners:
 @pytest.fixture
 def partners(cast) -> Partners:  # type: ignore[no-untyped-def]
     from misper.accounts.models import AgencyKind, Role
-    from misper.core.factories import agency_make, user_make
+    from tests.factories import agency_make, user_make
 
     home = agency_make(AgencyKind.CARE_PROVIDER, code="oak-house", name="Oak House", police_area=cast.force)
     provider = agency_make(
@@ -63,8 +63,8 @@ def partners(cast) -> Partners:  # type: ignore[no-untyped-def]
 
 
 def _check_and_close(episode, cast) -> None:  # type: ignore[no-untyped-def]
-    from misper.core.factories import episode_version
     from misper.episodes.services import episode_close, safe_and_well_record
+    from tests.factories import episode_version
 
     safe_and_well_record(
         episode_id=episode.pk,

@@ -33,7 +33,7 @@ def _password(page, username: str) -> None:  # type: ignore[no-untyped-def]
 def test_two_factor_sign_in_journey(browser, live_server, transactional_db, axe, shot, settings):  # type: ignore[no-untyped-def]
     from misper.accounts.models import AgencyKind, Role
     from misper.accounts.services import second_factor_reset
-    from misper.core.factories import agency_make, user_make
+    from tests.factories import agency_make, user_make
 
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
     force = agency_make(AgencyKind.POLICE_FORCE, code="signin-force", name="Signinshire Police")

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.browser
 
 
 def _feedback_code(cast) -> str:  # type: ignore[no-untyped-def]
-    from misper.core.factories import episode_make
     from misper.learning.services import feedback_invite_create
+    from tests.factories import episode_make
 
     now = timezone.now()
     episode = episode_make(

@@ -99,7 +99,7 @@ class SsoWorld:
 def sso_world(db: None, idp: Idp, monkeypatch: pytest.MonkeyPatch) -> SsoWorld:
     from misper.accounts.models import AgencyKind
     from misper.accounts.sso.providers import ProviderSettings, identity_provider_set
-    from misper.core.factories import agency_make
+    from tests.factories import agency_make
 
     # Each test starts with the configured users and well-behaved tokens.
     idp.control("a", users=USERS_A, tamper="")

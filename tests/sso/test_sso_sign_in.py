@@ -297,7 +297,7 @@ def test_a_missing_client_secret_is_a_plain_message_not_a_server_error(sso_world
 
 
 def test_the_agency_s_administrator_sees_who_signs_in_with_the_provider(sso_world):
-    from misper.core.factories import user_make
+    from tests.factories import user_make
 
     sso_sign_in(Client(), "sso-force", "alice")
     admin = user_make(sso_world.force, Role.ADMINISTRATOR, username="sso-admin")

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from misper.accounts.models import Agency, AgencyKind, Role, User
 from misper.accounts.services import api_token_issue
-from misper.core.factories import agency_make, child_make, risk_answers_post, user_make
 from misper.episodes.models import Episode
+from tests.factories import agency_make, child_make, risk_answers_post, user_make
 
 ROLES: tuple[str, ...] = (*(r.value for r in Role), "anonymous")
 

@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from misper.accounts.models import Agency, AgencyKind, Role, User
 from misper.accounts.tests.matrix_world import MatrixWorld, _report
-from misper.core.factories import agency_make, child_make, user_make
 from misper.episodes.models import Action, Episode, Review, RiskAssessment, SafeAndWellCheck
 from misper.partners.models import CareProfile, PlacementNotice, ReturnInterview, TriggerPlan
 from misper.people.models import (
@@ -30,6 +29,7 @@ from misper.people.models import (
     LocationKind,
     VulnerabilityFlag,
 )
+from tests.factories import agency_make, child_make, user_make
 
 CHILD_GIVEN = "Quillon"
 CHILD_FAMILY = "Zephyrworth"

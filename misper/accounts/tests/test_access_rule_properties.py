@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from misper.accounts.models import AgencyKind, Role
-from misper.core.factories import agency_make, child_make, episode_make, user_make
 from misper.episodes.selectors import can_view_episode, visible_episodes
 from misper.partners.models import ReturnInterview
 from misper.people.selectors import can_view_child, visible_children
+from tests.factories import agency_make, child_make, episode_make, user_make
 
 pytestmark = pytest.mark.django_db
 

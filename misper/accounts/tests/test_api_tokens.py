@@ -12,7 +12,7 @@ from django.utils import timezone
 from misper.accounts.models import ApiToken, Role
 from misper.accounts.services import api_token_issue
 from misper.audit.models import AccessEvent
-from misper.core.factories import user_make
+from tests.factories import user_make
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from misper.accounts.views import NO_AUTHENTICATOR, PENDING_KEY
 from misper.audit.models import AccessEvent
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "a-long-test-password-1"  # misper.core.factories.user_make
+PASSWORD = "a-long-test-password-1"  # tests.factories.user_make
 ATTACKER_KEY = bytes(range(20))  # the secret of an authenticator the attacker controls
 
 
@@ -202,7 +202,7 @@ def test_a_reset_removes_the_devices_withdraws_old_grants_and_is_logged(world, c
 @pytest.fixture
 def admin(world):  # type: ignore[no-untyped-def]
     from misper.accounts.models import Role
-    from misper.core.factories import user_make
+    from tests.factories import user_make
 
     return user_make(world.force, Role.ADMINISTRATOR, username="force-admin")
 
@@ -227,7 +227,7 @@ def test_an_administrator_resets_a_users_authenticator_on_the_page(world, admin)
 
 def test_only_an_administrator_of_the_users_own_agency_resets_it(world, admin):
     from misper.accounts.models import Role
-    from misper.core.factories import user_make
+    from tests.factories import user_make
 
     device = _device(world.other_force_officer)
     other_admin = user_make(world.other_force, Role.ADMINISTRATOR, username="other-admin")

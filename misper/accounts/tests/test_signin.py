@@ -16,7 +16,7 @@ from misper.accounts.views import PENDING_KEY
 from misper.web.middleware import CSP, SESSION_SEEN_KEY
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "a-long-test-password-1"  # misper.core.factories.user_make
+PASSWORD = "a-long-test-password-1"  # tests.factories.user_make
 
 
 def _password_step(client: Client, username: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]

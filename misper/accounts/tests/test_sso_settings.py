@@ -119,7 +119,7 @@ def test_the_demo_identity_provider_becomes_the_demo_force_s_single_sign_on(worl
     """``misper devidp`` (started by ``scripts/run.sh`` in demo mode) sets the demo force's provider and
     serves the demo accounts; the sign-in itself is the one tested in tests/sso."""
     from misper.accounts.management.commands import devidp
-    from misper.core.factories import user_make
+    from tests.factories import user_make
 
     user_make(world.force, Role.CALL_HANDLER, username="demo-x", is_demo=True)
     monkeypatch.setenv("MISPER_OIDC_SECRET_DEMO", "test-only")  # restored after the test

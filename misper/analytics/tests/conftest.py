@@ -19,9 +19,9 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from misper.core.factories import child_make, episode_make
 from misper.episodes.models import Episode
 from misper.people.models import Child, Location, LocationKind
+from tests.factories import child_make, episode_make
 
 H = timedelta(hours=1)
 D = timedelta(days=1)

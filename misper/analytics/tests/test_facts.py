@@ -18,11 +18,11 @@ from misper.analytics.figures.base import visible_facts
 from misper.analytics.filters import default_filters
 from misper.analytics.models import EpisodeFact
 from misper.analytics.views import FIGURES_NOT_CALCULATED
-from misper.core.factories import child_make, episode_make
 from misper.episodes.models import Episode
 from misper.episodes.selectors import visible_episodes
 from misper.partners.models import PlacementNotice
 from misper.partners.worker import worker_run
+from tests.factories import child_make, episode_make
 
 pytestmark = pytest.mark.django_db
 

@@ -16,10 +16,10 @@ from django.utils import timezone
 from misper.accounts.models import Role
 from misper.accounts.tests.crawler import response_text
 from misper.analytics.figures import FIELD_GROUPS, REGISTRY
-from misper.core.factories import child_make, episode_make, user_make
 from misper.episodes.models import RiskAssessment
 from misper.partners.field_access import Group
 from misper.partners.models import PlacementNotice
+from tests.factories import child_make, episode_make, user_make
 
 pytestmark = pytest.mark.django_db
 RATIONALE = "SENTINELRATIONALEPOLICEONLY"

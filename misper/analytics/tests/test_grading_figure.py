@@ -14,10 +14,10 @@ from django.utils import timezone
 from misper.accounts.models import Role
 from misper.analytics.figures import dashboard_figures
 from misper.analytics.filters import default_filters
-from misper.core.factories import child_make, user_make
 from misper.episodes import services
 from misper.episodes.documents import child_section
 from misper.partners.models import TriggerPlan
+from tests.factories import child_make, user_make
 
 pytestmark = pytest.mark.django_db
 CODE = "grading_mix_by_month"

@@ -18,10 +18,10 @@ from misper.accounts.models import Role
 from misper.analytics import profile
 from misper.analytics.figures import REGISTRY, Context, dashboard_figures
 from misper.analytics.filters import Filters, default_filters
-from misper.core.factories import user_make
 from misper.episodes.models import AssessmentKind, Review, RiskAssessment, SafeAndWellCheck
 from misper.partners.models import ReturnInterview, TriggerPlan
 from misper.people.models import Associate, ChildAssociate
+from tests.factories import user_make
 
 pytestmark = pytest.mark.django_db
 

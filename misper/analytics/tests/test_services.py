@@ -13,8 +13,8 @@ from django.core.management import call_command
 
 from misper.analytics.national_return import postcode_district, validate_line
 from misper.audit.models import AccessEvent
-from misper.core.factories import child_make, episode_make
 from misper.people.models import Location, LocationKind
+from tests.factories import child_make, episode_make
 
 pytestmark = pytest.mark.django_db
 MONTH = "2025-03"

@@ -38,7 +38,7 @@ pytestmark = [
 SETUP = """
 from misper.accounts.models import AgencyKind, Role
 from misper.accounts.services import api_token_create
-from misper.core.factories import agency_make, user_make
+from tests.factories import agency_make, user_make
 force = agency_make(AgencyKind.POLICE_FORCE, code="restart-force", name="Restart Police")
 print(api_token_create(user=user_make(force, Role.SUPERVISOR, username="restart-supervisor")))
 """

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from misper.audit.history import history_bulk_update, history_save
 from misper.audit.models import ChangeRecord
-from misper.core.factories import child_make, episode_make, episode_version
 from misper.episodes.models import Episode
 from misper.episodes.tests.test_lifecycle_api import report_doc
+from tests.factories import child_make, episode_make, episode_version
 
 pytestmark = pytest.mark.django_db
 

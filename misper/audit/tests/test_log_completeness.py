@@ -73,7 +73,7 @@ def test_if_the_log_cannot_be_written_the_report_is_not_saved(world, api_as, mon
 
 
 def test_if_the_log_cannot_be_written_the_page_shows_nothing(world, monkeypatch):
-    from misper.core.factories import child_make
+    from tests.factories import child_make
 
     child = child_make(world.force)
     client = Client(raise_request_exception=False)

@@ -7,7 +7,7 @@ from django.test import Client
 
 from misper.accounts.models import Role
 from misper.audit.services import access_record
-from misper.core.factories import child_make, episode_make, user_make
+from tests.factories import child_make, episode_make, user_make
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,6 @@ from misper.audit.retention.selectors import retention_due
 from misper.audit.retention.views import DISPOSED
 from misper.audit.services import audit_chain_verify
 from misper.core.errors import ConflictError, InvalidInput
-from misper.core.factories import child_make, episode_version, user_make
 from misper.episodes.models import Episode
 from misper.episodes.services import episode_close, episode_found, episode_report, safe_and_well_record
 from misper.episodes.services_work import episode_review
@@ -38,6 +37,7 @@ from misper.people.models import (
     Location,
     VulnerabilityFlag,
 )
+from tests.factories import child_make, episode_version, user_make
 
 pytestmark = pytest.mark.django_db
 YEARS_AGO_7 = timedelta(days=7 * 366)

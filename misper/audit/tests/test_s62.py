@@ -17,11 +17,11 @@ from misper.audit.retention.services import retention_dispose
 from misper.audit.sealer import audit_seal
 from misper.audit.tests.test_retention import _closed_episode, auditor  # noqa: F401  (a fixture)
 from misper.audit.verify import audit_verify
-from misper.core.factories import child_make, episode_make, episode_version
 from misper.episodes.tests.test_lifecycle_api import report_doc
 from misper.national.services import national_import, national_relink
 from misper.national.tests.test_services import doc, write
 from misper.partners.alerts import alerts_for_event
+from tests.factories import child_make, episode_make, episode_version
 
 pytestmark = pytest.mark.django_db
 MISPER = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ from misper.accounts.models import Role
 from misper.audit.forms import PURPOSE_REQUIRED
 from misper.audit.models import AccessEvent
 from misper.audit.services import access_record
-from misper.core.factories import user_make
+from tests.factories import user_make
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,11 @@ from django.test import Client
 from django.utils import timezone
 
 from misper.accounts.models import Role
-from misper.core.factories import action_version, child_make, episode_make, episode_version, user_make
 from misper.episodes.models import Action, ActionStatus
 from misper.episodes.services import episode_close, episode_found, safe_and_well_record
 from misper.episodes.tests.test_lifecycle_api import report_doc
 from misper.partners.models import ReturnInterview
+from tests.factories import action_version, child_make, episode_make, episode_version, user_make
 
 pytestmark = pytest.mark.django_db
 

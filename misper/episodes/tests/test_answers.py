@@ -9,11 +9,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from misper.core.factories import child_make, episode_make, risk_answers_post
 from misper.episodes.answers import NOT_A_QUESTION, NOT_AN_ANSWER
 from misper.episodes.forms import INDICATOR_QUESTIONS, UNANSWERED
 from misper.episodes.models import RISK_ORDER, Episode
 from misper.episodes.tests.test_lifecycle_api import report_doc
+from tests.factories import child_make, episode_make, risk_answers_post
 
 pytestmark = pytest.mark.django_db
 SUICIDE = INDICATOR_QUESTIONS["suicidal_ideation"]

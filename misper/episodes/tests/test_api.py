@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from misper.core.factories import child_make, episode_make
+from tests.factories import child_make, episode_make
 
 pytestmark = pytest.mark.django_db
 

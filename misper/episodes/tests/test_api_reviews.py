@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from misper.accounts.models import Role
-from misper.core.factories import episode_version, user_make
 from misper.episodes.models import Action, ApprovalStatus, Episode, Review, RiskAssessment
 from misper.episodes.tests.test_lifecycle_api import report_doc
+from tests.factories import episode_version, user_make
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from misper.audit.models import AccessEvent
 from misper.core.errors import ConflictError
-from misper.core.factories import child_make, episode_make
 from misper.episodes import services
 from misper.episodes.models import StatusChange
+from tests.factories import child_make, episode_make
 
 
 @pytest.mark.django_db(transaction=True)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from misper.core.factories import child_make
 from misper.episodes.confirmations import NOT_SUGGESTED
 from misper.episodes.models import Episode
 from misper.episodes.tests.test_lifecycle_api import report_doc
 from misper.people.models import VulnerabilityFlag
+from tests.factories import child_make
 
 pytestmark = pytest.mark.django_db
 TEXT = "Seen getting into a taxi with an older man outside the home."

@@ -9,9 +9,9 @@ from datetime import date
 import pytest
 from django.test import Client
 
-from misper.core.factories import child_make
 from misper.episodes.models import Episode, RiskAssessment
 from misper.people.models import Associate, ChildAssociate
+from tests.factories import child_make
 
 pytestmark = pytest.mark.django_db
 

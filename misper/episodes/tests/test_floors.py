@@ -15,13 +15,13 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from misper.accounts.models import Role
-from misper.core.factories import child_make, decided_episode_version, user_make
 from misper.episodes import services
 from misper.episodes.documents import child_section
 from misper.episodes.models import ApprovalStatus, Episode, RiskAssessment
 from misper.learning.language_forms import SAVE_ANYWAY
 from misper.partners.models import Alert, TriggerPlan
 from misper.people.models import VulnerabilityFlag
+from tests.factories import child_make, decided_episode_version, user_make
 
 pytestmark = pytest.mark.django_db
 

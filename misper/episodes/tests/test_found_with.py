@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from misper.core.factories import child_make
 from misper.episodes.documents import history_section
 from misper.episodes.models import Episode
 from misper.episodes.tests.test_lifecycle_api import report_doc
 from misper.people.concern import UNKNOWN_PERSON, UNKNOWN_PLACE
+from tests.factories import child_make
 
 pytestmark = pytest.mark.django_db
 

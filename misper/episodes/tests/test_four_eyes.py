@@ -11,9 +11,9 @@ from django.test import Client
 from django.utils import timezone
 
 from misper.accounts.models import Role
-from misper.core.factories import child_make, decided_episode_version, episode_version, user_make
 from misper.episodes import services
 from misper.episodes.models import ApprovalStatus, Episode, RiskAssessment
+from tests.factories import child_make, decided_episode_version, episode_version, user_make
 
 pytestmark = pytest.mark.django_db
 

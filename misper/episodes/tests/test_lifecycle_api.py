@@ -9,10 +9,10 @@ import pytest
 from django.utils import timezone
 
 from misper.audit.models import AccessEvent
-from misper.core.factories import child_make, episode_version
 from misper.episodes.models import Episode, RiskAssessment
 from misper.partners.models import TriggerPlan
 from misper.people.models import VulnerabilityFlag
+from tests.factories import child_make, episode_version
 
 pytestmark = pytest.mark.django_db
 

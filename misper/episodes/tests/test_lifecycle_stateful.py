@@ -31,13 +31,13 @@ from hypothesis.stateful import (
 
 from misper.audit.services import audit_chain_verify
 from misper.core.errors import ConflictError, InvalidInput
-from misper.core.factories import child_make, decided_episode_version, episode_version
 from misper.episodes import schedules, services
 from misper.episodes.models import ApprovalStatus, Episode, Status
 from misper.episodes.services_work import episode_review
 from misper.episodes.tests.test_lifecycle_api import report_doc
 from misper.episodes.transitions import TRANSITIONS
 from misper.partners.models import ReturnInterview
+from tests.factories import child_make, decided_episode_version, episode_version
 
 pytestmark = pytest.mark.django_db
 REFUSED = (InvalidInput, ConflictError, PermissionDenied)

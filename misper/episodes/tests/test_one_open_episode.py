@@ -103,8 +103,8 @@ def test_once_the_child_is_found_a_new_report_is_a_new_episode(world, api_as):
 def test_the_report_page_for_a_child_already_missing_leads_to_the_open_episode(world):
     from django.test import Client
 
-    from misper.core.factories import child_make, episode_make
     from misper.episodes.tests.test_views import report_form
+    from tests.factories import child_make, episode_make
 
     child = child_make(world.force, given_name="Caitlin", family_name="Smith")
     current = episode_make(child)

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from misper.core.factories import child_make, episode_make
 from misper.people.models import Associate, ChildAssociate, VulnerabilityFlag
+from tests.factories import child_make, episode_make
 
 pytestmark = pytest.mark.django_db
 

@@ -46,9 +46,9 @@ def test_evidence_reads_as_a_sentence(evidence, words):
 def test_the_episode_page_shows_no_field_paths_or_policy_codes(world, api_as):
     from django.test import Client
 
-    from misper.core.factories import child_make
     from misper.episodes.tests.test_lifecycle_api import report_doc
     from misper.people.models import VulnerabilityFlag
+    from tests.factories import child_make
 
     child = child_make(world.force, ref="C-WORDS")
     VulnerabilityFlag.objects.create(child=child, code="self_harm", noted_on=date(2026, 1, 1))

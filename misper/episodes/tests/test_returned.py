@@ -9,9 +9,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from misper.core.factories import child_make, episode_make
 from misper.episodes.models import SafeAndWellCheck
 from misper.episodes.returned import found_not_closed
+from tests.factories import child_make, episode_make
 
 pytestmark = pytest.mark.django_db
 

@@ -15,12 +15,12 @@ from django.utils import timezone
 
 from misper.analytics.definitions import force_repeat
 from misper.analytics.figures.now import time_bands
-from misper.core.factories import child_make, episode_make
 from misper.episodes import schedules, services
 from misper.episodes.selectors import board
 from misper.partners.models import Alert
 from misper.partners.panels import panel_list
 from misper.partners.sweep import alerts_sweep
+from tests.factories import child_make, episode_make
 
 pytestmark = pytest.mark.django_db
 

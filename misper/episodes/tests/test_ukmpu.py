@@ -19,10 +19,10 @@ from misper.accounts.models import Role
 from misper.analytics.figures import dashboard_figures
 from misper.analytics.filters import default_filters
 from misper.core.errors import ConflictError, InvalidInput
-from misper.core.factories import child_make, episode_make, user_make
 from misper.episodes import ukmpu
 from misper.episodes.models import Action, UkmpuNotice
 from misper.episodes.ukmpu_fields import FIELDS
+from tests.factories import child_make, episode_make, user_make
 
 pytestmark = pytest.mark.django_db
 

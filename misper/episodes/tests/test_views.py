@@ -12,7 +12,13 @@ from django.utils.html import escape
 
 from misper import risk
 from misper.accounts.models import Role
-from misper.core.factories import (
+from misper.episodes.forms import INDICATOR_QUESTIONS
+from misper.episodes.models import Action, ApprovalStatus, Episode, Review, RiskAssessment, SafeAndWellCheck
+from misper.episodes.reasons import evidence_words
+from misper.episodes.services import episode_found
+from misper.partners.models import ReturnInterview, TriggerPlan
+from misper.people.models import VulnerabilityFlag
+from tests.factories import (
     child_make,
     decided_episode_version,
     episode_make,
@@ -20,12 +26,6 @@ from misper.core.factories import (
     risk_answers_post,
     user_make,
 )
-from misper.episodes.forms import INDICATOR_QUESTIONS
-from misper.episodes.models import Action, ApprovalStatus, Episode, Review, RiskAssessment, SafeAndWellCheck
-from misper.episodes.reasons import evidence_words
-from misper.episodes.services import episode_found
-from misper.partners.models import ReturnInterview, TriggerPlan
-from misper.people.models import VulnerabilityFlag
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import json
 
 from misper.accounts.models import AgencyKind, Role
 from misper.accounts.services import api_token_create
-from misper.core.factories import agency_make, child_make, episode_make, user_make
 from misper.partners.models import Subscription
+from tests.factories import agency_make, child_make, episode_make, user_make
 
 
 def seed(receiver_url: str, secret: str) -> None:

@@ -12,11 +12,11 @@ import pytest
 from django.utils import timezone
 
 from misper.accounts.models import Role
-from misper.core.factories import child_make, episode_make, user_make
 from misper.episodes.models import Episode
 from misper.incidents.models import Incident
 from misper.incidents.tests.factories import incident_doc
 from misper.partners.models import Alert, Subscription
+from tests.factories import child_make, episode_make, user_make
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/incidents"

@@ -9,8 +9,8 @@ from django.test import Client
 from django.utils import timezone
 
 from misper.accounts.models import Role
-from misper.core.factories import child_make, episode_make, user_make
 from misper.episodes.models import SafeAndWellCheck
+from tests.factories import child_make, episode_make, user_make
 
 
 def client_as(user) -> Client:  # type: ignore[no-untyped-def]

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from misper.core.factories import child_make, episode_make
 from misper.learning.models import Feedback, LanguageFlag
+from tests.factories import child_make, episode_make
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from misper.core.factories import child_make, episode_make
 from misper.learning import services
 from misper.learning.models import Feedback, FeedbackInvite
+from tests.factories import child_make, episode_make
 
 pytestmark = pytest.mark.django_db
 ANSWERS = {"listened": "yes", "respected": "a_bit", "blamed": "no", "felt_safe": "rather_not_say"}

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from misper.accounts.models import Role
-from misper.core.factories import user_make
 from misper.learning.models import EvidenceLink, Recommendation
+from tests.factories import user_make
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/recommendations"

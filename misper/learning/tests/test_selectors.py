@@ -8,10 +8,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from misper.core.factories import child_make
 from misper.learning import selectors
 from misper.learning.models import Feedback, LanguageFlag
 from misper.partners.models import ReturnInterview
+from tests.factories import child_make
 
 pytestmark = pytest.mark.django_db
 

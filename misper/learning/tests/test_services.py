@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from misper.core.errors import ConflictError, InvalidInput
-from misper.core.factories import child_make, episode_make
 from misper.learning import hmic2016, services
 from misper.learning.models import Feedback, FeedbackInvite, Recommendation
+from tests.factories import child_make, episode_make
 
 pytestmark = pytest.mark.django_db
 

@@ -13,13 +13,13 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from misper.accounts.models import Role
-from misper.core.factories import risk_answers_post, user_make
 from misper.episodes.models import Action, Episode, RiskAssessment
 from misper.learning import services
 from misper.learning.language_forms import PROMPT_HEADING
 from misper.learning.models import Feedback, LanguageFlag, Recommendation
 from misper.learning.tests.conftest import client_as
 from misper.learning.views.feedback import RATE_LIMIT, THANKS, TOO_MANY
+from tests.factories import risk_answers_post, user_make
 
 pytestmark = pytest.mark.django_db
 

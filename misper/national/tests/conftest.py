@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from misper.accounts.models import AgencyKind, Role
-from misper.core.factories import agency_make, user_make
+from tests.factories import agency_make, user_make
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 
 from misper.accounts.models import AgencyKind, Role
 from misper.audit.models import AccessEvent
-from misper.core.factories import agency_make, user_make
 from misper.national.models import Decision, ReviewPair
 from misper.national.services import national_import, national_relink
 from misper.national.tests.test_services import away, doc
+from tests.factories import agency_make, user_make
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,9 @@ from django.core.management import call_command
 
 from misper.analytics.national_return import validate_line
 from misper.audit.models import AccessEvent
-from misper.core.factories import child_make, episode_make
 from misper.national import demo
 from misper.national.models import NationalRecord
+from tests.factories import child_make, episode_make
 
 pytestmark = pytest.mark.django_db
 MONTHS = ("2026-01", "2026-02", "2026-03")

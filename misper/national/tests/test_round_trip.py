@@ -13,10 +13,10 @@ from django.core.management import call_command
 
 from misper.accounts.models import Role
 from misper.audit.models import AccessEvent
-from misper.core.factories import child_make, episode_make, user_make
 from misper.national.models import NationalRecord
 from misper.national.selectors import cross_force_page, national_counts
 from misper.people.models import Location, LocationKind
+from tests.factories import child_make, episode_make, user_make
 
 pytestmark = pytest.mark.django_db
 MONTH = "2026-03"

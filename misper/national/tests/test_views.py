@@ -9,12 +9,12 @@ from django.test import Client
 
 from misper.accounts.models import AgencyKind, Role
 from misper.audit.models import AccessEvent
-from misper.core.factories import agency_make, user_make
 from misper.national.models import Decision, ReviewPair
 from misper.national.selectors import can_use_national
 from misper.national.services import national_import, national_relink
 from misper.national.tests.test_services import away, doc
 from misper.national.views import CHOOSE_DECISION
+from tests.factories import agency_make, user_make
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,10 @@ from typing import Any
 from django.utils import timezone
 
 from misper.accounts.models import Agency, AgencyKind, Role, User
-from misper.core.factories import agency_make, child_make, episode_make, user_make
 from misper.episodes.models import RiskAssessment
 from misper.partners.models import ReturnInterview
 from misper.people.models import Associate, Child, ChildAssociate
+from tests.factories import agency_make, child_make, episode_make, user_make
 
 PARTNER_ROLES = ("placing_authority", "host_authority", "care_provider", "return_interview_provider")
 FOUND_WITH = "Jay Trent, 24 (known to police)"

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from misper.accounts.models import AgencyKind, Role
 from misper.audit.models import AccessEvent
-from misper.core.factories import agency_make, child_make, episode_make, episode_version, user_make
 from misper.episodes import services
 from misper.episodes.models import Episode
 from misper.partners.alerts import CSE_TEAM, alerts_for_event
@@ -29,6 +28,7 @@ from misper.partners.sweep import alerts_sweep
 from misper.partners.tests.conftest import report_doc
 from misper.partners.webhooks import body_bytes, signature, signature_verify
 from misper.people.models import Location, LocationKind, VulnerabilityFlag
+from tests.factories import agency_make, child_make, episode_make, episode_version, user_make
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ import pytest
 
 from misper.accounts.models import Role
 from misper.audit.models import AccessEvent
-from misper.core.factories import child_make, episode_make, user_make
 from misper.partners.alerts import alerts_for_event
 from misper.partners.models import Alert, Subscription
+from tests.factories import child_make, episode_make, user_make
 
 pytestmark = pytest.mark.django_db
 
@@ -175,9 +175,9 @@ def test_a_report_naming_an_unknown_agency_code_is_a_422_and_stores_nothing(worl
     """An attacker (or a typo) names a council that does not exist, a police force as a council, or a
     council no longer active: the partner would never be told, so the report is refused, naming the field."""
     from misper.accounts.models import AgencyKind
-    from misper.core.factories import agency_make
     from misper.episodes.models import Episode
     from misper.partners.tests.conftest import report_doc
+    from tests.factories import agency_make
 
     agency_make(AgencyKind.LOCAL_AUTHORITY, code="retired-la", name="Retired Council", active=False)
     doc = report_doc("C-CODE-1")

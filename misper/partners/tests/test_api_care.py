@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from misper.accounts.models import AgencyKind, Role
 from misper.audit.models import AccessEvent
-from misper.core.factories import agency_make, user_make
 from misper.episodes.models import Episode
 from misper.partners import care
 from misper.partners.models import Alert, CareProfile, MissingNotification
+from tests.factories import agency_make, user_make
 
 pytestmark = pytest.mark.django_db
 REPORT = {

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from misper.accounts.models import AgencyKind, Role
 from misper.audit.models import AccessEvent
-from misper.core.factories import agency_make, user_make
 from misper.partners import interviews
 from misper.partners.models import InterviewStatus, TriggerPlanProposal
+from tests.factories import agency_make, user_make
 
 pytestmark = pytest.mark.django_db
 ACCOUNT = "I went to my friend's because it was loud at home"

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from misper.core.factories import child_make
 from misper.partners import panels
 from misper.partners.models import Meeting, MeetingAction
+from tests.factories import child_make
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/panels/meetings"

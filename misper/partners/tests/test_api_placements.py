@@ -10,9 +10,9 @@ import pytest
 
 from misper.accounts.models import AgencyKind, Role
 from misper.audit.models import AccessEvent
-from misper.core.factories import agency_make, user_make
 from misper.partners import placements
 from misper.partners.models import Alert, PlacementNotice
+from tests.factories import agency_make, user_make
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/placements"

@@ -10,9 +10,9 @@ import pytest
 
 from misper.accounts.models import AgencyKind, Role
 from misper.audit.models import AccessEvent
-from misper.core.factories import agency_make, user_make
 from misper.partners import plans
 from misper.partners.models import ProposalStatus, TriggerPlan, TriggerPlanProposal
+from tests.factories import agency_make, user_make
 
 pytestmark = pytest.mark.django_db
 TODAY = date.today()

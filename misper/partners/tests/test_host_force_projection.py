@@ -15,9 +15,9 @@ from django.test import Client
 from misper.accounts.models import Role
 from misper.accounts.services import api_token_create
 from misper.accounts.tests.sentinel_world import SENTINELS, sentinel_world_build
-from misper.core.factories import user_make
 from misper.episodes.models import Episode, RiskAssessment
 from misper.people.models import ChildLocation, Location, LocationKind
+from tests.factories import user_make
 
 pytestmark = pytest.mark.django_db
 

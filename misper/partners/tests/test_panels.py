@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from misper.accounts.models import Role
 from misper.core.errors import InvalidInput
-from misper.core.factories import episode_make, user_make
 from misper.partners import panels
 from misper.partners.models import Meeting, MeetingAction, TriggerPlan
+from tests.factories import episode_make, user_make
 
 pytestmark = pytest.mark.django_db
 

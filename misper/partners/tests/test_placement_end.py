@@ -12,12 +12,12 @@ from django.http import Http404
 from misper.accounts.models import Role
 from misper.audit.models import AccessEvent, ChangeRecord
 from misper.core.errors import ConflictError, InvalidInput
-from misper.core.factories import user_make
 from misper.episodes.selectors import visible_episodes
 from misper.partners import placement_ending, placements
 from misper.partners.models import Alert, PlacementNotice
 from misper.partners.tests.test_placements import _data, _web, host  # noqa: F401 - the fixture
 from misper.people.selectors import visible_children
+from tests.factories import user_make
 
 pytestmark = pytest.mark.django_db
 

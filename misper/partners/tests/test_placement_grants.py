@@ -17,11 +17,11 @@ from django.utils import timezone
 
 from misper.accounts.models import AgencyKind, Role
 from misper.core.errors import InvalidInput
-from misper.core.factories import agency_make, child_make, episode_make, user_make
 from misper.partners import placements
 from misper.partners.models import PlacementNotice, ReturnInterview
 from misper.people.models import Associate, ChildAssociate
 from misper.people.selectors import visible_children
+from tests.factories import agency_make, child_make, episode_make, user_make
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from misper.audit.models import AccessEvent
 from misper.core.errors import InvalidInput
-from misper.core.factories import risk_answers_post
 from misper.episodes.models import Episode
 from misper.partners import risk_tool
 from misper.partners.models import Alert, TriggerPlan
 from misper.people.models import AbductionWarningNotice, Associate, VulnerabilityFlag
+from tests.factories import risk_answers_post
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 import pytest
 
 from misper.accounts.models import AgencyKind, Role
-from misper.core.factories import agency_make, user_make
 from misper.partners.models import PlacementNotice
 from misper.people.selectors import visible_children
+from tests.factories import agency_make, user_make
 
 pytestmark = pytest.mark.django_db
 

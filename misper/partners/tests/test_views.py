@@ -79,7 +79,7 @@ def test_queue_shows_work_to_do_even_behind_many_finished_interviews(pairs):  # 
 
     from django.utils import timezone
 
-    from misper.core.factories import episode_make
+    from tests.factories import episode_make
 
     ours = pairs.ours
     todo = ours.interview

@@ -7,9 +7,9 @@ import json
 from django.db import transaction
 
 from misper.accounts.models import AgencyKind
-from misper.core.factories import agency_make, child_make, episode_make
 from misper.partners.alerts import alerts_for_event
 from misper.partners.models import Alert, Subscription
+from tests.factories import agency_make, child_make, episode_make
 
 
 def seed(url: str, secret: str, episodes: int) -> None:

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from misper.audit.models import AccessEvent
-from misper.core.factories import child_make
 from misper.people.api import DEFAULT_PURPOSE, NEED_NAME_OR_DOB
 from misper.people.models import ChildAlias
+from tests.factories import child_make
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/children/search"

@@ -8,11 +8,11 @@ import pytest
 from django.test import Client
 
 from misper.audit.models import ChangeRecord
-from misper.core.factories import child_make
 from misper.episodes.models import Episode
 from misper.episodes.tests.test_lifecycle_api import report_doc
 from misper.people.models import ChildAssociate
 from misper.people.tests.test_concern_api import _link, _person
+from tests.factories import child_make
 
 pytestmark = pytest.mark.django_db
 

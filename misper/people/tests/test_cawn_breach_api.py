@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from misper.core.factories import child_make
 from misper.people.models import AbductionWarningNotice, Associate, ChildAssociate
+from tests.factories import child_make
 
 pytestmark = pytest.mark.django_db
 TODAY = date.today()

@@ -11,9 +11,9 @@ import pytest
 from django.utils import timezone
 
 from misper.audit.models import AccessEvent
-from misper.core.factories import child_make, episode_make
 from misper.partners.models import TriggerPlan
 from misper.people.models import Associate, ChildAssociate, VulnerabilityFlag
+from tests.factories import child_make, episode_make
 
 pytestmark = pytest.mark.django_db
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from misper.audit.models import AccessEvent
-from misper.core.factories import child_make
 from misper.episodes.models import Episode
 from misper.episodes.tests.test_lifecycle_api import report_doc
 from misper.people.concern import UNKNOWN_PERSON
 from misper.people.models import Associate, ChildAssociate, Location
+from tests.factories import child_make
 
 pytestmark = pytest.mark.django_db
 PERSON = {"given_name": "Darren", "family_name": "Example", "description": "Drives a silver van"}

@@ -10,7 +10,6 @@ from django.test import Client, override_settings
 from django.utils import timezone
 from PIL import Image
 
-from misper.core.factories import child_make, episode_make
 from misper.episodes.models import Episode
 from misper.people.models import (
     AbductionWarningNotice,
@@ -19,6 +18,7 @@ from misper.people.models import (
     Location,
     VulnerabilityFlag,
 )
+from tests.factories import child_make, episode_make
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,10 @@ import pytest
 from django.utils import timezone
 
 from misper.audit.models import ChangeRecord
-from misper.core.factories import child_make, flag_version
 from misper.episodes.documents import child_section
 from misper.people.flags import NEED_REASON, UNKNOWN_CODE
 from misper.people.models import VulnerabilityFlag
+from tests.factories import child_make, flag_version
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.test import override_settings
 from PIL import Image
 
 from misper.audit.models import AccessEvent
-from misper.core.factories import child_make
 from misper.people.models import Child
 from misper.people.photos import MAX_BYTES, MAX_SIDE, NOT_AN_IMAGE, TOO_LARGE
+from tests.factories import child_make
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from django.db import connection
 
-from misper.core.factories import child_make
 from misper.people.models import ChildAlias, ChildNameKey
 from misper.people.search import child_name_keys_refresh, name_candidates, name_codes
 from misper.people.selectors import child_search, visible_children
+from tests.factories import child_make
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,11 @@ from django.test import Client
 from django.utils import timezone
 
 from misper.audit.models import AccessEvent
-from misper.core.factories import child_make, episode_make
 from misper.partners.models import TriggerPlan
 from misper.people.models import Associate, Child, ChildAlias, ChildAssociate, Location, VulnerabilityFlag
 from misper.people.selectors import child_search, name_score
 from misper.people.views import SEARCH_PURPOSE
+from tests.factories import child_make, episode_make
 
 pytestmark = pytest.mark.django_db
 

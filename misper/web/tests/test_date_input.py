@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from misper.accounts.models import Role
 from misper.audit.forms import RetainForm
-from misper.core.factories import child_make, user_make
 from misper.episodes.models import Episode
 from misper.web.forms import GovukDateField, GovukDateTimeField, GovukFormMixin
+from tests.factories import child_make, user_make
 
 
 class _Form(GovukFormMixin, forms.Form):

@@ -21,7 +21,7 @@ def test_a_refused_page_says_why_and_links_home(world):
 
 
 def test_a_missing_or_invisible_record_is_a_styled_404_that_leaks_nothing(world):
-    from misper.core.factories import child_make, episode_make
+    from tests.factories import child_make, episode_make
 
     theirs = episode_make(child_make(world.other_force, given_name="Secret", family_name="Child"))
     client = Client()
@@ -36,7 +36,7 @@ def test_a_missing_or_invisible_record_is_a_styled_404_that_leaks_nothing(world)
 
 
 def test_the_feedback_forms_error_summary_names_each_question(world):
-    from misper.core.factories import child_make, episode_make
+    from tests.factories import child_make, episode_make
 
     episode = episode_make(child_make(world.force), status="found")
     client = Client()

@@ -29,7 +29,7 @@ CATALOGUE = Path(settings.LOCALE_PATHS[0]) / "cy" / "LC_MESSAGES" / "django.po"
 # A message may be the same in Welsh (a name, an abbreviation) only if a translator comment says so.
 SAME_IN_WELSH = "Same in Welsh:"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdi]|%[sdi]|\{\w*\}")
-PASSWORD = "a-long-test-password-1"  # misper.core.factories.user_make
+PASSWORD = "a-long-test-password-1"  # tests.factories.user_make
 
 
 def messages() -> list[Entry]:
@@ -144,9 +144,9 @@ def scene(world: Any) -> Scene:
 
     from misper.accounts.models import AgencyKind, Role
     from misper.accounts.services import second_factor_reset
-    from misper.core.factories import agency_make, child_make, episode_make, user_make
     from misper.learning.services import feedback_invite_create
     from misper.partners.models import ReturnInterview
+    from tests.factories import agency_make, child_make, episode_make, user_make
 
     now = timezone.now()
     home = agency_make(AgencyKind.CARE_PROVIDER, code="welsh-home", name="Tŷ Derw")
