@@ -83,7 +83,6 @@ ALLOWED: frozenset[str] = frozenset(
         "misper.people.detail -> episodes",
         "misper.people.detail -> partners",
         "misper.people.flags -> partners",
-        "misper.people.forms -> episodes",
         "misper.people.selectors -> episodes",
         "misper.people.selectors -> partners",
         "misper.web.management.commands.serve -> config",

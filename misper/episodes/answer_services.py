@@ -27,7 +27,7 @@ from misper.episodes.documents import assess_on_file, episode_document
 from misper.episodes.models import RISK_ORDER
 from misper.episodes.selectors import visible_episodes
 from misper.episodes.services import GradingOutcome, episode_regrade
-from misper.episodes.templatetags.misper_tags import label
+from misper.web.templatetags.misper_tags import label
 
 POLICE_ONLY = "Only police users can change a risk question's answer."
 STALE = "Someone else changed this episode after you opened it; reload and try again"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from misper.episodes.templatetags.misper_tags import hours, label
+from misper.web.templatetags.misper_tags import hours, label
 
 HISTORY_REF = re.compile(r"history\[(\d+)\] \((\d{4}-\d{2}-\d{2})\)(?: lasted ([\d.]+) hours)?")
 REPEAT = re.compile(r"this is episode (\d+) in (\d+) days")

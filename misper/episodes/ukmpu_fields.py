@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from misper.episodes.actions import format_when
 from misper.episodes.models import Episode
-from misper.episodes.templatetags.misper_tags import hours, label
+from misper.web.templatetags.misper_tags import hours, label
 
 # The fields the UK Missing Persons Unit asks for, in the order it asks (synthetic wording, plain language).
 FIELDS: tuple[tuple[str, str], ...] = (

@@ -45,7 +45,6 @@ from misper.episodes.models import Action, ApprovalStatus, AssessmentKind, Episo
 from misper.episodes.reasons import policy_words, reason_lines
 from misper.episodes.returned import found_not_closed
 from misper.episodes.schemas import assessment_out
-from misper.episodes.templatetags.misper_tags import label
 from misper.incidents.selectors import access_incident_by_id, report_prefill
 from misper.incidents.services import IncidentLinkedError, incident_report
 from misper.learning.language_forms import record_language_flags
@@ -55,6 +54,7 @@ from misper.people.flags import police_only_codes
 from misper.people.selectors import access_child_by_id
 from misper.web.forms import form_errors_from
 from misper.web.pages import FormPage, int_or_none
+from misper.web.templatetags.misper_tags import label
 
 STALE = "Someone else changed this episode after you opened this page"
 SENT_FOR_APPROVAL = (

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy
 from misper import risk
 from misper.accounts.models import Agency, AgencyKind
 from misper.episodes.forms import RiskAnswersMixin
-from misper.episodes.templatetags.misper_tags import VULNERABILITY_LABELS
 from misper.partners.cawns import NEW_ADULT
 from misper.partners.forms import _text
 from misper.partners.models import MeetingKind
@@ -25,6 +24,7 @@ from misper.web.forms import (
     GovukFormMixin,
     GovukRadioSelect,
 )
+from misper.web.templatetags.misper_tags import VULNERABILITY_LABELS
 
 NEW_CHILD = "new"
 

@@ -15,13 +15,13 @@ from django.utils import timezone
 from misper.accounts.models import User
 from misper.episodes.models import Episode
 from misper.episodes.selectors import visible_episodes
-from misper.episodes.templatetags.misper_tags import label
 from misper.partners.plans import plan_dict
 from misper.partners.projections import child_view_for
 from misper.people.concern import child_links
 from misper.people.flags import child_flags
 from misper.people.models import Child, ChildAssociate, VulnerabilityFlag
 from misper.people.selectors import ChildProfile, child_profile
+from misper.web.templatetags.misper_tags import label
 
 HISTORY_MOST = 50  # the newest episodes listed; ``episodes_total`` counts them all
 

@@ -102,8 +102,8 @@ class ChildCreateForm(GovukFormMixin, forms.Form):
 
 
 def _vulnerability_choices() -> list[tuple[str, str]]:
-    from misper.episodes.templatetags.misper_tags import label
     from misper.risk import VULNERABILITIES
+    from misper.web.templatetags.misper_tags import label
 
     return [("", "Choose a vulnerability"), *((code, label(code)) for code in VULNERABILITIES)]
 
