@@ -80,8 +80,8 @@ def _drain(limit_s: float = 300.0) -> None:
     measurement is of this run's alerts, not a backlog."""
     from django.utils import timezone
 
-    from misper.partners.models import Alert
-    from misper.partners.worker import SENT_BY_WORKER
+    from misper.notifications.models import Alert
+    from misper.notifications.worker import SENT_BY_WORKER
 
     deadline = time.time() + limit_s
     due = Alert.objects.filter(status="pending", channel__in=SENT_BY_WORKER)
@@ -117,7 +117,7 @@ def main() -> None:
     url = database_url()
     django_setup(url)
     from bench.common import api_client
-    from misper.partners.models import Subscription
+    from misper.notifications.models import Subscription
 
     server = _receiver()
     port = server.server_address[1]

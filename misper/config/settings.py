@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "misper.episodes",
     "misper.incidents",
     "misper.partners",
+    "misper.notifications",
     "misper.audit",
     "misper.analytics",
     "misper.learning",

@@ -43,7 +43,7 @@ from misper.episodes.models import (
     StatusChange,
 )
 from misper.episodes.transitions import episode_transition
-from misper.partners.alerts import (
+from misper.notifications.alerts import (
     GRADING_APPROVED,
     GRADING_REJECTED,
     OWNER_FOUND,
@@ -390,9 +390,9 @@ def _crossed_repeat_threshold(result: dict[str, Any]) -> bool:
 
 
 def _emit(*, event: str, episode: Episode, **extra: Any) -> None:
-    """Hand an event to the alerts outbox, inside the caller's transaction (see misper.partners.alerts)."""
+    """Hand an event to the alerts outbox, inside the caller's transaction (see misper.notifications.alerts)."""
     try:
-        from misper.partners.alerts import alerts_for_event
+        from misper.notifications.alerts import alerts_for_event
     except ImportError:  # the alerts outbox arrives with the partners work
         return
     alerts_for_event(event=event, episode=episode, **extra)

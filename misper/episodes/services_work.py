@@ -38,7 +38,7 @@ from misper.episodes.services import (
     episode_report,
 )
 from misper.episodes.transitions import episode_transition
-from misper.partners.alerts import handover_alert_write
+from misper.notifications.alerts import handover_alert_write
 from misper.people.models import Location, LocationKind
 
 HANDOVER_SELF = "Choose someone other than the current owner"

@@ -35,7 +35,7 @@ from misper.incidents.selectors import (
     may_read_incidents,
     may_send_incidents,
 )
-from misper.partners.alerts import incident_linked_alert_write
+from misper.notifications.alerts import incident_linked_alert_write
 
 NOT_MISSING_PERSON = "This incident's opening code is not a missing-person code, so it needs no report."
 ALREADY_LINKED = "Incident {number} already led to episode {reference}."

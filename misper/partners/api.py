@@ -15,11 +15,13 @@ from pydantic import Field
 
 from misper.audit.services import access_record
 from misper.core.api_schemas import Page, Strict
+from misper.notifications.alerts import alert_acknowledge
+from misper.notifications.models import Alert
+from misper.notifications.selectors import alert_inbox
+from misper.notifications.subscriptions import subscription_create
 from misper.partners import lists, placement_ending, placements
-from misper.partners.alerts import alert_acknowledge
-from misper.partners.models import Alert, PlacementNotice
-from misper.partners.selectors import agency_list, alert_inbox
-from misper.partners.subscriptions import subscription_create
+from misper.partners.models import PlacementNotice
+from misper.partners.selectors import agency_list
 
 router = Router(tags=["partners"])
 

@@ -23,7 +23,7 @@ from misper.audit.services import access_record
 from misper.core.errors import ConflictError, FieldError, InvalidInput
 from misper.episodes.services import ReportOutcome
 from misper.episodes.services_work import episode_report_with_place
-from misper.partners.alerts import Recipient, child_alerts_write
+from misper.notifications.alerts import Recipient, child_alerts_write
 from misper.partners.models import CareProfile, MissingNotification, NotificationStatus
 from misper.partners.selectors import CARE_PROVIDER, agency_relations, visible_notifications
 from misper.people.models import Child

@@ -27,7 +27,7 @@ from misper.accounts.models import SUPERVISING_ROLES, Role, User
 from misper.audit.history import history_save
 from misper.audit.services import access_record
 from misper.core.errors import ConflictError, FieldError, InvalidInput
-from misper.partners.alerts import Recipient, child_alerts_write
+from misper.notifications.alerts import Recipient, child_alerts_write
 from misper.partners.models import PlacementNotice
 from misper.partners.placements import notice_access_q
 from misper.people.selectors import visible_children

@@ -25,8 +25,9 @@ from misper.accounts.models import Agency, AgencyKind, Role, User
 from misper.audit.services import access_record
 from misper.core.dates import years_back
 from misper.core.errors import FieldError, InvalidInput
-from misper.partners.alerts import Recipient, child_alerts_write
-from misper.partners.models import Alert, AlertChannel, AlertStatus, PlacementNotice
+from misper.notifications.alerts import Recipient, child_alerts_write
+from misper.notifications.models import Alert, AlertChannel, AlertStatus
+from misper.partners.models import PlacementNotice
 from misper.people.models import Child, Location, LocationKind, PlacementType
 from misper.people.selectors import visible_children
 

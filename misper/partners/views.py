@@ -23,8 +23,9 @@ from misper.accounts.models import User
 from misper.audit.services import access_record
 from misper.episodes.documents import FORMAT, child_section
 from misper.episodes.forms import ReportForm, local_now
+from misper.notifications.alerts import alert_acknowledge
+from misper.notifications.selectors import alert_inbox_page
 from misper.partners import care, interviews, lists, plans, selectors
-from misper.partners.alerts import alert_acknowledge
 from misper.partners.field_access import interview_account_visible
 from misper.partners.forms import CareProfileForm, InterviewForm, NotificationForm, TriggerPlanForm
 from misper.partners.forms_together import ListExportForm
@@ -362,7 +363,7 @@ class AlertInboxView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         user = _user(request)
         with transaction.atomic():
-            mine, agency = selectors.alert_inbox_page(user, limit=100)
+            mine, agency = alert_inbox_page(user, limit=100)
             access_record(
                 user=user,
                 action="list",

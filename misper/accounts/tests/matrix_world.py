@@ -84,7 +84,7 @@ def _first(qs: Any) -> int:
 
 
 def _alert_id(w: MatrixWorld) -> int:
-    from misper.partners.models import Alert
+    from misper.notifications.models import Alert
 
     return _first(Alert.objects.filter(recipient_agency=w.la))
 

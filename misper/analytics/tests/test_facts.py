@@ -20,8 +20,8 @@ from misper.analytics.models import EpisodeFact
 from misper.analytics.views import FIGURES_NOT_CALCULATED
 from misper.episodes.models import Episode
 from misper.episodes.selectors import visible_episodes
+from misper.notifications.worker import worker_run
 from misper.partners.models import PlacementNotice
-from misper.partners.worker import worker_run
 from tests.factories import child_make, episode_make
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +104,7 @@ def test_the_command_refreshes_and_rejects_a_bad_since(world, dataset, capsys) -
 
 def test_the_worker_loop_keeps_the_facts_current(world, dataset, monkeypatch) -> None:
     # The loop closes stale connections between steps; inside a test's transaction that must not happen.
-    monkeypatch.setattr("misper.partners.worker.close_old_connections", lambda: None)
+    monkeypatch.setattr("misper.notifications.worker.close_old_connections", lambda: None)
     assert facts_as_of() is None
     worker_run(once=True)
     assert EpisodeFact.objects.count() == 10

@@ -20,7 +20,7 @@ from misper.audit.verify import audit_verify
 from misper.episodes.tests.test_lifecycle_api import report_doc
 from misper.national.services import national_import, national_relink
 from misper.national.tests.test_services import doc, write
-from misper.partners.alerts import alerts_for_event
+from misper.notifications.alerts import alerts_for_event
 from tests.factories import child_make, episode_make, episode_version
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,8 @@ from misper.episodes import services
 from misper.episodes.documents import child_section
 from misper.episodes.models import ApprovalStatus, Episode, RiskAssessment
 from misper.learning.language_forms import SAVE_ANYWAY
-from misper.partners.models import Alert, TriggerPlan
+from misper.notifications.models import Alert
+from misper.partners.models import TriggerPlan
 from misper.people.models import VulnerabilityFlag
 from tests.factories import child_make, decided_episode_version, user_make
 

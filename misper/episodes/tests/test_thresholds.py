@@ -17,9 +17,9 @@ from misper.analytics.definitions import force_repeat
 from misper.analytics.figures.now import time_bands
 from misper.episodes import schedules, services
 from misper.episodes.selectors import board
-from misper.partners.models import Alert
+from misper.notifications.models import Alert
+from misper.notifications.sweep import alerts_sweep
 from misper.partners.panels import panel_list
-from misper.partners.sweep import alerts_sweep
 from tests.factories import child_make, episode_make
 
 pytestmark = pytest.mark.django_db

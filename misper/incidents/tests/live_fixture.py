@@ -7,7 +7,7 @@ import json
 
 from misper.accounts.models import AgencyKind, Role
 from misper.accounts.services import api_token_create
-from misper.partners.models import Subscription
+from misper.notifications.models import Subscription
 from tests.factories import agency_make, child_make, episode_make, user_make
 
 

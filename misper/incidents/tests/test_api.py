@@ -15,7 +15,7 @@ from misper.accounts.models import Role
 from misper.episodes.models import Episode
 from misper.incidents.models import Incident
 from misper.incidents.tests.factories import incident_doc
-from misper.partners.models import Alert, Subscription
+from misper.notifications.models import Alert, Subscription
 from tests.factories import child_make, episode_make, user_make
 
 pytestmark = pytest.mark.django_db

@@ -22,7 +22,7 @@ import pytest
 from django.db import connection
 
 from misper.incidents.tests.factories import incident_doc
-from misper.partners.webhooks import signature_verify
+from misper.notifications.webhooks import signature_verify
 
 SECRET = "a-control-room-secret-of-32-chars"
 PORTS = range(18173, 18190)  # this engineer's range; the first free one is used

@@ -16,7 +16,7 @@ from misper.episodes.models import Episode
 from misper.incidents.models import Incident
 from misper.incidents.services import incident_receive
 from misper.incidents.tests.factories import incident_doc
-from misper.partners.models import Alert, Subscription
+from misper.notifications.models import Alert, Subscription
 from tests.factories import child_make, episode_make, risk_answers_post, user_make
 
 pytestmark = pytest.mark.django_db

@@ -37,7 +37,7 @@ def countdown(due_at: datetime, now: datetime) -> str:
 @register.simple_tag(takes_context=True)
 def unacknowledged_alerts(context: template.Context) -> int:
     """How many inbox alerts for the signed-in user are not yet acknowledged (0 when signed out)."""
-    from misper.partners.selectors import unacknowledged_count
+    from misper.notifications.selectors import unacknowledged_count
 
     request = context.get("request")
     user = getattr(request, "user", None)

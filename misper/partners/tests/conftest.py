@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from misper.partners.webhooks import signature_verify
+from misper.notifications.webhooks import signature_verify
 
 RECEIVER_SECRET = "a-receiver-secret-of-32-characters"
 

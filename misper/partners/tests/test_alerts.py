@@ -15,18 +15,12 @@ from misper.accounts.models import AgencyKind, Role
 from misper.audit.models import AccessEvent
 from misper.episodes import services
 from misper.episodes.models import Episode
-from misper.partners.alerts import CSE_TEAM, alerts_for_event
-from misper.partners.models import (
-    Alert,
-    AlertChannel,
-    AlertStatus,
-    InterviewStatus,
-    ReturnInterview,
-    Subscription,
-)
-from misper.partners.sweep import alerts_sweep
+from misper.notifications.alerts import CSE_TEAM, alerts_for_event
+from misper.notifications.models import Alert, AlertChannel, AlertStatus, Subscription
+from misper.notifications.sweep import alerts_sweep
+from misper.notifications.webhooks import body_bytes, signature, signature_verify
+from misper.partners.models import InterviewStatus, ReturnInterview
 from misper.partners.tests.conftest import report_doc
-from misper.partners.webhooks import body_bytes, signature, signature_verify
 from misper.people.models import Location, LocationKind, VulnerabilityFlag
 from tests.factories import agency_make, child_make, episode_make, episode_version, user_make
 

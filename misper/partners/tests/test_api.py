@@ -6,8 +6,8 @@ import pytest
 
 from misper.accounts.models import Role
 from misper.audit.models import AccessEvent
-from misper.partners.alerts import alerts_for_event
-from misper.partners.models import Alert, Subscription
+from misper.notifications.alerts import alerts_for_event
+from misper.notifications.models import Alert, Subscription
 from tests.factories import child_make, episode_make, user_make
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,9 @@ from django.utils import timezone
 from misper.accounts.models import AgencyKind, Role
 from misper.audit.models import AccessEvent
 from misper.episodes.models import Episode
+from misper.notifications.models import Alert
 from misper.partners import care
-from misper.partners.models import Alert, CareProfile, MissingNotification
+from misper.partners.models import CareProfile, MissingNotification
 from tests.factories import agency_make, user_make
 
 pytestmark = pytest.mark.django_db

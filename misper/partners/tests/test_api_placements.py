@@ -10,8 +10,9 @@ import pytest
 
 from misper.accounts.models import AgencyKind, Role
 from misper.audit.models import AccessEvent
+from misper.notifications.models import Alert
 from misper.partners import placements
-from misper.partners.models import Alert, PlacementNotice
+from misper.partners.models import PlacementNotice
 from tests.factories import agency_make, user_make
 
 pytestmark = pytest.mark.django_db

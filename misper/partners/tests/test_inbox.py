@@ -12,10 +12,10 @@ from django.utils import timezone
 from misper.accounts.models import Role
 from misper.episodes.models import ApprovalStatus, RiskAssessment
 from misper.episodes.services import assessment_decide, episode_found
-from misper.partners.alerts import alerts_for_event
-from misper.partners.models import Alert
-from misper.partners.selectors import alert_inbox_page, unacknowledged_count
-from misper.partners.sweep import alerts_sweep
+from misper.notifications.alerts import alerts_for_event
+from misper.notifications.models import Alert
+from misper.notifications.selectors import alert_inbox_page, unacknowledged_count
+from misper.notifications.sweep import alerts_sweep
 from tests.factories import child_make, episode_make, user_make
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,9 @@ from misper.accounts.models import Role
 from misper.audit.models import AccessEvent, ChangeRecord
 from misper.core.errors import ConflictError, InvalidInput
 from misper.episodes.selectors import visible_episodes
+from misper.notifications.models import Alert
 from misper.partners import placement_ending, placements
-from misper.partners.models import Alert, PlacementNotice
+from misper.partners.models import PlacementNotice
 from misper.partners.tests.test_placements import _data, _web, host  # noqa: F401 - the fixture
 from misper.people.selectors import visible_children
 from tests.factories import user_make

@@ -13,8 +13,9 @@ from django.test import Client
 from misper.accounts.models import AgencyKind, Role
 from misper.audit.models import AccessEvent
 from misper.core.errors import InvalidInput
+from misper.notifications.models import Alert
 from misper.partners import placements
-from misper.partners.models import Alert, PlacementNotice
+from misper.partners.models import PlacementNotice
 from misper.people.models import Child, Location
 from misper.people.selectors import visible_children
 from tests.factories import agency_make, user_make

@@ -11,8 +11,9 @@ from django.utils import timezone
 from misper.audit.models import AccessEvent
 from misper.core.errors import InvalidInput
 from misper.episodes.models import Episode
+from misper.notifications.models import Alert
 from misper.partners import risk_tool
-from misper.partners.models import Alert, TriggerPlan
+from misper.partners.models import TriggerPlan
 from misper.people.models import AbductionWarningNotice, Associate, VulnerabilityFlag
 from tests.factories import risk_answers_post
 

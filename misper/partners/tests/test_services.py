@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from misper.core.errors import ConflictError, InvalidInput
 from misper.episodes.documents import FORMAT, child_section, current_trigger_plan
+from misper.notifications.models import Alert
 from misper.partners import care, interviews, plans
 from misper.partners.models import (
-    Alert,
     CareProfile,
     InterviewStatus,
     MissingNotification,

@@ -57,7 +57,7 @@ def test_completed_interview_without_account_shows_the_field_error(pairs):  # ty
 
 
 def test_inbox_lists_and_acknowledges_the_agencys_alerts(pairs):  # type: ignore[no-untyped-def]
-    from misper.partners.alerts import alerts_for_event
+    from misper.notifications.alerts import alerts_for_event
 
     alerts_for_event(event="episode.found", episode=pairs.ours.episode)
     client = _web(pairs.ours.users["care_provider"])

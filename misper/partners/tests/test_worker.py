@@ -18,12 +18,12 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from misper.partners import webhooks
-from misper.partners.alerts import alerts_for_event
-from misper.partners.models import Alert, AlertStatus, Subscription
+from misper.notifications import webhooks
+from misper.notifications.alerts import alerts_for_event
+from misper.notifications.models import Alert, AlertStatus, Subscription
+from misper.notifications.webhooks import SendResult
+from misper.notifications.worker import alert_record_result, alerts_claim, alerts_deliver_due, backoff
 from misper.partners.tests.conftest import RECEIVER_SECRET, Receiver, report_doc, start_server
-from misper.partners.webhooks import SendResult
-from misper.partners.worker import alert_record_result, alerts_claim, alerts_deliver_due, backoff
 from tests.factories import child_make, episode_make
 
 pytestmark = pytest.mark.django_db

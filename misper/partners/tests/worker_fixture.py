@@ -7,8 +7,8 @@ import json
 from django.db import transaction
 
 from misper.accounts.models import AgencyKind
-from misper.partners.alerts import alerts_for_event
-from misper.partners.models import Alert, Subscription
+from misper.notifications.alerts import alerts_for_event
+from misper.notifications.models import Alert, Subscription
 from tests.factories import agency_make, child_make, episode_make
 
 

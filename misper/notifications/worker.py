@@ -25,11 +25,11 @@ from django.db import close_old_connections, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from misper.analytics.facts import facts_refresh_due
 from misper.audit.services import access_record
-from misper.partners.models import Alert, AlertChannel, AlertStatus
-from misper.partners.sweep import alerts_sweep
-from misper.partners.webhooks import SendResult, webhook_send
+from misper.notifications.jobs import PERIODIC_JOBS
+from misper.notifications.models import Alert, AlertChannel, AlertStatus
+from misper.notifications.sweep import alerts_sweep
+from misper.notifications.webhooks import SendResult, webhook_send
 
 logger = logging.getLogger("misper.worker")
 
@@ -149,14 +149,16 @@ def alerts_deliver_due(*, now: Callable[[], datetime] = timezone.now) -> int:
 
 
 def worker_run(*, once: bool = False, poll: float = 1.0, stop: threading.Event | None = None) -> None:
-    """The worker loop: the sweep every minute, then deliveries, then wait ``poll`` seconds."""
+    """The worker loop: the sweep and the registered jobs every minute, then deliveries, then wait ``poll``
+    seconds."""
     stop = stop or threading.Event()
     last_sweep: datetime | None = None
     while not stop.is_set():
         close_old_connections()
         if last_sweep is None or timezone.now() - last_sweep >= SWEEP_EVERY:
             _safely(alerts_sweep)
-            _safely(facts_refresh_due)  # the dashboard's facts (misper.analytics.facts)
+            for job in PERIODIC_JOBS:  # registered by other apps: the dashboard's facts (misper.analytics)
+                _safely(job)
             last_sweep = timezone.now()
         _safely(alerts_deliver_due)
         if once:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from misper.partners.worker import worker_run
+from misper.notifications.worker import worker_run
 
 
 class Command(BaseCommand):

@@ -21,7 +21,8 @@ from django.utils import timezone
 from misper.accounts.models import Agency, Role, User
 from misper.audit.services import access_record
 from misper.episodes.models import Episode, Risk, Status
-from misper.partners.models import Alert, AlertChannel, AlertStatus, Subscription
+from misper.notifications.models import Alert, AlertChannel, AlertStatus, Subscription
+from misper.notifications.selectors import visible_alerts
 from misper.people.models import Child
 
 # Events a partner may subscribe to. ``alert.escalated`` goes only to the force's duty managers' inboxes.
@@ -359,8 +360,6 @@ def incident_linked_alert_write(*, episode: Episode, incident: Any) -> int:
 def alert_acknowledge(*, alert_id: int, acting_user: User) -> Alert:
     """Acknowledge an inbox alert addressed to the user's agency (or to the user). Acknowledging twice
     is harmless: the first acknowledgement stands."""
-    from misper.partners.selectors import visible_alerts
-
     with transaction.atomic():
         alert = visible_alerts(acting_user).select_for_update().filter(pk=alert_id).first()
         if alert is None:

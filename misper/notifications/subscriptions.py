@@ -9,9 +9,9 @@ from django.db import transaction
 from misper.accounts.models import Agency, Role, User
 from misper.audit.services import access_record
 from misper.core.errors import FieldError, InvalidInput
-from misper.partners.alerts import SUBSCRIBABLE_EVENTS
-from misper.partners.models import Subscription
-from misper.partners.webhooks import RefusedAddress, check_url
+from misper.notifications.alerts import SUBSCRIBABLE_EVENTS
+from misper.notifications.models import Subscription
+from misper.notifications.webhooks import RefusedAddress, check_url
 
 FORCE_ADMIN_ROLES = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR})
 NOT_ALLOWED = "You can only subscribe for your own agency, or as a force administrator for its area."

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from misper.episodes import schedules
 from misper.episodes.models import Episode
-from misper.partners.alerts import (
+from misper.notifications.alerts import (
     ESCALATED,
     REVIEW_DUE,
     Recipient,
@@ -26,7 +26,8 @@ from misper.partners.alerts import (
     personal_alert_write,
     recipients_for,
 )
-from misper.partners.models import Alert, AlertChannel, AlertStatus, InterviewStatus, ReturnInterview
+from misper.notifications.models import Alert, AlertChannel, AlertStatus
+from misper.partners.models import InterviewStatus, ReturnInterview
 
 OPEN = schedules.OPEN_STATUSES
 
