@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router
 
+from misper.accounts.requests import AuthenticatedRequest
 from misper.analytics import services
 from misper.analytics.definitions import force_long_term, force_repeat, national_long_term, national_repeat
 from misper.analytics.filters import filters_from
@@ -30,14 +30,14 @@ def _definitions() -> dict[str, str]:
 
 
 @router.get("/dashboard/figures", summary="The outcomes dashboard's figures")
-def dashboard_figures(request: HttpRequest) -> dict[str, Any]:
+def dashboard_figures(request: AuthenticatedRequest) -> dict[str, Any]:
     """Figures over the episodes the caller may see, filtered like the dashboard page. Bad filters are a
     422 naming each field; roles that may not see the dashboard get a 403."""
     filters = filters_from(request.GET)
     codes = request.GET.getlist("figure") or None
     now = timezone.now()
     figures = services.dashboard_read(
-        user=request.user,  # type: ignore[arg-type]
+        user=request.user,
         filters=filters,
         codes=codes,
         now=now,

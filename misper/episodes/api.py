@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from misper.accounts.requests import AuthenticatedRequest
 from misper.audit.services import access_record
 from misper.core.api_schemas import EditVersion, Page, Strict
 from misper.core.http import IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_MAX, json_body
@@ -158,9 +158,9 @@ class CloseIn(Strict):
 
 
 @router.get("", response=EpisodeListOut)
-def list_episodes(request: HttpRequest, page: Query[Page]) -> EpisodeListOut:
+def list_episodes(request: AuthenticatedRequest, page: Query[Page]) -> EpisodeListOut:
     with transaction.atomic():
-        count, items = episode_list(request.user, limit=page.limit, offset=page.offset)  # type: ignore[arg-type]
+        count, items = episode_list(request.user, limit=page.limit, offset=page.offset)
         ids = [e.pk for e in items]
         access_record(
             user=request.user, action="list", record_type="episode", record_ids=ids, request=request
@@ -185,10 +185,10 @@ def list_episodes(request: HttpRequest, page: Query[Page]) -> EpisodeListOut:
         ],
     },
 )
-def report_episode(request: HttpRequest) -> Status[ReportOut]:
+def report_episode(request: AuthenticatedRequest) -> Status[ReportOut]:
     """Record a missing report from a misper/1 document. Matches the child by ``child.ref`` or creates it."""
     key = request.headers.get(IDEMPOTENCY_KEY_HEADER)  # checked whole by the service, never cut
-    outcome = services.episode_report(doc=json_body(request), acting_user=request.user, idempotency_key=key)  # type: ignore[arg-type]
+    outcome = services.episode_report(doc=json_body(request), acting_user=request.user, idempotency_key=key)
     e = outcome.episode
     c = e.child
     body = ReportOut(
@@ -206,12 +206,12 @@ def report_episode(request: HttpRequest) -> Status[ReportOut]:
 
 
 @router.get("/{episode_id}")
-def get_episode(request: HttpRequest, episode_id: int) -> dict[str, Any]:
+def get_episode(request: AuthenticatedRequest, episode_id: int) -> dict[str, Any]:
     with transaction.atomic():
-        episode = access_episode_by_id(request.user, episode_id)  # type: ignore[arg-type]
+        episode = access_episode_by_id(request.user, episode_id)
         # Partners see the partner projection: no police-only fields (misper.partners.projections).
         hidden = police_only_codes(episode.child_id)
-        view = episode_view_for(request.user, episode_detail(episode), episode.child, hidden)  # type: ignore[arg-type]
+        view = episode_view_for(request.user, episode_detail(episode), episode.child, hidden)
         # Logged last in the transaction: the access log's chain lock is held until commit, so taking it
         # before the detail's queries serialised every concurrent case view behind them.
         access_record(
@@ -221,21 +221,21 @@ def get_episode(request: HttpRequest, episode_id: int) -> dict[str, Any]:
 
 
 @router.post("/{episode_id}/grading", response={200: GradingOut, 202: GradingOut})
-def grade_episode(request: HttpRequest, episode_id: int, body: GradingIn) -> Status[GradingOut]:
+def grade_episode(request: AuthenticatedRequest, episode_id: int, body: GradingIn) -> Status[GradingOut]:
     with transaction.atomic():
         outcome = services.episode_regrade(
             episode_id=episode_id,
             category=body.category,
             risk_grade=body.risk,
             rationale=body.rationale,
-            acting_user=request.user,  # type: ignore[arg-type]
+            acting_user=request.user,
             expected_version=body.version,
             override_reason=body.override_reason,
         )
         language = language_notes_record(
             texts={"rationale": (body.rationale, ("risk_assessment", outcome.assessment.pk))},
             child_age=_child_age(episode_id),
-            acting_user=request.user,  # type: ignore[arg-type]
+            acting_user=request.user,
         )
     status: Literal["applied", "pending_approval"] = (
         "pending_approval" if outcome.pending_approval else "applied"
@@ -246,7 +246,7 @@ def grade_episode(request: HttpRequest, episode_id: int, body: GradingIn) -> Sta
             status=status,
             version=outcome.assessment.episode.version,
             assessment=assessment_out(outcome.assessment, request.user),
-            language=language,
+            language=[LanguageNoteOut(**note) for note in language],
         ),
     )
 
@@ -257,16 +257,18 @@ class SignConfirmIn(Strict):
 
 
 @router.post("/{episode_id}/suggestions/confirm", response={200: GradingOut, 202: GradingOut})
-def confirm_sign(request: HttpRequest, episode_id: int, body: SignConfirmIn) -> Status[GradingOut]:
+def confirm_sign(request: AuthenticatedRequest, episode_id: int, body: SignConfirmIn) -> Status[GradingOut]:
     """Confirm a sign the engine read in the circumstances: it becomes an indicator (or a flag on the
     child) and the engine grades again; the new grading is recorded as the confirming officer's."""
     outcome = suggestion_confirm(
         episode_id=episode_id,
         code=body.code,
-        acting_user=request.user,  # type: ignore[arg-type]
+        acting_user=request.user,
         expected_version=body.version,
     )
-    status = "pending_approval" if outcome.pending_approval else "applied"
+    status: Literal["applied", "pending_approval"] = (
+        "pending_approval" if outcome.pending_approval else "applied"
+    )
     return Status(
         202 if outcome.pending_approval else 200,
         GradingOut(
@@ -278,10 +280,10 @@ def confirm_sign(request: HttpRequest, episode_id: int, body: SignConfirmIn) -> 
 
 
 @router.post("/{episode_id}/found", response=EpisodeSummaryOut)
-def found(request: HttpRequest, episode_id: int, body: FoundIn) -> EpisodeSummaryOut:
+def found(request: AuthenticatedRequest, episode_id: int, body: FoundIn) -> EpisodeSummaryOut:
     episode = services.episode_found(
         episode_id=episode_id,
-        acting_user=request.user,  # type: ignore[arg-type]
+        acting_user=request.user,
         **body.model_dump(exclude={"version"}),
         expected_version=body.version,
     )
@@ -289,13 +291,15 @@ def found(request: HttpRequest, episode_id: int, body: FoundIn) -> EpisodeSummar
 
 
 @router.post("/{episode_id}/safe-and-well", response={201: dict[str, Any]})
-def safe_and_well(request: HttpRequest, episode_id: int, body: SafeAndWellIn) -> Status[dict[str, Any]]:
+def safe_and_well(
+    request: AuthenticatedRequest, episode_id: int, body: SafeAndWellIn
+) -> Status[dict[str, Any]]:
     data = body.model_dump(exclude={"version"})
     if data["conducted_at"] is None:
         data.pop("conducted_at")
     check = services.safe_and_well_record(
         episode_id=episode_id,
-        acting_user=request.user,  # type: ignore[arg-type]
+        acting_user=request.user,
         data=data,
         expected_version=body.version,
     )
@@ -311,11 +315,11 @@ def safe_and_well(request: HttpRequest, episode_id: int, body: SafeAndWellIn) ->
 
 
 @router.post("/{episode_id}/close")
-def close(request: HttpRequest, episode_id: int, body: CloseIn) -> dict[str, Any]:
+def close(request: AuthenticatedRequest, episode_id: int, body: CloseIn) -> dict[str, Any]:
     with transaction.atomic():
         outcome = services.episode_close(
             episode_id=episode_id,
-            acting_user=request.user,  # type: ignore[arg-type]
+            acting_user=request.user,
             reason_no_check=body.reason_no_check,
             summary=body.summary,
             expected_version=body.version,
@@ -324,7 +328,7 @@ def close(request: HttpRequest, episode_id: int, body: CloseIn) -> dict[str, Any
         language = language_notes_record(
             texts={"summary": (body.summary, record), "reason_no_check": (body.reason_no_check, record)},
             child_age=_child_age(episode_id),
-            acting_user=request.user,  # type: ignore[arg-type]
+            acting_user=request.user,
         )
     ri = outcome.return_interview
     return {

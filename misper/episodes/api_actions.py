@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from misper.accounts.models import User
+from misper.accounts.requests import AuthenticatedRequest
 from misper.core.api_schemas import Strict
 from misper.core.errors import FieldError, InvalidInput
 from misper.episodes import action_services, services_work
@@ -76,49 +77,52 @@ class ActionCancelIn(Strict):
     version: int = Field(..., ge=1, le=2**31 - 1)
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _officer(username: str | None, request: HttpRequest) -> User | None:
+def _officer(username: str | None, request: AuthenticatedRequest) -> User | None:
     """The named officer of the caller's force; any other name is a 422 that says nothing more."""
     if username is None:
         return None
-    me = _user(request)
-    officer = User.objects.filter(username=username, agency_id=me.agency_id, is_active=True).first()
+    me = request.user
+    force = me.agency_id
+    officer = (
+        None
+        if force is None
+        else User.objects.filter(username=username, agency_id=force, is_active=True).first()
+    )
     if officer is None or not officer.is_police:
         raise InvalidInput(FieldError("assigned_to", action_services.ASSIGNEE_WRONG))
     return officer
 
 
-def _action_id(request: HttpRequest, episode_id: int, action_id: int) -> int:
+def _action_id(request: AuthenticatedRequest, episode_id: int, action_id: int) -> int:
     """404 unless the action belongs to this episode and the episode is visible to the caller."""
-    episode = access_episode_by_id(_user(request), episode_id)
+    episode = access_episode_by_id(request.user, episode_id)
     if not Action.objects.filter(pk=action_id, episode=episode).exists():
         raise Http404("No such action")
     return action_id
 
 
 @router.post("/{episode_id}/actions", response={201: ActionOut})
-def add_action(request: HttpRequest, episode_id: int, body: ActionAddIn) -> Status[ActionOut]:
-    action_services.police_check(_user(request))
+def add_action(request: AuthenticatedRequest, episode_id: int, body: ActionAddIn) -> Status[ActionOut]:
+    action_services.police_check(request.user)
     action = action_services.action_add(
         episode_id=episode_id,
         title=body.title,
         assignee=_officer(body.assigned_to, request),
         due_at=body.due_at,
-        acting_user=_user(request),
+        acting_user=request.user,
     )
     return Status(201, ActionOut.from_model(action))
 
 
 @router.post("/{episode_id}/actions/{action_id}/assign", response=ActionOut)
-def assign_action(request: HttpRequest, episode_id: int, action_id: int, body: ActionAssignIn) -> ActionOut:
-    action_services.police_check(_user(request))
+def assign_action(
+    request: AuthenticatedRequest, episode_id: int, action_id: int, body: ActionAssignIn
+) -> ActionOut:
+    action_services.police_check(request.user)
     action = services_work.action_assign(
         action_id=_action_id(request, episode_id, action_id),
         assignee=_officer(body.assigned_to, request),
-        acting_user=_user(request),
+        acting_user=request.user,
         expected_version=body.version,
     )
     return ActionOut.from_model(action)
@@ -126,26 +130,28 @@ def assign_action(request: HttpRequest, episode_id: int, action_id: int, body: A
 
 @router.post("/{episode_id}/actions/{action_id}/complete", response=ActionOut)
 def complete_action(
-    request: HttpRequest, episode_id: int, action_id: int, body: ActionCompleteIn
+    request: AuthenticatedRequest, episode_id: int, action_id: int, body: ActionCompleteIn
 ) -> ActionOut:
-    action_services.police_check(_user(request))
+    action_services.police_check(request.user)
     action = services_work.action_complete(
         action_id=_action_id(request, episode_id, action_id),
         outcome=body.outcome,
         status=body.status,
-        acting_user=_user(request),
+        acting_user=request.user,
         expected_version=body.version,
     )
     return ActionOut.from_model(action)
 
 
 @router.post("/{episode_id}/actions/{action_id}/cancel", response=ActionOut)
-def cancel_action(request: HttpRequest, episode_id: int, action_id: int, body: ActionCancelIn) -> ActionOut:
-    action_services.police_check(_user(request))
+def cancel_action(
+    request: AuthenticatedRequest, episode_id: int, action_id: int, body: ActionCancelIn
+) -> ActionOut:
+    action_services.police_check(request.user)
     action = action_services.action_cancel(
         action_id=_action_id(request, episode_id, action_id),
         reason=body.reason,
-        acting_user=_user(request),
+        acting_user=request.user,
         expected_version=body.version,
     )
     return ActionOut.from_model(action)

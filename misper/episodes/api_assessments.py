@@ -10,11 +10,11 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from misper import risk
+from misper.accounts.requests import AuthenticatedRequest
 from misper.audit.services import access_record
 from misper.core.api_schemas import EditVersion, Strict
 from misper.core.errors import FieldError, InvalidInput
@@ -35,7 +35,7 @@ class PolicyQuery(Schema):
         "requestBody": {"required": True, "content": {"application/json": {"schema": risk.load_schema()}}}
     },
 )
-def assess_document(request: HttpRequest, query: Query[PolicyQuery]) -> dict[str, Any]:
+def assess_document(request: AuthenticatedRequest, query: Query[PolicyQuery]) -> dict[str, Any]:
     doc = json_body(request)
     name = query.policy or settings.MISPER_RISK_POLICY
     if name not in risk.available_policies():
@@ -65,12 +65,12 @@ class GradingDecisionIn(Strict):
 
 
 @router.post("/{assessment_id}/decision", response=AssessmentOut)
-def decide(request: HttpRequest, assessment_id: int, body: GradingDecisionIn) -> AssessmentOut:
+def decide(request: AuthenticatedRequest, assessment_id: int, body: GradingDecisionIn) -> AssessmentOut:
     assessment = services.assessment_decide(
         assessment_id=assessment_id,
         approve=body.decision == "approve",
         note=body.note,
-        acting_user=request.user,  # type: ignore[arg-type]
+        acting_user=request.user,
         expected_version=body.version,
         override_reason=body.override_reason,
     )

@@ -11,12 +11,12 @@ from datetime import datetime
 from typing import Literal
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from misper.accounts.models import User
+from misper.accounts.requests import AuthenticatedRequest
 from misper.core.api_schemas import EditVersion, Strict
 from misper.core.errors import FieldError, InvalidInput
 from misper.episodes import action_services, services_work
@@ -70,8 +70,8 @@ class HandoverOut(Schema):
     language: list[LanguageNoteOut] = Field(default_factory=list)
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+def _user(request: AuthenticatedRequest) -> User:
+    return request.user
 
 
 def _age(episode_id: int) -> int | None:
@@ -80,7 +80,7 @@ def _age(episode_id: int) -> int | None:
 
 
 @router.post("/{episode_id}/reviews", response={201: ReviewOut})
-def review_record(request: HttpRequest, episode_id: int, body: ReviewIn) -> Status[ReviewOut]:
+def review_record(request: AuthenticatedRequest, episode_id: int, body: ReviewIn) -> Status[ReviewOut]:
     """Record a supervisor's review. The first review moves a reported episode to an investigation."""
     user = _user(request)
     with transaction.atomic():
@@ -118,7 +118,7 @@ def review_record(request: HttpRequest, episode_id: int, body: ReviewIn) -> Stat
 
 
 @router.post("/{episode_id}/handover", response=HandoverOut)
-def handover(request: HttpRequest, episode_id: int, body: HandoverIn) -> HandoverOut:
+def handover(request: AuthenticatedRequest, episode_id: int, body: HandoverIn) -> HandoverOut:
     """Hand the episode to another officer of your force; kept as a finished action with the note."""
     user = _user(request)
     action_services.police_check(user)

@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.db import transaction
-from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import AwareDatetime, Field
 
+from misper.accounts.requests import AuthenticatedRequest
 from misper.audit.services import access_record
 from misper.core.api_schemas import Strict
 from misper.episodes import ukmpu
@@ -69,13 +69,13 @@ class NoticeListOut(Schema):
 
 
 @router.get("/ukmpu-notices", response=NoticeListOut)
-def list_notices(request: HttpRequest) -> NoticeListOut:
+def list_notices(request: AuthenticatedRequest) -> NoticeListOut:
     """The force's notices to send (due or late) and those sent in the last 30 days (coordinators,
     supervisors and duty inspectors)."""
     user = request.user
     with transaction.atomic():
-        to_send = ukmpu.notices_to_send(user)  # type: ignore[arg-type]
-        sent = ukmpu.notices_sent(user)  # type: ignore[arg-type]
+        to_send = ukmpu.notices_to_send(user)
+        sent = ukmpu.notices_sent(user)
         ids = [e.pk for e, _ in to_send] + [n.episode_id for n in sent]
         access_record(user=user, action="list", record_type="episode", record_ids=ids, request=request)
         sent_rows = [(n.episode, ukmpu.notice_state(n.episode)) for n in sent]
@@ -94,10 +94,10 @@ def _row(e: Any, s: ukmpu.NoticeState) -> NoticeRowOut:
 
 
 @router.get("/episodes/{episode_id}/ukmpu-notice", response=NoticeOut)
-def get_notice(request: HttpRequest, episode_id: int) -> dict[str, Any]:
+def get_notice(request: AuthenticatedRequest, episode_id: int) -> dict[str, Any]:
     """What must be sent for this episode (or what was sent), in the export's format."""
     with transaction.atomic():
-        episode = ukmpu.access_notice_episode(request.user, episode_id)  # type: ignore[arg-type]
+        episode = ukmpu.access_notice_episode(request.user, episode_id)
         access_record(
             user=request.user, action="view", record_type="episode", record_ids=[episode.pk], request=request
         )
@@ -105,7 +105,9 @@ def get_notice(request: HttpRequest, episode_id: int) -> dict[str, Any]:
 
 
 @router.post("/episodes/{episode_id}/ukmpu-notice", response={201: NoticeOut})
-def record_notice(request: HttpRequest, episode_id: int, payload: NoticeIn) -> Status[dict[str, Any]]:
+def record_notice(
+    request: AuthenticatedRequest, episode_id: int, payload: NoticeIn
+) -> Status[dict[str, Any]]:
     """Record that the notice was sent: when, how, the unit's reference. Once per episode (409 after),
     only once the person has been missing 72 hours (409 before)."""
     notice = ukmpu.ukmpu_notice_record(
@@ -114,6 +116,6 @@ def record_notice(request: HttpRequest, episode_id: int, payload: NoticeIn) -> S
         method=payload.method,
         ukmpu_reference=payload.ukmpu_reference,
         notes=payload.notes,
-        acting_user=request.user,  # type: ignore[arg-type]
+        acting_user=request.user,
     )
     return Status(201, ukmpu.notice_export(notice.episode))

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db import transaction
-from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from misper.accounts.requests import AuthenticatedRequest
 from misper.audit.services import access_record
 from misper.core.api_schemas import Page, Strict
 from misper.incidents.codes import code_words, is_missing_person
@@ -96,22 +96,22 @@ def incident_out(i: Incident) -> IncidentOut:
 
 
 @router.post("", response={201: IncidentOut, 200: IncidentOut})
-def receive_incident(request: HttpRequest, payload: IncidentDoc) -> Status[IncidentOut]:
+def receive_incident(request: AuthenticatedRequest, payload: IncidentDoc) -> Status[IncidentOut]:
     """Receive an incident from command and control (call handlers and supervisors of the force, or its
     control-room system's account). 201 when new; 200 for the same incident number again: the same body
     changes nothing and answers the same, a changed body updates it. A missing-person incident naming a
     child with an open episode joins it; otherwise it waits for a report in the control room's queue."""
-    outcome = incident_receive(data=payload.model_dump(mode="json"), acting_user=request.user)  # type: ignore[arg-type]
+    outcome = incident_receive(data=payload.model_dump(mode="json"), acting_user=request.user)
     return Status(201 if outcome.created else 200, incident_out(outcome.incident))
 
 
 @router.get("", response=IncidentListOut)
-def list_incidents(request: HttpRequest, page: Query[IncidentPage]) -> IncidentListOut:
+def list_incidents(request: AuthenticatedRequest, page: Query[IncidentPage]) -> IncidentListOut:
     """The force's incidents, newest first; ``without_episode=true``: missing-person incidents with no
     episode (the control room's queue)."""
     with transaction.atomic():
         count, items = incident_list(
-            request.user,  # type: ignore[arg-type]
+            request.user,
             without_episode=page.without_episode,
             limit=page.limit,
             offset=page.offset,
@@ -123,9 +123,9 @@ def list_incidents(request: HttpRequest, page: Query[IncidentPage]) -> IncidentL
 
 
 @router.get("/{incident_id}", response=IncidentDetailOut)
-def get_incident(request: HttpRequest, incident_id: int) -> IncidentDetailOut:
+def get_incident(request: AuthenticatedRequest, incident_id: int) -> IncidentDetailOut:
     with transaction.atomic():
-        i = access_incident_by_id(request.user, incident_id)  # type: ignore[arg-type]
+        i = access_incident_by_id(request.user, incident_id)
         access_record(user=request.user, action="view", record_type="incident", record_ids=[i.pk])
     return IncidentDetailOut(
         **incident_out(i).model_dump(),
@@ -142,13 +142,13 @@ def get_incident(request: HttpRequest, incident_id: int) -> IncidentDetailOut:
 
 
 @router.post("/{incident_id}/episode", response=IncidentOut)
-def link_incident(request: HttpRequest, incident_id: int, payload: LinkIn) -> IncidentOut:
+def link_incident(request: AuthenticatedRequest, incident_id: int, payload: LinkIn) -> IncidentOut:
     """Add a missing-person incident waiting for a report to the child's open episode (when the report was
     made through POST /api/v1/episodes, or the child was already missing). Once: 409 if it already has
     an episode; another force's incident or episode is a 404."""
     incident = incident_add_to_episode(
         incident_id=incident_id,
         episode_id=payload.episode_id,
-        acting_user=request.user,  # type: ignore[arg-type]
+        acting_user=request.user,
     )
     return incident_out(incident)

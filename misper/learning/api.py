@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
+from misper.accounts.requests import AuthenticatedRequest
 from misper.learning import selectors
 
 router = Router(tags=["learning"])
@@ -51,17 +51,17 @@ def _cell_out(c: selectors.FeedbackCell) -> FeedbackCellOut:
 
 
 @router.get("/feedback/summary", response=FeedbackSummaryOut)
-def feedback_summary(request: HttpRequest, since: date | None = None) -> FeedbackSummaryOut:
+def feedback_summary(request: AuthenticatedRequest, since: date | None = None) -> FeedbackSummaryOut:
     """Children's feedback by month, area and team. A cell with fewer than ``small_number`` responses
     gives its count but not its answers."""
-    cells = selectors.feedback_summary(request.user, since=since)  # type: ignore[arg-type]
+    cells = selectors.feedback_summary(request.user, since=since)
     return FeedbackSummaryOut(small_number=selectors.SMALL_NUMBER, cells=[_cell_out(c) for c in cells])
 
 
 @router.get("/language/summary", response=list[LanguageRowOut])
-def language_summary(request: HttpRequest) -> list[LanguageRowOut]:
+def language_summary(request: AuthenticatedRequest) -> list[LanguageRowOut]:
     """How often each listed term reached a saved record, by month and team."""
-    rows = selectors.language_summary(request.user)  # type: ignore[arg-type]
+    rows = selectors.language_summary(request.user)
     return [
         LanguageRowOut(period=r.period.strftime("%Y-%m"), team=r.team, term=r.term, count=r.count)
         for r in rows

@@ -8,12 +8,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from misper.accounts.models import User
+from misper.accounts.requests import AuthenticatedRequest
 from misper.core.api_schemas import Strict
 from misper.learning import services
 
@@ -41,12 +41,12 @@ class FeedbackOut(Schema):
     recorded: bool
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+def _user(request: AuthenticatedRequest) -> User:
+    return request.user
 
 
 @router.post("/episodes/{episode_id}/feedback-link", response={201: FeedbackLinkOut})
-def feedback_link_create(request: HttpRequest, episode_id: int) -> Status[FeedbackLinkOut]:
+def feedback_link_create(request: AuthenticatedRequest, episode_id: int) -> Status[FeedbackLinkOut]:
     """A single-use link (valid 30 days) for the child's own feedback form, no sign-in needed."""
     invite, code = services.feedback_invite_create(episode_id=episode_id, acting_user=_user(request))
     link = request.build_absolute_uri(reverse("feedback-give", args=[code]))
@@ -54,7 +54,7 @@ def feedback_link_create(request: HttpRequest, episode_id: int) -> Status[Feedba
 
 
 @router.post("/episodes/{episode_id}/feedback", response={201: FeedbackOut})
-def feedback_create(request: HttpRequest, episode_id: int, body: FeedbackIn) -> Status[FeedbackOut]:
+def feedback_create(request: AuthenticatedRequest, episode_id: int, body: FeedbackIn) -> Status[FeedbackOut]:
     """Record the child's answers for them; stored as anonymously as the child's own."""
     services.feedback_record(episode_id=episode_id, answers=body.model_dump(), acting_user=_user(request))
     return Status(201, FeedbackOut(episode_id=episode_id, recorded=True))

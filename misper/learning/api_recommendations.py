@@ -8,12 +8,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from pydantic import Field
 
 from misper.accounts.models import User
+from misper.accounts.requests import AuthenticatedRequest
 from misper.core.api_schemas import Strict
 from misper.learning import selectors, services
 from misper.learning.models import Recommendation
@@ -51,8 +51,8 @@ class EvidenceIn(Strict):
     )
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+def _user(request: AuthenticatedRequest) -> User:
+    return request.user
 
 
 def recommendation_dict(rec: Recommendation) -> dict[str, Any]:
@@ -69,24 +69,26 @@ def recommendation_dict(rec: Recommendation) -> dict[str, Any]:
     }
 
 
-def _fresh(request: HttpRequest, rec_id: int) -> dict[str, Any]:
+def _fresh(request: AuthenticatedRequest, rec_id: int) -> dict[str, Any]:
     return recommendation_dict(selectors.access_recommendation_by_id(_user(request), rec_id))
 
 
 @router.get("/recommendations/{rec_id}", response=dict[str, Any])
-def recommendation_get(request: HttpRequest, rec_id: int) -> dict[str, Any]:
+def recommendation_get(request: AuthenticatedRequest, rec_id: int) -> dict[str, Any]:
     """One recommendation of your force's tracker, with its actions, updates and evidence."""
     return _fresh(request, rec_id)
 
 
 @router.post("/recommendations", response={201: dict[str, Any]})
-def recommendation_create(request: HttpRequest, body: RecommendationIn) -> Status[dict[str, Any]]:
+def recommendation_create(request: AuthenticatedRequest, body: RecommendationIn) -> Status[dict[str, Any]]:
     rec = services.recommendation_save(acting_user=_user(request), **body.model_dump())
     return Status(201, _fresh(request, rec.pk))
 
 
 @router.post("/recommendations/{rec_id}", response=dict[str, Any])
-def recommendation_change(request: HttpRequest, rec_id: int, body: RecommendationIn) -> dict[str, Any]:
+def recommendation_change(
+    request: AuthenticatedRequest, rec_id: int, body: RecommendationIn
+) -> dict[str, Any]:
     """Change a recommendation: the whole of it, as the page saves it."""
     rec = selectors.access_recommendation_by_id(_user(request), rec_id)
     services.recommendation_save(acting_user=_user(request), recommendation=rec, **body.model_dump())
@@ -94,14 +96,16 @@ def recommendation_change(request: HttpRequest, rec_id: int, body: Recommendatio
 
 
 @router.post("/recommendations/{rec_id}/actions", response={201: dict[str, Any]})
-def action_create(request: HttpRequest, rec_id: int, body: ActionIn) -> Status[dict[str, Any]]:
+def action_create(request: AuthenticatedRequest, rec_id: int, body: ActionIn) -> Status[dict[str, Any]]:
     rec = selectors.access_recommendation_by_id(_user(request), rec_id)
     services.recommendation_action_save(acting_user=_user(request), recommendation=rec, **body.model_dump())
     return Status(201, _fresh(request, rec_id))
 
 
 @router.post("/recommendations/{rec_id}/actions/{action_id}", response=dict[str, Any])
-def action_change(request: HttpRequest, rec_id: int, action_id: int, body: ActionIn) -> dict[str, Any]:
+def action_change(
+    request: AuthenticatedRequest, rec_id: int, action_id: int, body: ActionIn
+) -> dict[str, Any]:
     rec = selectors.access_recommendation_by_id(_user(request), rec_id)
     action = get_object_or_404(rec.actions, pk=action_id)
     services.recommendation_action_save(
@@ -111,14 +115,14 @@ def action_change(request: HttpRequest, rec_id: int, action_id: int, body: Actio
 
 
 @router.post("/recommendations/{rec_id}/updates", response={201: dict[str, Any]})
-def update_create(request: HttpRequest, rec_id: int, body: UpdateIn) -> Status[dict[str, Any]]:
+def update_create(request: AuthenticatedRequest, rec_id: int, body: UpdateIn) -> Status[dict[str, Any]]:
     rec = selectors.access_recommendation_by_id(_user(request), rec_id)
     services.progress_update_add(acting_user=_user(request), recommendation=rec, text=body.text, on=body.on)
     return Status(201, _fresh(request, rec_id))
 
 
 @router.post("/recommendations/{rec_id}/evidence", response={201: dict[str, Any]})
-def evidence_create(request: HttpRequest, rec_id: int, body: EvidenceIn) -> Status[dict[str, Any]]:
+def evidence_create(request: AuthenticatedRequest, rec_id: int, body: EvidenceIn) -> Status[dict[str, Any]]:
     rec = selectors.access_recommendation_by_id(_user(request), rec_id)
     services.evidence_link_add(acting_user=_user(request), recommendation=rec, label=body.label, url=body.url)
     return Status(201, _fresh(request, rec_id))

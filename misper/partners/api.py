@@ -9,10 +9,10 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.db import transaction
-from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from misper.accounts.requests import AuthenticatedRequest
 from misper.audit.services import access_record
 from misper.core.api_schemas import Page, Strict
 from misper.notifications.alerts import alert_acknowledge
@@ -87,26 +87,26 @@ class AlertListOut(Schema):
 
 
 @router.get("/agencies", response=list[AgencyOut])
-def list_agencies(request: HttpRequest) -> list[AgencyOut]:
+def list_agencies(request: AuthenticatedRequest) -> list[AgencyOut]:
     return [AgencyOut(id=a.pk, code=a.code, name=a.name, kind=a.kind) for a in agency_list()]
 
 
 @router.post("/subscriptions", response={201: SubscriptionOut})
-def create_subscription(request: HttpRequest, body: SubscriptionIn) -> Status[SubscriptionOut]:
+def create_subscription(request: AuthenticatedRequest, body: SubscriptionIn) -> Status[SubscriptionOut]:
     sub = subscription_create(
         agency_id=body.agency,
         url=body.url,
         secret=body.secret,
         events=body.events,
-        acting_user=request.user,  # type: ignore[arg-type]
+        acting_user=request.user,
     )
     return Status(201, SubscriptionOut(id=sub.pk, agency=sub.agency_id, url=sub.url, events=sub.events))
 
 
 @router.get("/alerts", response=AlertListOut)
-def list_alerts(request: HttpRequest, page: Query[Page]) -> AlertListOut:
+def list_alerts(request: AuthenticatedRequest, page: Query[Page]) -> AlertListOut:
     with transaction.atomic():
-        count, items = alert_inbox(request.user, limit=page.limit, offset=page.offset)  # type: ignore[arg-type]
+        count, items = alert_inbox(request.user, limit=page.limit, offset=page.offset)
         episode_ids = sorted({a.episode_id for a in items if a.episode_id})
         access_record(
             user=request.user, action="list", record_type="alert", record_ids=episode_ids, request=request
@@ -115,8 +115,8 @@ def list_alerts(request: HttpRequest, page: Query[Page]) -> AlertListOut:
 
 
 @router.post("/alerts/{alert_id}/acknowledge", response=AlertOut)
-def acknowledge_alert(request: HttpRequest, alert_id: int) -> AlertOut:
-    return AlertOut.from_model(alert_acknowledge(alert_id=alert_id, acting_user=request.user))  # type: ignore[arg-type]
+def acknowledge_alert(request: AuthenticatedRequest, alert_id: int) -> AlertOut:
+    return AlertOut.from_model(alert_acknowledge(alert_id=alert_id, acting_user=request.user))
 
 
 # --- placement notices -------------------------------------------------------------------------------
@@ -168,9 +168,9 @@ class PlacementEndIn(Strict):
 
 
 @router.get("/placements/{notice_id}", response=PlacementNoticeOut)
-def get_placement(request: HttpRequest, notice_id: int) -> PlacementNoticeOut:
+def get_placement(request: AuthenticatedRequest, notice_id: int) -> PlacementNoticeOut:
     with transaction.atomic():
-        notice = placement_ending.access_notice_by_id(request.user, notice_id)  # type: ignore[arg-type]
+        notice = placement_ending.access_notice_by_id(request.user, notice_id)
         access_record(
             user=request.user, action="view", record_type="placement_notice", record_ids=[notice.pk],
             request=request,
@@ -179,12 +179,12 @@ def get_placement(request: HttpRequest, notice_id: int) -> PlacementNoticeOut:
 
 
 @router.post("/placements/{notice_id}/end", response=PlacementNoticeOut)
-def end_placement(request: HttpRequest, notice_id: int, body: PlacementEndIn) -> PlacementNoticeOut:
+def end_placement(request: AuthenticatedRequest, notice_id: int, body: PlacementEndIn) -> PlacementNoticeOut:
     """End a placement (the placing authority, or the host force's coordinators and supervisors)."""
     user = request.user
-    notice = placement_ending.access_notice_by_id(user, notice_id)  # type: ignore[arg-type]
+    notice = placement_ending.access_notice_by_id(user, notice_id)
     ended = placement_ending.placement_end(
-        user=user,  # type: ignore[arg-type]
+        user=user,
         notice=notice,
         ended_on=body.ended_on,
         reason=body.reason,
@@ -229,14 +229,14 @@ class PlacementListOut(Schema):
 
 
 @router.get("/placements", response=PlacementListOut)
-def list_placements(request: HttpRequest) -> PlacementListOut:
+def list_placements(request: AuthenticatedRequest) -> PlacementListOut:
     """The current notices your agency received, then those it sent; logged as a list."""
-    rows = lists.list_read(user=request.user, record_type="placement_notice", request=request)  # type: ignore[arg-type]
+    rows = lists.list_read(user=request.user, record_type="placement_notice", request=request)
     return PlacementListOut(count=len(rows), items=rows)
 
 
 @router.post("/placements", response={201: PlacementNoticeOut})
-def create_placement(request: HttpRequest, body: PlacementIn) -> Status[PlacementNoticeOut]:
+def create_placement(request: AuthenticatedRequest, body: PlacementIn) -> Status[PlacementNoticeOut]:
     """Send a placement notice (police, or a local authority's practitioners for a child it placed): the host
     force and host authority are alerted and may see the child from then on."""
     d = body.model_dump()
@@ -248,12 +248,12 @@ def create_placement(request: HttpRequest, body: PlacementIn) -> Status[Placemen
         placing_authority_id=d.pop("placing_authority"),
         **d,
     )
-    notice = placements.placement_notice_create(data=data, acting_user=request.user)  # type: ignore[arg-type]
+    notice = placements.placement_notice_create(data=data, acting_user=request.user)
     return Status(201, PlacementNoticeOut.from_model(notice))
 
 
 @router.post("/placements/{notice_id}/acknowledge", response=PlacementNoticeOut)
-def acknowledge_placement(request: HttpRequest, notice_id: int) -> PlacementNoticeOut:
+def acknowledge_placement(request: AuthenticatedRequest, notice_id: int) -> PlacementNoticeOut:
     """The host force or host authority acknowledges a notice it received (once: again keeps the first)."""
-    notice = placements.placement_notice_acknowledge(notice_id=notice_id, acting_user=request.user)  # type: ignore[arg-type]
+    notice = placements.placement_notice_acknowledge(notice_id=notice_id, acting_user=request.user)
     return PlacementNoticeOut.from_model(notice)

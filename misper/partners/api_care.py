@@ -11,11 +11,11 @@ from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import AwareDatetime, Field
 
 from misper.accounts.models import User
+from misper.accounts.requests import AuthenticatedRequest
 from misper.audit.services import access_record
 from misper.core.api_schemas import Strict
 from misper.core.errors import FieldError, InvalidInput
@@ -80,8 +80,8 @@ class MissingReportOut(Schema):
         )
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+def _user(request: AuthenticatedRequest) -> User:
+    return request.user
 
 
 def _profile(child_id: int, profile: CareProfile | None, child: Any) -> dict[str, Any]:
@@ -91,7 +91,7 @@ def _profile(child_id: int, profile: CareProfile | None, child: Any) -> dict[str
 
 
 @router.get("/children/{child_id}/care-profile", response=dict[str, Any])
-def care_profile_get(request: HttpRequest, child_id: int) -> dict[str, Any]:
+def care_profile_get(request: AuthenticatedRequest, child_id: int) -> dict[str, Any]:
     """The child's care profile (anyone who sees the child, as on its page); logged as a read."""
     user = _user(request)
     with transaction.atomic():
@@ -101,7 +101,7 @@ def care_profile_get(request: HttpRequest, child_id: int) -> dict[str, Any]:
 
 
 @router.post("/children/{child_id}/care-profile", response=dict[str, Any])
-def care_profile_write(request: HttpRequest, child_id: int, body: CareProfileIn) -> dict[str, Any]:
+def care_profile_write(request: AuthenticatedRequest, child_id: int, body: CareProfileIn) -> dict[str, Any]:
     """Keep the profile (the child's care home only; the whole profile is replaced, as the page saves it)."""
     profile = care.care_profile_save(
         child_id=child_id, data=care.ProfileInput(**body.model_dump()), acting_user=_user(request)
@@ -111,7 +111,7 @@ def care_profile_write(request: HttpRequest, child_id: int, body: CareProfileIn)
 
 @router.post("/children/{child_id}/care-home-reports", response={201: MissingReportOut})
 def missing_report_send(
-    request: HttpRequest, child_id: int, body: MissingReportIn
+    request: AuthenticatedRequest, child_id: int, body: MissingReportIn
 ) -> Status[MissingReportOut]:
     """The care home reports the child missing, with the profile attached; the child's force is alerted."""
     data = care.NotificationInput(**body.model_dump())
@@ -120,7 +120,7 @@ def missing_report_send(
 
 
 @router.get("/care-home-reports", response=list[MissingReportOut])
-def missing_report_queue(request: HttpRequest) -> list[MissingReportOut]:
+def missing_report_queue(request: AuthenticatedRequest) -> list[MissingReportOut]:
     """The control room's queue of reports from care homes (police only); logged as a list."""
     user = _user(request)
     if not user.is_police:
@@ -157,7 +157,7 @@ class NotificationReportIn(Strict):
 
 @router.post("/care-home-reports/{notification_id}/report", response={201: dict[str, Any]})
 def missing_report_record(
-    request: HttpRequest, notification_id: int, body: NotificationReportIn
+    request: AuthenticatedRequest, notification_id: int, body: NotificationReportIn
 ) -> Status[dict[str, Any]]:
     """The police report made from a care home's report (police only): the child's record on file and the
     ``report`` section of a misper/1 document, as the report form fills them; the engine grades it and the

@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.db import transaction
-from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import AwareDatetime, Field
 
 from misper.accounts.models import User
+from misper.accounts.requests import AuthenticatedRequest
 from misper.audit.services import access_record
 from misper.core.api_schemas import EditVersion, Strict
 from misper.partners import interviews, lists
@@ -49,19 +49,19 @@ class InterviewRecordIn(Strict):
     version: EditVersion
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+def _user(request: AuthenticatedRequest) -> User:
+    return request.user
 
 
 @router.get("/return-interviews", response=InterviewListOut)
-def interview_list(request: HttpRequest) -> InterviewListOut:
+def interview_list(request: AuthenticatedRequest) -> InterviewListOut:
     """Your agency's queue (police: their force's children's interviews); logged as a list."""
     rows = lists.list_read(user=_user(request), record_type="return_interview", request=request)
     return InterviewListOut(count=len(rows), items=rows)
 
 
 @router.get("/return-interviews/{interview_id}", response=dict[str, Any])
-def interview_get(request: HttpRequest, interview_id: int) -> dict[str, Any]:
+def interview_get(request: AuthenticatedRequest, interview_id: int) -> dict[str, Any]:
     """One interview: status, dates and the agreed findings for everyone who sees the child; the child's
     account only for the interview's provider and responsible authority. Logged as a read."""
     user = _user(request)
@@ -78,7 +78,9 @@ def interview_get(request: HttpRequest, interview_id: int) -> dict[str, Any]:
 
 
 @router.post("/return-interviews/{interview_id}", response=dict[str, Any])
-def interview_record(request: HttpRequest, interview_id: int, body: InterviewRecordIn) -> dict[str, Any]:
+def interview_record(
+    request: AuthenticatedRequest, interview_id: int, body: InterviewRecordIn
+) -> dict[str, Any]:
     """Record what happened: offered, accepted, declined, completed or not possible (forwards only; a
     finished interview is not changed again). The provider or the responsible authority only."""
     user = _user(request)

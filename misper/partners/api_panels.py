@@ -10,11 +10,11 @@ from datetime import date
 from typing import Annotated, Any
 
 from django.db import transaction
-from django.http import HttpRequest
 from ninja import Router, Status
 from pydantic import Field
 
 from misper.accounts.models import User
+from misper.accounts.requests import AuthenticatedRequest
 from misper.audit.services import access_record
 from misper.core.api_schemas import Strict
 from misper.core.errors import FieldError, InvalidInput
@@ -47,8 +47,8 @@ class MeetingIn(Strict):
     actions: list[MeetingActionIn] = Field(default_factory=list, max_length=panels.MAX_ACTIONS)
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+def _user(request: AuthenticatedRequest) -> User:
+    return request.user
 
 
 def meeting_dict(meeting: Meeting) -> dict[str, Any]:
@@ -79,7 +79,7 @@ def _body_field(name: str) -> str:
 
 
 @router.post("/panels/meetings", response={201: dict[str, Any]})
-def meeting_create(request: HttpRequest, body: MeetingIn) -> Status[dict[str, Any]]:
+def meeting_create(request: AuthenticatedRequest, body: MeetingIn) -> Status[dict[str, Any]]:
     """Record a panel or strategy meeting with its actions (coordinators and supervisors)."""
     data = panels.MeetingInput(
         kind=body.kind,
@@ -97,7 +97,7 @@ def meeting_create(request: HttpRequest, body: MeetingIn) -> Status[dict[str, An
 
 
 @router.get("/panels/meetings/{meeting_id}", response=dict[str, Any])
-def meeting_get(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
+def meeting_get(request: AuthenticatedRequest, meeting_id: int) -> dict[str, Any]:
     user = _user(request)
     with transaction.atomic():
         meeting = panels.access_meeting_by_id(user, meeting_id)
@@ -108,7 +108,9 @@ def meeting_get(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
 
 
 @router.post("/panels/meetings/{meeting_id}/actions/{meeting_action_id}/done", response=dict[str, Any])
-def meeting_action_done(request: HttpRequest, meeting_id: int, meeting_action_id: int) -> dict[str, Any]:
+def meeting_action_done(
+    request: AuthenticatedRequest, meeting_id: int, meeting_action_id: int
+) -> dict[str, Any]:
     """Mark a meeting's action done today (the police, or the agency that owns it; again keeps the date)."""
     panels.meeting_action_complete(
         meeting_id=meeting_id, action_id=meeting_action_id, acting_user=_user(request)

@@ -9,11 +9,11 @@ from datetime import date, datetime
 from typing import Annotated
 
 from django.db import transaction
-from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from misper.accounts.models import User
+from misper.accounts.requests import AuthenticatedRequest
 from misper.audit.services import access_record
 from misper.core.api_schemas import Strict
 from misper.partners import plans, selectors
@@ -89,12 +89,12 @@ class TriggerPlanIn(Strict):
     )
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+def _user(request: AuthenticatedRequest) -> User:
+    return request.user
 
 
 @router.get("/children/{child_id}/trigger-plan", response=TriggerPlanPageOut)
-def trigger_plan_get(request: HttpRequest, child_id: int) -> TriggerPlanPageOut:
+def trigger_plan_get(request: AuthenticatedRequest, child_id: int) -> TriggerPlanPageOut:
     """The child's trigger plan as its page shows it; logged as a read of the plan."""
     user = _user(request)
     with transaction.atomic():
@@ -115,7 +115,9 @@ def trigger_plan_get(request: HttpRequest, child_id: int) -> TriggerPlanPageOut:
 
 
 @router.post("/children/{child_id}/trigger-plan", response={201: TriggerPlanOut})
-def trigger_plan_write(request: HttpRequest, child_id: int, body: TriggerPlanIn) -> Status[TriggerPlanOut]:
+def trigger_plan_write(
+    request: AuthenticatedRequest, child_id: int, body: TriggerPlanIn
+) -> Status[TriggerPlanOut]:
     """A new version of the plan; the current one is superseded. The engine grades the child's next report
     at least ``minimum_risk``."""
     data = plans.PlanInput(

@@ -10,10 +10,11 @@ from datetime import date
 from typing import Any, Literal
 
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse
 from ninja import File, Router, Schema, Status, UploadedFile
 from pydantic import ConfigDict, Field
 
+from misper.accounts.requests import AuthenticatedRequest
 from misper.audit.services import access_record
 from misper.core.api_schemas import EditVersion, Strict
 from misper.core.errors import FieldError, InvalidInput
@@ -54,13 +55,13 @@ class ChildSearchOut(Schema):
 
 
 @router.post("/search", response=ChildSearchOut)
-def find_children(request: HttpRequest, query: ChildSearchIn) -> ChildSearchOut:
+def find_children(request: AuthenticatedRequest, query: ChildSearchIn) -> ChildSearchOut:
     """Visible children matching the name (with sound-alikes, misspellings and aliases) and date of birth,
     best first. The search, with its purpose and the ids returned, is written to the access log."""
     if not query.name.strip() and query.dob is None:
         raise InvalidInput(FieldError("name", NEED_NAME_OR_DOB))
     with transaction.atomic():
-        matches = child_search(request.user, name=query.name, dob=query.dob)[: query.limit]  # type: ignore[arg-type]
+        matches = child_search(request.user, name=query.name, dob=query.dob)[: query.limit]
         access_record(
             user=request.user,
             action="search",
@@ -100,25 +101,25 @@ class ChildIn(Strict):
 
 
 @router.post("", response={201: dict[str, Any]})
-def child_create_route(request: HttpRequest, body: ChildIn) -> Status[dict[str, Any]]:
+def child_create_route(request: AuthenticatedRequest, body: ChildIn) -> Status[dict[str, Any]]:
     """Record a child not yet on file in your force (police only), reference ``WEB-<number>``, as the
     "Create a new child record" page does. Search first (``POST /children/search``): this never matches."""
     user = request.user
-    child = child_create(acting_user=user, **body.model_dump())  # type: ignore[arg-type]
-    return Status(201, child_detail(user, child))  # type: ignore[arg-type]
+    child = child_create(acting_user=user, **body.model_dump())
+    return Status(201, child_detail(user, child))
 
 
 # --- a child's record: detail, flags, people linked, places, photo ------------------------------------
 
 
 @router.get("/{child_id}", response=dict[str, Any])
-def child_get(request: HttpRequest, child_id: int) -> dict[str, Any]:
+def child_get(request: AuthenticatedRequest, child_id: int) -> dict[str, Any]:
     """The child as the caller may see them, with ``flags`` (partners: not the police-only ones) and,
     for police only, ``associates`` and ``places``. Logged as a read of the child's record."""
     user = request.user
     with transaction.atomic():
-        child = access_child_by_id(user, child_id)  # type: ignore[arg-type]
-        detail = child_detail(user, child)  # type: ignore[arg-type]
+        child = access_child_by_id(user, child_id)
+        detail = child_detail(user, child)
         access_record(user=user, action="view", record_type="child", record_ids=[child.pk], request=request)
     return detail
 
@@ -132,12 +133,12 @@ class FlagIn(Strict):
 
 
 @router.post("/{child_id}/flags", response={201: dict[str, Any]})
-def flag_create(request: HttpRequest, child_id: int, body: FlagIn) -> Status[dict[str, Any]]:
+def flag_create(request: AuthenticatedRequest, child_id: int, body: FlagIn) -> Status[dict[str, Any]]:
     """Add a vulnerability flag. Police and partners who may see the child; a partner's flag shows their
     agency as its source. The engine counts it at the child's next report."""
     flag = flag_add(
         child_id=child_id,
-        acting_user=request.user,  # type: ignore[arg-type]
+        acting_user=request.user,
         code=body.code,
         source=body.source,
         review_on=body.review_by,
@@ -159,10 +160,12 @@ class AssociateIn(Strict):
 
 
 @router.post("/{child_id}/associates", response={201: dict[str, Any]})
-def associate_create(request: HttpRequest, child_id: int, body: AssociateIn) -> Status[dict[str, Any]]:
+def associate_create(
+    request: AuthenticatedRequest, child_id: int, body: AssociateIn
+) -> Status[dict[str, Any]]:
     """Link a person on file to the child (police only). With a concern, the engine grades the child's
     next report with the reason ``associate_of_concern``."""
-    link = associate_link(child_id=child_id, acting_user=request.user, **body.model_dump())  # type: ignore[arg-type]
+    link = associate_link(child_id=child_id, acting_user=request.user, **body.model_dump())
     return Status(201, link_dict(link))
 
 
@@ -179,7 +182,7 @@ class AssociateChangeIn(Strict):
 
 @router.post("/{child_id}/associates/{link_id}", response=dict[str, Any])
 def associate_change(
-    request: HttpRequest, child_id: int, link_id: int, body: AssociateChangeIn
+    request: AuthenticatedRequest, child_id: int, link_id: int, body: AssociateChangeIn
 ) -> dict[str, Any]:
     """Change a link's relationship, concern, source or reliability (police only; what is left out stays).
     Without a concern the person no longer counts as an associate of concern at the next report."""
@@ -187,7 +190,7 @@ def associate_change(
     link = associate_link_change(
         child_id=child_id,
         link_id=link_id,
-        acting_user=request.user,  # type: ignore[arg-type]
+        acting_user=request.user,
         expected_version=body.version,
         **d,
     )
@@ -200,13 +203,15 @@ class AssociateEndIn(Strict):
 
 
 @router.post("/{child_id}/associates/{link_id}/end", response=dict[str, Any])
-def associate_end(request: HttpRequest, child_id: int, link_id: int, body: AssociateEndIn) -> dict[str, Any]:
+def associate_end(
+    request: AuthenticatedRequest, child_id: int, link_id: int, body: AssociateEndIn
+) -> dict[str, Any]:
     """End a link today with a reason (police only): it stays on file and the engine stops citing it at the
     next report."""
     link = associate_link_end(
         child_id=child_id,
         link_id=link_id,
-        acting_user=request.user,  # type: ignore[arg-type]
+        acting_user=request.user,
         reason=body.reason,
         expected_version=body.version,
     )
@@ -220,23 +225,27 @@ class PlaceLinkIn(Strict):
 
 
 @router.post("/{child_id}/places", response={201: dict[str, Any]})
-def place_link_create(request: HttpRequest, child_id: int, body: PlaceLinkIn) -> Status[dict[str, Any]]:
+def place_link_create(
+    request: AuthenticatedRequest, child_id: int, body: PlaceLinkIn
+) -> Status[dict[str, Any]]:
     """A place in the child's life (police only)."""
-    link = place_link(child_id=child_id, acting_user=request.user, **body.model_dump())  # type: ignore[arg-type]
+    link = place_link(child_id=child_id, acting_user=request.user, **body.model_dump())
     return Status(201, {"id": link.pk, "place_id": link.location_id, "kind": link.kind, "notes": link.notes})
 
 
 @router.post("/{child_id}/photo", response={201: dict[str, Any]})
-def photo_create(request: HttpRequest, child_id: int, photo: File[UploadedFile]) -> Status[dict[str, Any]]:
+def photo_create(
+    request: AuthenticatedRequest, child_id: int, photo: File[UploadedFile]
+) -> Status[dict[str, Any]]:
     """Upload the child's photo (multipart, field ``photo``): JPEG or PNG, at most 5 MB; stored without
     its metadata and at most 800 pixels on its longest side."""
-    child = photo_upload_file(child_id=child_id, upload=photo, acting_user=request.user)  # type: ignore[arg-type]
+    child = photo_upload_file(child_id=child_id, upload=photo, acting_user=request.user)
     return Status(
         201, {"id": child.pk, "photo_url": f"/api/v1/children/{child.pk}/photo", "version": child.version}
     )
 
 
 @router.get("/{child_id}/photo", response={200: None})
-def photo_get(request: HttpRequest, child_id: int) -> HttpResponse:
+def photo_get(request: AuthenticatedRequest, child_id: int) -> FileResponse:
     """The child's photo (logged as a read of the child's record); 404 when there is none."""
     return photo_response(request, child_id)

@@ -10,10 +10,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest
 from ninja import Router, Status
 from pydantic import Field
 
+from misper.accounts.requests import AuthenticatedRequest
 from misper.audit.services import access_record
 from misper.core.api_schemas import EditVersion, Strict
 from misper.core.errors import FieldError, InvalidInput
@@ -39,11 +39,11 @@ class FlagExpireIn(Strict):
 
 
 @router.post("/flags/{flag_id}/expire", response=dict[str, Any])
-def flag_expire_route(request: HttpRequest, flag_id: int, body: FlagExpireIn) -> dict[str, Any]:
+def flag_expire_route(request: AuthenticatedRequest, flag_id: int, body: FlagExpireIn) -> dict[str, Any]:
     """End a flag today, with a reason: it stays on file and no longer counts at the next report."""
     flag = flag_expire(
         flag_id=flag_id, reason=body.reason, acting_user=request.user, expected_version=body.version
-    )  # type: ignore[arg-type]
+    )
     return flag_dict(flag)
 
 
@@ -53,13 +53,13 @@ class FlagReviewIn(Strict):
 
 
 @router.post("/flags/{flag_id}/review", response=dict[str, Any])
-def flag_review_route(request: HttpRequest, flag_id: int, body: FlagReviewIn) -> dict[str, Any]:
+def flag_review_route(request: AuthenticatedRequest, flag_id: int, body: FlagReviewIn) -> dict[str, Any]:
     """Record that the flag was reviewed today and still applies."""
     flag = flag_review(
         flag_id=flag_id,
         next_review_on=body.review_by,
         acting_user=request.user,
-        expected_version=body.version,  # type: ignore[arg-type]
+        expected_version=body.version,
     )
     return flag_dict(flag)
 
@@ -88,21 +88,21 @@ def person_dict(person: Associate) -> dict[str, Any]:
 
 
 @router.post("/people", response={201: dict[str, Any]})
-def person_create_route(request: HttpRequest, body: PersonIn) -> Status[dict[str, Any]]:
+def person_create_route(request: AuthenticatedRequest, body: PersonIn) -> Status[dict[str, Any]]:
     """Record a person of concern (an adult or another young person) in your force. Police only."""
-    person = person_create(acting_user=request.user, **body.model_dump())  # type: ignore[arg-type]
+    person = person_create(acting_user=request.user, **body.model_dump())
     return Status(201, person_dict(person))
 
 
 @router.get("/people/{person_id}", response=dict[str, Any])
-def person_get(request: HttpRequest, person_id: int) -> dict[str, Any]:
+def person_get(request: AuthenticatedRequest, person_id: int) -> dict[str, Any]:
     """A person of concern with every child linked to them that you may see. Police only; logged."""
     user = request.user
-    if not user.is_police:  # type: ignore[union-attr]
+    if not user.is_police:
         raise PermissionDenied(POLICE_ONLY)
     with transaction.atomic():
-        person = access_person_by_id(user, person_id)  # type: ignore[arg-type]
-        links = person_children(user, person)  # type: ignore[arg-type]
+        person = access_person_by_id(user, person_id)
+        links = person_children(user, person)
         access_record(
             user=user, action="view", record_type="associate", record_ids=[person.pk], request=request
         )
@@ -154,9 +154,9 @@ def place_dict(place: Location) -> dict[str, Any]:
 
 
 @router.post("/places", response={201: dict[str, Any]})
-def place_create_route(request: HttpRequest, body: PlaceIn) -> Status[dict[str, Any]]:
+def place_create_route(request: AuthenticatedRequest, body: PlaceIn) -> Status[dict[str, Any]]:
     """Record a place (of concern unless ``kind`` says otherwise). Police only; coordinates in range."""
-    place = place_create(acting_user=request.user, **body.model_dump())  # type: ignore[arg-type]
+    place = place_create(acting_user=request.user, **body.model_dump())
     return Status(201, place_dict(place))
 
 
@@ -168,14 +168,14 @@ class CawnIn(Strict):
 
 
 @router.post("/people/{person_id}/cawns", response={201: dict[str, Any]})
-def cawn_create(request: HttpRequest, person_id: int, body: CawnIn) -> Status[dict[str, Any]]:
+def cawn_create(request: AuthenticatedRequest, person_id: int, body: CawnIn) -> Status[dict[str, Any]]:
     """Record a child abduction warning notice issued to this person about a child linked to them.
     Police only; the engine reads it (``cawn_issued``) at the child's next report."""
     user = request.user
-    if not user.is_police:  # type: ignore[union-attr]
+    if not user.is_police:
         raise PermissionDenied(POLICE_ONLY)
-    person = access_person_by_id(user, person_id)  # type: ignore[arg-type]
-    if body.child_id not in {link.child_id for link in person_children(user, person)}:  # type: ignore[arg-type]
+    person = access_person_by_id(user, person_id)
+    if body.child_id not in {link.child_id for link in person_children(user, person)}:
         raise InvalidInput(FieldError("child_id", NOT_LINKED))
     data = cawns.CawnInput(
         associate=str(person.pk),
@@ -183,7 +183,7 @@ def cawn_create(request: HttpRequest, person_id: int, body: CawnIn) -> Status[di
         expires_on=body.expires_on,
         follow_up=body.follow_up,
     )
-    notice = cawns.cawn_issue(child_id=body.child_id, data=data, acting_user=user)  # type: ignore[arg-type]
+    notice = cawns.cawn_issue(child_id=body.child_id, data=data, acting_user=user)
     return Status(
         201,
         {
@@ -204,12 +204,12 @@ class BreachIn(Strict):
 
 @router.post("/children/{child_id}/cawns/{cawn_id}/breaches", response={201: dict[str, Any]})
 def cawn_breach_create(
-    request: HttpRequest, child_id: int, cawn_id: int, body: BreachIn
+    request: AuthenticatedRequest, child_id: int, cawn_id: int, body: BreachIn
 ) -> Status[dict[str, Any]]:
     """Record a breach of a child abduction warning notice (the owning force's police only): added to the
     notice's breaches, which are never overwritten."""
     data = cawns.BreachInput(on=body.on, note=body.note, follow_up=body.follow_up)
-    notice = cawns.cawn_breach_record(child_id=child_id, cawn_id=cawn_id, data=data, acting_user=request.user)  # type: ignore[arg-type]
+    notice = cawns.cawn_breach_record(child_id=child_id, cawn_id=cawn_id, data=data, acting_user=request.user)
     return Status(
         201,
         {
