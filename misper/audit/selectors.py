@@ -12,7 +12,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -55,7 +55,8 @@ def _owns_searched_record(reader: User, f: LogFilter) -> bool:
     rid = f.record_id.strip()
     if not rid.isdigit() or reader.agency is None or not reader.agency.is_police:
         return False
-    model = {"child": Child, "episode": Episode}.get(f.record_type.strip())
+    models: dict[str, type[Child] | type[Episode]] = {"child": Child, "episode": Episode}
+    model = models.get(f.record_type.strip())
     return model is not None and model.objects.filter(pk=int(rid), force_id=reader.agency_id).exists()
 
 
@@ -82,7 +83,7 @@ def access_log_search(f: LogFilter, *, reader: User | None) -> QuerySet[AccessEv
     if f.date_from:
         q &= Q(at__gte=_day_start(f.date_from))
     if f.date_to:
-        q &= Q(at__lt=_day_start(f.date_to) + timezone.timedelta(days=1))
+        q &= Q(at__lt=_day_start(f.date_to) + timedelta(days=1))
     base = AccessEvent.objects.all() if reader is None else visible_access_events(reader, f)
     qs = base.filter(q).order_by("-pk")
     if f.record_id:

@@ -7,7 +7,7 @@ every list, detail, search, count, export, board and API route goes through ``vi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -56,7 +56,7 @@ def episode_list(user: User, *, limit: int, offset: int) -> tuple[int, list[Epis
     return count, items
 
 
-def _iso(dt):  # type: ignore[no-untyped-def]
+def _iso(dt: datetime | date | None) -> str | None:
     return dt.isoformat() if dt else None
 
 

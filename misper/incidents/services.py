@@ -9,7 +9,7 @@ the access event and the ``incident.linked`` webhook rows commit together or not
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -77,7 +77,8 @@ def _receive(doc: IncidentDoc, digest: str, user: User) -> ReceiveOutcome:
     )
     if existing is not None and existing.request_sha256 == digest:
         return ReceiveOutcome(existing, created=False, changed=False)
-    incident = existing or Incident(force_id=user.agency_id, number=doc.incident_number, received_by=user)
+    force = cast(int, user.agency_id)  # the sender is a force's user: incident_receive checks it
+    incident = existing or Incident(force_id=force, number=doc.incident_number, received_by=user)
     _fill(incident, doc, digest)
     if existing is not None:
         incident.version += 1

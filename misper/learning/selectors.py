@@ -19,7 +19,7 @@ from misper.learning.permissions import TRACKER_FORBIDDEN, require_learning_read
 from misper.people.models import Child, Sex
 
 SMALL_NUMBER = 3  # a figure from fewer responses than this is shown as "fewer than 3"
-PRONOUNS = {Sex.FEMALE: "she", Sex.MALE: "he"}
+PRONOUNS: dict[str, str] = {Sex.FEMALE: "she", Sex.MALE: "he"}
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class Voice:
 
 def pronoun_for(child: Child) -> str:
     """'she' or 'he' from the child's recorded sex; 'they' when other or not known."""
-    return PRONOUNS.get(child.sex, "they")  # type: ignore[call-overload]
+    return PRONOUNS.get(child.sex, "they")
 
 
 def _voice_fields(obj: Any) -> tuple[str, str, str, str]:
@@ -75,7 +75,10 @@ def latest_voice(child: Child, user: Any) -> Voice | None:
         .order_by("-completed_at")
         .first()
     )
-    candidates = [(gettext_noop("safe-and-well check"), check, check.conducted_at)] if check else []
+    # (what, the record, when): the completed interview's time is never empty (filtered above)
+    candidates: list[tuple[str, Any, Any]] = (
+        [(gettext_noop("safe-and-well check"), check, check.conducted_at)] if check else []
+    )
     if interview:
         candidates.append((gettext_noop("return home interview"), interview, interview.completed_at))
     if not candidates:

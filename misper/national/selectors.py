@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
@@ -133,7 +134,7 @@ def pairs_compared(user: User, pairs: list[ReviewPair]) -> list[PairRecords]:
     ]
 
 
-def _page[T](items: QuerySet[T] | list[T], *, limit: int, offset: int) -> tuple[int, list[T]]:
+def _page[T](items: QuerySet[Any] | list[T], *, limit: int, offset: int) -> tuple[int, list[T]]:
     count = items.count() if isinstance(items, QuerySet) else len(items)
     return count, list(items[offset : offset + limit])
 

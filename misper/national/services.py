@@ -60,7 +60,7 @@ def _datetime(value: Any, label: str, errors: list[str]) -> datetime | None:
     return parsed
 
 
-def _episode_facts(doc: dict, errors: list[str]) -> dict[str, Any]:
+def _episode_facts(doc: dict[str, Any], errors: list[str]) -> dict[str, Any]:
     """Episode facts from 'episode' (or 'outcome'), falling back to the misper/1 report and grading."""
     parts = [doc.get(name) or {} for name in ("outcome", "episode", "report", "operator_grading")]
     if not all(isinstance(x, dict) for x in parts):
@@ -90,7 +90,7 @@ def import_row(doc: Any) -> tuple[dict[str, Any] | None, list[str]]:
         errors.append(EPISODE_KEY_MISSING)
     if errors or record is None:
         return None, errors
-    values = {name: getattr(record, name) or "" for name in _FIELDS[:7]}
+    values: dict[str, Any] = {name: getattr(record, name) or "" for name in _FIELDS[:7]}
     values.update({name: facts[name] for name in _FIELDS[7:]})
     values["age_at_report"] = age_at(values["date_of_birth"], values["reported_at"])
     return {"source": record.source, "ref": record.ref, "episode_key": facts["_key"], "values": values}, []
@@ -106,7 +106,7 @@ def _read_file(path: Path) -> tuple[list[dict[str, Any]], list[Reject]]:
             row, errors = (None, errors) if errors else import_row(doc)
             key = (row["source"], row["ref"], row["episode_key"]) if row else None
             if key in seen:
-                row, errors = None, [EPISODE_DUPLICATE.format(line=seen[key])]  # type: ignore[index]
+                row, errors = None, [EPISODE_DUPLICATE.format(line=seen[key])]
             if row is None:
                 rejects.append(Reject(line=number, errors=errors, text=text.rstrip("\n")))
                 continue
@@ -201,7 +201,7 @@ def _decisions() -> list[LinkDecision]:
     ]
 
 
-def _save_links(records: list[LinkRecord], person_ids: list[str], members: dict) -> None:
+def _save_links(records: list[LinkRecord], person_ids: list[str], members: dict[Any, Any]) -> None:
     wanted = {pk: pid for record, pid in zip(records, person_ids, strict=True) for pk in members[record.key]}
     existing = {link.record_id: link for link in PersonLink.objects.all()}
     changed = [link for pk, link in existing.items() if pk in wanted and link.person_id != wanted[pk]]
@@ -214,7 +214,7 @@ def _save_links(records: list[LinkRecord], person_ids: list[str], members: dict)
     )
 
 
-def _save_doubtful(doubtful: list) -> None:
+def _save_doubtful(doubtful: list[Any]) -> None:
     """The review queue as linkage now sees it: new and still-doubtful pairs with their weight and
     probability; undecided pairs no longer doubtful (now linked, or settled by another decision) leave it."""
     keep: list[int] = []
