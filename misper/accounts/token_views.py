@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.views import View
 
 from misper.accounts.models import Role, User
+from misper.accounts.requests import AuthenticatedRequest
 from misper.accounts.selectors import access_api_token_by_id, visible_api_tokens
 from misper.accounts.services import api_token_revoke
 
@@ -20,8 +21,8 @@ REVOKED = gettext_noop("API token {label} of {holder} is revoked. Anything using
 
 
 class ApiTokenListView(LoginRequiredMixin, View):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        user: User = request.user  # type: ignore[assignment]
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
+        user: User = request.user
         ctx = {
             "tokens": list(visible_api_tokens(user)),
             "now": timezone.now(),
@@ -32,8 +33,8 @@ class ApiTokenListView(LoginRequiredMixin, View):
 
 
 class ApiTokenRevokeView(LoginRequiredMixin, View):
-    def post(self, request: HttpRequest, token_id: int) -> HttpResponse:
-        user: User = request.user  # type: ignore[assignment]
+    def post(self, request: AuthenticatedRequest, token_id: int) -> HttpResponse:
+        user: User = request.user
         token = api_token_revoke(token=access_api_token_by_id(user, token_id), acting_user=user)
         label = f"“{token.label}”" if token.label else str(token.pk)
         messages.success(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.views import View
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from misper.accounts.models import EnrolmentGrant, ExternalIdentity, User
+from misper.accounts.requests import AuthenticatedRequest
 from misper.accounts.selectors import access_agency_user_by_id, visible_agency_users
 from misper.accounts.services import second_factor_reset
 
@@ -24,8 +25,8 @@ NOT_YOURSELF = "You cannot reset your own authenticator app. Ask another adminis
 
 
 class AgencyUsersView(LoginRequiredMixin, View):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        users = list(visible_agency_users(request.user))  # type: ignore[arg-type]
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
+        users = list(visible_agency_users(request.user))
         with_device = set(
             TOTPDevice.objects.filter(user__in=users, confirmed=True).values_list("user_id", flat=True)
         )
@@ -50,8 +51,8 @@ class AgencyUsersView(LoginRequiredMixin, View):
 
 
 class SecondFactorResetView(LoginRequiredMixin, View):
-    def post(self, request: HttpRequest, user_id: int) -> HttpResponse:
-        admin: User = request.user  # type: ignore[assignment]
+    def post(self, request: AuthenticatedRequest, user_id: int) -> HttpResponse:
+        admin: User = request.user
         user = access_agency_user_by_id(admin, user_id)
         if user.pk == admin.pk:
             raise PermissionDenied(NOT_YOURSELF)

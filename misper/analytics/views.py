@@ -11,19 +11,18 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views import View
 
-from misper.accounts.models import User
+from misper.accounts.requests import AuthenticatedRequest
 from misper.analytics import exports, services
 from misper.analytics.facts import facts_as_of
 from misper.analytics.figures import SECTIONS, Figure
 from misper.analytics.filters import FiltersForm, default_filters, filters_from, month_filters
 from misper.analytics.profile import NETWORK_COLUMNS, TOP_CHOICES, can_see_profile
 from misper.core.errors import InvalidInput
+from misper.web.pages import FormPage
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEAT_LEVELS = 5
@@ -31,10 +30,6 @@ FIGURES_AS_OF = "Figures as of {when}. Figures about who is missing now are live
 FIGURES_NOT_CALCULATED = (
     "The figures have not been calculated yet. They are calculated every minute while the alert worker runs."
 )
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _form(request: HttpRequest, exc: InvalidInput | None) -> FiltersForm:
@@ -73,9 +68,9 @@ def as_of_text(at: datetime | None) -> str:
     return FIGURES_AS_OF.format(when=f"{timezone.localtime(at):%H:%M on %d %B %Y}")
 
 
-class DashboardView(LoginRequiredMixin, View):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        user = _user(request)
+class DashboardView(FormPage):
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
+        user = self.user
         services.dashboard_check(user)
         try:
             filters = filters_from(request.GET)
@@ -96,17 +91,17 @@ class DashboardView(LoginRequiredMixin, View):
         return render(request, "analytics/dashboard.html", ctx)
 
 
-class FigureDownloadView(LoginRequiredMixin, View):
+class FigureDownloadView(FormPage):
     """``/dashboard/figures/<code>.csv`` or ``.xlsx``; ``all`` as the code for every figure (XLSX)."""
 
-    def get(self, request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, code: str, fmt: str) -> HttpResponse:
         if fmt not in ("csv", "xlsx") or (fmt == "csv" and code == "all"):
             raise Http404("No such download")
         codes = None if code == "all" else [code]
         try:
             filters = filters_from(request.GET)
             figures = services.dashboard_read(
-                user=_user(request), filters=filters, codes=codes, action="export", request=request
+                user=self.user, filters=filters, codes=codes, action="export", request=request
             )
         except InvalidInput as exc:
             return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
@@ -126,11 +121,11 @@ def last_complete_month(end: date, today: date) -> date:
     return (first - timedelta(days=1)).replace(day=1)
 
 
-class PackView(LoginRequiredMixin, View):
+class PackView(FormPage):
     """The safeguarding board's monthly PDF pack: ``/dashboard/pack.pdf?month=YYYY-MM``."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        user = _user(request)
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
+        user = self.user
         services.dashboard_check(user)
         try:
             filters = month_filters(request.GET.get("month", ""))
@@ -149,9 +144,9 @@ def _heat(figure: Figure) -> list[tuple[str, list[tuple[int, int]]]]:
     return [(r[0], [(v, -(-v * HEAT_LEVELS // peak)) for v in r[1:]]) for r in figure.rows]
 
 
-class ProfileView(LoginRequiredMixin, View):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        user = _user(request)
+class ProfileView(FormPage):
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
+        user = self.user
         services.profile_check(user)
         try:
             filters = filters_from(request.GET)

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.views import View
 
 from misper.accounts.models import User
+from misper.accounts.requests import AuthenticatedRequest
 from misper.audit.forms import AccessLogExportForm, AccessLogSearchForm
 from misper.audit.selectors import (
     SEARCH_LIMIT,
@@ -40,7 +41,7 @@ def _filter(data: dict[str, Any]) -> LogFilter:
 class AccessLogView(_AuditorView):
     """Search form and results (at most 500, newest first). Searching writes a ``search`` event."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         searched = bool(request.GET)
         form = AccessLogSearchForm(request.GET if searched else None)
         events = None
@@ -62,7 +63,7 @@ class AccessLogView(_AuditorView):
             "events": events,
             "export_form": AccessLogExportForm(),
             "page_title": "Access log",
-            "agency": request.user.agency,  # type: ignore[union-attr]
+            "agency": request.user.agency,
         }
         return render(request, "audit/log.html", ctx)
 
@@ -70,7 +71,7 @@ class AccessLogView(_AuditorView):
 class AccessLogExportView(_AuditorView):
     """POST with the filters and a purpose: the matching events as CSV. Writes an ``export`` event."""
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest) -> HttpResponse:
         form = AccessLogExportForm(request.POST)
         if not form.is_valid():
             ctx = {
@@ -80,7 +81,7 @@ class AccessLogExportView(_AuditorView):
                 "page_title": "Access log",
             }
             return render(request, "audit/log.html", ctx, status=400)
-        user: User = request.user  # type: ignore[assignment]
+        user: User = request.user
         with transaction.atomic():
             events = list(access_log_search(_filter(form.cleaned_data), reader=user))
             access_record(

@@ -14,13 +14,14 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
 from misper import risk
 from misper.accounts.models import User
+from misper.accounts.requests import AuthenticatedRequest
 from misper.audit.history import history_save
 from misper.core.errors import ConflictError, FieldError, InvalidInput
 from misper.core.versions import version_check
@@ -88,8 +89,8 @@ def suggestion_confirm(
 class SuggestionConfirmView(LoginRequiredMixin, View):
     """The one-click confirmation on the grade page (POST only): confirm, then back to the grade page."""
 
-    def post(self, request: HttpRequest, episode_id: int) -> HttpResponse:
-        user: User = request.user  # type: ignore[assignment]
+    def post(self, request: AuthenticatedRequest, episode_id: int) -> HttpResponse:
+        user: User = request.user
         version = request.POST.get("version", "")
         try:
             outcome = suggestion_confirm(

@@ -9,21 +9,20 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views import View
 
-from misper.accounts.models import User
+from misper.accounts.requests import AuthenticatedRequest
 from misper.audit.services import access_record
 from misper.core.errors import ConflictError, InvalidInput
 from misper.episodes import schedules, ukmpu
 from misper.episodes.models import Episode, NoticeMethod
 from misper.episodes.ukmpu_fields import notice_content, notice_lines
 from misper.web.forms import GovukDateTimeField, GovukFormMixin, GovukRadioSelect
+from misper.web.pages import FormPage
 
 RECORDED = "Notice recorded as sent to the UK Missing Persons Unit"
 
@@ -52,21 +51,17 @@ class UkmpuNoticeForm(GovukFormMixin, forms.Form):
     )
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _seen(request: HttpRequest, episode: Episode, action: str = "view") -> None:
     access_record(
         user=request.user, action=action, record_type="episode", record_ids=[episode.pk], request=request
     )
 
 
-class UkmpuListView(LoginRequiredMixin, View):
+class UkmpuListView(FormPage):
     """The force's notices: to send (due or late, longest due first) and sent in the last 30 days."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        user = _user(request)
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
+        user = self.user
         with transaction.atomic():
             to_send = ukmpu.notices_to_send(user)
             sent = ukmpu.notices_sent(user)
@@ -81,16 +76,16 @@ class UkmpuListView(LoginRequiredMixin, View):
         return render(request, "episodes/ukmpu_list.html", ctx)
 
 
-class UkmpuNoticeView(LoginRequiredMixin, View):
+class UkmpuNoticeView(FormPage):
     """What must be sent for one episode, and (until it is recorded) the form recording it was sent."""
 
-    def get(self, request: HttpRequest, episode_id: int) -> HttpResponse:
-        episode = ukmpu.access_notice_episode(_user(request), episode_id)
+    def get(self, request: AuthenticatedRequest, episode_id: int) -> HttpResponse:
+        episode = ukmpu.access_notice_episode(self.user, episode_id)
         form = UkmpuNoticeForm(initial={"sent_at": timezone.localtime().replace(second=0, microsecond=0)})
         return self.render(episode, form)
 
-    def post(self, request: HttpRequest, episode_id: int) -> HttpResponse:
-        user = _user(request)
+    def post(self, request: AuthenticatedRequest, episode_id: int) -> HttpResponse:
+        user = self.user
         episode = ukmpu.access_notice_episode(user, episode_id)
         form = UkmpuNoticeForm(request.POST)
         if form.is_valid():
@@ -133,21 +128,21 @@ def _notice_context(episode: Episode, **extra: Any) -> dict[str, Any]:
     }
 
 
-class UkmpuPrintView(LoginRequiredMixin, View):
+class UkmpuPrintView(FormPage):
     """The notice on one printable page (no navigation), as sent or as it must be sent."""
 
-    def get(self, request: HttpRequest, episode_id: int) -> HttpResponse:
-        episode = ukmpu.access_notice_episode(_user(request), episode_id)
+    def get(self, request: AuthenticatedRequest, episode_id: int) -> HttpResponse:
+        episode = ukmpu.access_notice_episode(self.user, episode_id)
         with transaction.atomic():
             _seen(request, episode, "export")
         return render(request, "episodes/ukmpu_print.html", _notice_context(episode))
 
 
-class UkmpuExportView(LoginRequiredMixin, View):
+class UkmpuExportView(FormPage):
     """The documented JSON export (docs/ukmpu.md), as a download."""
 
-    def get(self, request: HttpRequest, episode_id: int) -> HttpResponse:
-        episode = ukmpu.access_notice_episode(_user(request), episode_id)
+    def get(self, request: AuthenticatedRequest, episode_id: int) -> HttpResponse:
+        episode = ukmpu.access_notice_episode(self.user, episode_id)
         with transaction.atomic():
             _seen(request, episode, "export")
         body = json.dumps(ukmpu.notice_export(episode), indent=2, ensure_ascii=False)

@@ -12,7 +12,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -20,10 +19,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
-from django.views import View
 
 from misper import risk
 from misper.accounts.models import User
+from misper.accounts.requests import AuthenticatedRequest
 from misper.audit.services import access_record
 from misper.audit.verify import unsealed_alarm
 from misper.core.errors import ConflictError, InvalidInput
@@ -68,10 +67,6 @@ POLICE_ONLY = gettext_noop("Only police users can do this.")  # the 403 page sho
 BOARD_FORBIDDEN = gettext_noop("Only supervisors and missing person coordinators can see the board.")
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 class EpisodeFormView(FormPage):
     """A form that changes one visible episode, for police. Subclasses set ``form_class``, ``template_name``
     and ``perform`` (which calls exactly one service and returns where to go next)."""
@@ -93,12 +88,12 @@ class EpisodeFormView(FormPage):
     def make_form(self, data: Any = None, **kw: Any) -> Any:
         return self.form_class(data, **kw)
 
-    def get(self, request: HttpRequest, episode_id: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, episode_id: int) -> HttpResponse:
         episode = selectors.access_episode_by_id(self.user, episode_id)
         initial = {"version": episode.version, "opened_at": timezone.now(), **self.initial(episode)}
         return self.render(episode, self.make_form(initial=initial))
 
-    def post(self, request: HttpRequest, episode_id: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, episode_id: int) -> HttpResponse:
         user = self.user
         episode = selectors.access_episode_by_id(user, episode_id)
         form = self.make_form(request.POST)
@@ -154,8 +149,8 @@ class EpisodeReportView(FormPage):
 
     police_only, refusal = True, POLICE_ONLY
 
-    def get(self, request: HttpRequest, child_id: int) -> HttpResponse:
-        child = access_child_by_id(_user(request), child_id)
+    def get(self, request: AuthenticatedRequest, child_id: int) -> HttpResponse:
+        child = access_child_by_id(self.user, child_id)
         incident = _incident_from(request)
         current = services.open_episode_for(child)
         if current is not None and request.GET.get("separate") != "yes":
@@ -163,8 +158,8 @@ class EpisodeReportView(FormPage):
         form = ReportForm(initial=report_prefill(incident) if incident else {"reported_at": local_now()})
         return self.render(child, form, current, incident)
 
-    def post(self, request: HttpRequest, child_id: int) -> HttpResponse:
-        user = _user(request)
+    def post(self, request: AuthenticatedRequest, child_id: int) -> HttpResponse:
+        user = self.user
         child = access_child_by_id(user, child_id)
         incident = _incident_from(request)
         form = ReportForm(request.POST)
@@ -224,7 +219,7 @@ class EpisodeReportView(FormPage):
         )
 
 
-def _incident_from(request: HttpRequest) -> Any:
+def _incident_from(request: AuthenticatedRequest) -> Any:
     """The incident a report is started from (``?incident=`` on the page, ``incident`` in the form): one
     of the user's force, or a 404 (another force's, or not a number); None when there is none."""
     raw = request.POST.get("incident") or request.GET.get("incident")
@@ -232,7 +227,7 @@ def _incident_from(request: HttpRequest) -> Any:
         return None
     if not str(raw).isdigit():
         raise Http404("No such incident")
-    return access_incident_by_id(_user(request), int(raw))
+    return access_incident_by_id(request.user, int(raw))
 
 
 def _grading_kind(episode: Episode, user: User) -> str:
@@ -253,7 +248,7 @@ class EpisodeGradeView(EpisodeFormView):
         return {"category": episode.category, "risk": episode.risk}
 
     def extra_context(self, episode: Episode, form: Any) -> dict[str, Any]:
-        user = _user(self.request)
+        user = self.user
         latest = episode.assessments.order_by("-created_at", "-pk").first()
         result = latest.result if latest else {}
         # What the engine said, as this user may see it (the host force: no owning force's intelligence).
@@ -266,7 +261,7 @@ class EpisodeGradeView(EpisodeFormView):
             "binding_floors": binding_floors_for(
                 user, result.get("binding_floors", []), episode.child, police_only_codes(episode.child_id)
             ),
-            "can_override": _user(self.request).can_override_floor,
+            "can_override": self.user.can_override_floor,
             "suggestions": [
                 {**s, "question": INDICATOR_QUESTIONS.get(s["code"], "")}
                 for s in result.get("suggestions", [])
@@ -286,10 +281,10 @@ class EpisodeGradeView(EpisodeFormView):
             category=d["category"],
             risk_grade=d["risk"],
             rationale=d["rationale"],
-            acting_user=_user(self.request),
+            acting_user=self.user,
             expected_version=d["version"],
             override_reason=d.get("override_reason", ""),
-            kind=_grading_kind(episode, _user(self.request)),
+            kind=_grading_kind(episode, self.user),
         )
         self.language_records = {"rationale": ("risk_assessment", outcome.assessment.pk)}
         if outcome.assessment.approval_status == ApprovalStatus.OVERRIDDEN:
@@ -304,9 +299,9 @@ class EpisodeGradeView(EpisodeFormView):
 # --- the episode page ---------------------------------------------------------------------------------
 
 
-class EpisodeDetailView(LoginRequiredMixin, View):
-    def get(self, request: HttpRequest, episode_id: int) -> HttpResponse:
-        user = _user(request)
+class EpisodeDetailView(FormPage):
+    def get(self, request: AuthenticatedRequest, episode_id: int) -> HttpResponse:
+        user = self.user
         with transaction.atomic():
             episode = selectors.episode_page(user, episode_id)
             access_record(
@@ -373,7 +368,7 @@ class EpisodeHandoverView(EpisodeFormView):
     title = "Hand over this episode"
 
     def make_form(self, data: Any = None, **kw: Any) -> Any:
-        return HandoverForm(data, user=_user(self.request), **kw)
+        return HandoverForm(data, user=self.user, **kw)
 
     def perform(self, form: Any, episode: Episode) -> str:
         d = form.cleaned_data
@@ -381,7 +376,7 @@ class EpisodeHandoverView(EpisodeFormView):
             episode_id=episode.pk,
             new_owner=d["new_owner"],
             note=d["note"],
-            acting_user=_user(self.request),
+            acting_user=self.user,
             expected_version=d["version"],
         ).owner
         handover = Action.objects.filter(episode=episode, code="handover").latest("pk")
@@ -399,9 +394,9 @@ class EpisodeReviewView(EpisodeFormView):
         return {"category": episode.category, "risk": episode.risk, "regrade": "no"}
 
     def extra_context(self, episode: Episode, form: Any) -> dict[str, Any]:
-        can_override = _user(self.request).can_override_floor
+        can_override = self.user.can_override_floor
         try:
-            comparison = selectors.engine_now(episode, _user(self.request))
+            comparison = selectors.engine_now(episode, self.user)
             return {"comparison": comparison, "can_override": can_override}
         except InvalidInput as exc:
             return {"comparison": None, "engine_refused": exc.errors[0].message, "can_override": can_override}
@@ -422,7 +417,7 @@ class EpisodeReviewView(EpisodeFormView):
             episode_id=episode.pk,
             notes=d["notes"],
             regrade=regrade,
-            acting_user=_user(self.request),
+            acting_user=self.user,
             expected_version=d["version"],
         )
         self.language_records = {"notes": ("review", outcome.review.pk)}
@@ -435,8 +430,8 @@ class EpisodeReviewView(EpisodeFormView):
         messages.success(self.request, text)
         return episode_url(episode)
 
-    def get(self, request: HttpRequest, episode_id: int) -> HttpResponse:
-        if not _user(request).can_supervise:
+    def get(self, request: AuthenticatedRequest, episode_id: int) -> HttpResponse:
+        if not self.user.can_supervise:
             raise PermissionDenied("Only a supervisor or coordinator can review an episode.")
         return super().get(request, episode_id)
 
@@ -453,13 +448,13 @@ class EpisodeFoundView(EpisodeFormView):
         return {"found_at": local_now()}
 
     def make_form(self, data: Any = None, **kw: Any) -> Any:
-        episode = selectors.access_episode_by_id(_user(self.request), self.kwargs["episode_id"])
-        people, places = found_choices(_user(self.request), episode.child)
+        episode = selectors.access_episode_by_id(self.user, self.kwargs["episode_id"])
+        people, places = found_choices(self.user, episode.child)
         return FoundForm(data, people=people, places=places, **kw)
 
     def perform(self, form: Any, episode: Episode) -> str:
         d = form.cleaned_data
-        user = _user(self.request)
+        user = self.user
         person_id = d["found_with_person"]
         if d["new_person_given_name"].strip():  # a new person, recorded in the same transaction
             person_id = person_create(
@@ -498,7 +493,7 @@ class SafeAndWellView(EpisodeFormView):
     def perform(self, form: Any, episode: Episode) -> str:
         services.safe_and_well_record(
             episode_id=episode.pk,
-            acting_user=_user(self.request),
+            acting_user=self.user,
             data=form.service_data(),
             expected_version=form.cleaned_data["version"],
         )
@@ -518,7 +513,7 @@ class EpisodeCloseView(EpisodeFormView):
         d = form.cleaned_data
         services.episode_close(
             episode_id=episode.pk,
-            acting_user=_user(self.request),
+            acting_user=self.user,
             reason_no_check=d["reason_no_check"],
             summary=d["summary"],
             expected_version=d["version"],
@@ -529,9 +524,9 @@ class EpisodeCloseView(EpisodeFormView):
         return reverse("episode-closed", args=[episode.pk])
 
 
-class EpisodeClosedView(LoginRequiredMixin, View):
-    def get(self, request: HttpRequest, episode_id: int) -> HttpResponse:
-        episode = selectors.episode_page(_user(request), episode_id)
+class EpisodeClosedView(FormPage):
+    def get(self, request: AuthenticatedRequest, episode_id: int) -> HttpResponse:
+        episode = selectors.episode_page(self.user, episode_id)
         if episode.status != Status.CLOSED or not _has(episode, "return_interview"):
             return HttpResponseRedirect(episode_url(episode))
         ctx = {
@@ -546,15 +541,15 @@ class EpisodeClosedView(LoginRequiredMixin, View):
 # --- the board ----------------------------------------------------------------------------------------
 
 
-class SupervisorMixin(LoginRequiredMixin):
+class SupervisorMixin(FormPage):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if request.user.is_authenticated and not _user(request).can_supervise:
+        if request.user.is_authenticated and not self.user.can_supervise:
             raise PermissionDenied(BOARD_FORBIDDEN)
         return super().dispatch(request, *args, **kwargs)
 
 
-def _board_context(request: HttpRequest) -> dict[str, Any]:
-    user = _user(request)
+def _board_context(request: AuthenticatedRequest) -> dict[str, Any]:
+    user = request.user
     with transaction.atomic():
         b = selectors.board(user)
         found = found_not_closed(user, b.now)
@@ -571,33 +566,33 @@ def _board_context(request: HttpRequest) -> dict[str, Any]:
 POLL_SECONDS = 15
 
 
-class BoardView(SupervisorMixin, View):
-    def get(self, request: HttpRequest) -> HttpResponse:
+class BoardView(SupervisorMixin):
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         poll = int_or_none(request.GET.get("poll")) or POLL_SECONDS
         ctx = {**_board_context(request), "poll_seconds": min(max(poll, 2), 60)}
         return render(request, "episodes/board.html", ctx)
 
 
-class BoardFragmentView(SupervisorMixin, View):
-    def get(self, request: HttpRequest) -> HttpResponse:
+class BoardFragmentView(SupervisorMixin):
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         return render(request, "episodes/_board_live.html", _board_context(request))
 
 
-class AssessmentDecideView(SupervisorMixin, View):
+class AssessmentDecideView(SupervisorMixin):
     def _assessment(self, request: HttpRequest, assessment_id: int) -> RiskAssessment:
-        visible = selectors.visible_episodes(_user(request))
+        visible = selectors.visible_episodes(self.user)
         return get_object_or_404(
             RiskAssessment.objects.select_related("episode", "episode__child", "created_by"),
             pk=assessment_id,
             episode__in=visible,
         )
 
-    def get(self, request: HttpRequest, assessment_id: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, assessment_id: int) -> HttpResponse:
         assessment = self._assessment(request, assessment_id)
         initial = {"decision": request.GET.get("decision", ""), "version": assessment.episode.version}
         return self.render(assessment, DecideForm(initial=initial))
 
-    def post(self, request: HttpRequest, assessment_id: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, assessment_id: int) -> HttpResponse:
         assessment = self._assessment(request, assessment_id)
         form = DecideForm(request.POST)
         if form.is_valid():
@@ -607,7 +602,7 @@ class AssessmentDecideView(SupervisorMixin, View):
                     assessment_id=assessment.pk,
                     approve=approve,
                     note=form.cleaned_data["note"],
-                    acting_user=_user(request),
+                    acting_user=self.user,
                     expected_version=form.cleaned_data["version"],
                     override_reason=form.cleaned_data["override_reason"],
                 )
@@ -628,13 +623,13 @@ class AssessmentDecideView(SupervisorMixin, View):
     def render(self, assessment: RiskAssessment, form: DecideForm, status: int = 200) -> HttpResponse:
         ctx = {
             "assessment": assessment,
-            "reason_lines": reason_lines(assessment, _user(self.request)),
+            "reason_lines": reason_lines(assessment, self.user),
             "episode": assessment.episode,
             "form": form,
             "decided": assessment.approval_status != ApprovalStatus.PENDING,
             "own_grading": assessment.created_by_id == self.request.user.pk,
             "grader_cannot_decide": services.GRADER_CANNOT_DECIDE,
-            "needs_inspector": assessment.senior_review and not _user(self.request).can_override_floor,
+            "needs_inspector": assessment.senior_review and not self.user.can_override_floor,
             "only_inspector_decides": grading.ONLY_INSPECTOR_DECIDES,
             "page_title": "Decide on a grading",
         }
@@ -644,9 +639,9 @@ class AssessmentDecideView(SupervisorMixin, View):
 # --- briefing -----------------------------------------------------------------------------------------
 
 
-class BriefingView(LoginRequiredMixin, View):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        user = _user(request)
+class BriefingView(FormPage):
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
+        user = self.user
         if not user.is_police:
             raise PermissionDenied("Briefing sheets are for police officers.")
         area = request.GET.get("beat", "").strip()[:100]

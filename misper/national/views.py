@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 
+from misper.accounts.requests import AuthenticatedRequest
 from misper.audit.services import access_record
 from misper.core.errors import ConflictError
 from misper.episodes.models import Risk
@@ -99,15 +100,15 @@ class NationalView(NationalUserMixin, View):
 
 
 class ReviewQueueView(NationalUserMixin, View):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        page = _page(request, selectors.review_queue(request.user), REVIEW_PAGE)  # type: ignore[arg-type]
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
+        page = _page(request, selectors.review_queue(request.user), REVIEW_PAGE)
         pairs = list(page.object_list)
         with transaction.atomic():
             access_record(user=request.user, action="national_review_list", record_type="review_pair",
                           record_ids=[p.pk for p in pairs], request=request)  # fmt: skip
         return render(request, "national/review_queue.html", {
             "page_title": REVIEW_TITLE, "pairs": pairs, "page": page, "links": _page_links(request, page),
-            "names": dict(selectors.sending_forces(request.user)),  # type: ignore[arg-type]
+            "names": dict(selectors.sending_forces(request.user)),
         })  # fmt: skip
 
 
@@ -116,29 +117,29 @@ class ReviewPairView(NationalUserMixin, View):
         return selectors.access_review_pair_by_id(self.request.user, pk)  # type: ignore[arg-type]
 
     def _render(
-        self, request: HttpRequest, pair: ReviewPair, error: str = "", status: int = 422
+        self, request: AuthenticatedRequest, pair: ReviewPair, error: str = "", status: int = 422
     ) -> HttpResponse:
-        (compared,) = selectors.pairs_compared(request.user, [pair])  # type: ignore[arg-type]
+        (compared,) = selectors.pairs_compared(request.user, [pair])
         with transaction.atomic():
             access_record(user=request.user, action="national_review_view", record_type="review_pair",
                           record_ids=[pair.pk], request=request)  # fmt: skip
         return render(request, "national/review_pair.html", {
             "page_title": REVIEW_TITLE, "pair": pair, "left": compared.left, "right": compared.right, "error": error,
             "errors": [error] if error else [], "fields": fields_compared(compared.left, compared.right),
-            "names": dict(selectors.sending_forces(request.user)),  # type: ignore[arg-type]
+            "names": dict(selectors.sending_forces(request.user)),
         }, status=status if error else 200)  # fmt: skip
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return self._render(request, self._pair(pk))
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         pair = self._pair(pk)
         decision = request.POST.get("decision", "")
         if decision not in (Decision.SAME, Decision.DIFFERENT):
             return self._render(request, pair, CHOOSE_DECISION)
         try:
             review_decide(
-                pair=pair, decision=decision, acting_user=request.user,  # type: ignore[arg-type]
+                pair=pair, decision=decision, acting_user=request.user,
                 decision_seen=request.POST.get("decision_seen", ""),
             )  # fmt: skip
         except ConflictError as exc:

@@ -9,7 +9,6 @@ from dataclasses import fields as dc_fields
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -17,9 +16,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
-from django.views import View
 
-from misper.accounts.models import User
+from misper.accounts.requests import AuthenticatedRequest
 from misper.audit.services import access_record
 from misper.episodes.documents import FORMAT, child_section
 from misper.episodes.forms import ReportForm, local_now
@@ -44,16 +42,12 @@ ACKNOWLEDGED = gettext_noop("Alert acknowledged")
 POLICE_ONLY = gettext_noop("Only police users can do this.")
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 # --- trigger plans -----------------------------------------------------------------------------------
 
 
-class TriggerPlanView(LoginRequiredMixin, View):
-    def get(self, request: HttpRequest, child_id: int) -> HttpResponse:
-        user = _user(request)
+class TriggerPlanView(FormPage):
+    def get(self, request: AuthenticatedRequest, child_id: int) -> HttpResponse:
+        user = self.user
         with transaction.atomic():
             child = access_child_by_id(user, child_id)
             history = selectors.trigger_plan_history(child)
@@ -72,14 +66,14 @@ class TriggerPlanView(LoginRequiredMixin, View):
         return render(request, "partners/trigger_plan.html", ctx)
 
 
-class TriggerPlanCreateView(LoginRequiredMixin, View):
+class TriggerPlanCreateView(FormPage):
     def _setup(self, request: HttpRequest, child_id: int) -> tuple[Any, list[Any], list[Any]]:
-        child = access_child_by_id(_user(request), child_id)
-        if not plans.may_change_plan(_user(request), child):
+        child = access_child_by_id(self.user, child_id)
+        if not plans.may_change_plan(self.user, child):
             raise PermissionDenied(plans.NOT_ALLOWED)
         return child, plans.plan_agencies(child), selectors.open_proposals(child)
 
-    def get(self, request: HttpRequest, child_id: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, child_id: int) -> HttpResponse:
         child, agencies, proposals = self._setup(request, child_id)
         history = selectors.trigger_plan_history(child)
         current = history[0] if history and history[0].superseded_at is None else None
@@ -92,7 +86,7 @@ class TriggerPlanCreateView(LoginRequiredMixin, View):
         form = TriggerPlanForm(initial=initial, agencies=agencies, proposals=proposals)
         return self.render(child, form)
 
-    def post(self, request: HttpRequest, child_id: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, child_id: int) -> HttpResponse:
         child, agencies, proposals = self._setup(request, child_id)
         form = TriggerPlanForm(request.POST, agencies=agencies, proposals=proposals)
         if form.is_valid():
@@ -110,7 +104,7 @@ class TriggerPlanCreateView(LoginRequiredMixin, View):
                 lambda: plans.trigger_plan_create(
                     child_id=child.pk,
                     data=data,
-                    acting_user=_user(request),
+                    acting_user=self.user,
                     expected_version=d["version"],
                     proposal_ids=[int(p) for p in d["proposals"]],
                 ),
@@ -128,16 +122,16 @@ class TriggerPlanCreateView(LoginRequiredMixin, View):
 # --- return interviews -------------------------------------------------------------------------------
 
 
-class InterviewQueueView(LoginRequiredMixin, View):
-    def get(self, request: HttpRequest) -> HttpResponse:
+class InterviewQueueView(FormPage):
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         return interview_queue_page(request, ListExportForm())
 
 
 def interview_queue_page(
-    request: HttpRequest, export_form: ListExportForm, status: int = 200
+    request: AuthenticatedRequest, export_form: ListExportForm, status: int = 200
 ) -> HttpResponse:
     """The queue page: its rows come from ``lists`` (the same rows and fields as its CSV download)."""
-    user = _user(request)
+    user = request.user
     rows = lists.list_read(user=user, record_type="return_interview", request=request)
     ctx = {
         "open": [r for r in rows if r["list"] == lists.TO_DO],
@@ -151,11 +145,11 @@ def interview_queue_page(
     return render(request, "partners/interview_queue.html", ctx, status=status)
 
 
-class InterviewView(LoginRequiredMixin, View):
+class InterviewView(FormPage):
     def _interview(self, request: HttpRequest, interview_id: int) -> Any:
-        return selectors.access_interview_by_id(_user(request), interview_id)
+        return selectors.access_interview_by_id(self.user, interview_id)
 
-    def get(self, request: HttpRequest, interview_id: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, interview_id: int) -> HttpResponse:
         with transaction.atomic():
             ri = self._interview(request, interview_id)
             access_record(
@@ -168,7 +162,7 @@ class InterviewView(LoginRequiredMixin, View):
         form = InterviewForm(initial={"version": ri.version, "at": local_now()})
         return self.render(ri, form)
 
-    def post(self, request: HttpRequest, interview_id: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, interview_id: int) -> HttpResponse:
         ri = self._interview(request, interview_id)
         form = InterviewForm(request.POST)
         if form.is_valid():
@@ -178,7 +172,7 @@ class InterviewView(LoginRequiredMixin, View):
             done = form_attempt(
                 form,
                 lambda: interviews.return_interview_record(
-                    interview_id=ri.pk, data=data, acting_user=_user(request), expected_version=d["version"]
+                    interview_id=ri.pk, data=data, acting_user=self.user, expected_version=d["version"]
                 ),
             )
             if done is not None:
@@ -187,7 +181,7 @@ class InterviewView(LoginRequiredMixin, View):
         return self.render(ri, form)
 
     def render(self, ri: Any, form: InterviewForm) -> HttpResponse:
-        user = _user(self.request)
+        user = self.user
         interviewer = not user.is_police and user.agency_id in (ri.responsible_agency_id, ri.provider_id)
         ctx = {
             "ri": ri,
@@ -203,9 +197,9 @@ class InterviewView(LoginRequiredMixin, View):
 # --- care-home profiles and reports from them --------------------------------------------------------
 
 
-class CareProfileView(LoginRequiredMixin, View):
-    def get(self, request: HttpRequest, child_id: int) -> HttpResponse:
-        user = _user(request)
+class CareProfileView(FormPage):
+    def get(self, request: AuthenticatedRequest, child_id: int) -> HttpResponse:
+        user = self.user
         with transaction.atomic():
             child = access_child_by_id(user, child_id)
             access_record(
@@ -216,13 +210,13 @@ class CareProfileView(LoginRequiredMixin, View):
         initial.update({n: getattr(profile, n) for n in care.PROFILE_FIELDS} if profile else {})
         return self.render(child, profile, CareProfileForm(initial=initial))
 
-    def post(self, request: HttpRequest, child_id: int) -> HttpResponse:
-        child = access_child_by_id(_user(request), child_id)
+    def post(self, request: AuthenticatedRequest, child_id: int) -> HttpResponse:
+        child = access_child_by_id(self.user, child_id)
         form = CareProfileForm(request.POST)
         if form.is_valid():
             data = care.ProfileInput(**form.cleaned_data)
             saved = form_attempt(
-                form, lambda: care.care_profile_save(child_id=child.pk, data=data, acting_user=_user(request))
+                form, lambda: care.care_profile_save(child_id=child.pk, data=data, acting_user=self.user)
             )
             if saved is not None:
                 messages.success(request, PROFILE_SAVED)
@@ -230,7 +224,7 @@ class CareProfileView(LoginRequiredMixin, View):
         return self.render(child, CareProfile.objects.filter(child=child).first(), form)
 
     def render(self, child: Any, profile: Any, form: CareProfileForm) -> HttpResponse:
-        user = _user(self.request)
+        user = self.user
         is_home = selectors.CARE_PROVIDER in selectors.agency_relations(user, child)
         ctx = {
             "child": child,
@@ -242,25 +236,23 @@ class CareProfileView(LoginRequiredMixin, View):
         return render(self.request, "partners/care_profile.html", ctx)
 
 
-class ReportMissingView(LoginRequiredMixin, View):
+class ReportMissingView(FormPage):
     """The care home reports the child missing, with the profile attached."""
 
-    def get(self, request: HttpRequest, child_id: int) -> HttpResponse:
-        user = _user(request)
+    def get(self, request: AuthenticatedRequest, child_id: int) -> HttpResponse:
+        user = self.user
         child = care.care_home_child(user, child_id)
         form = NotificationForm(initial={"last_seen_at": local_now(), "reporter_name": user.get_full_name()})
         return self.render(child, form)
 
-    def post(self, request: HttpRequest, child_id: int) -> HttpResponse:
-        child = access_child_by_id(_user(request), child_id)
+    def post(self, request: AuthenticatedRequest, child_id: int) -> HttpResponse:
+        child = access_child_by_id(self.user, child_id)
         form = NotificationForm(request.POST)
         if form.is_valid():
             data = care.NotificationInput(**form.cleaned_data)
             sent = form_attempt(
                 form,
-                lambda: care.missing_notification_submit(
-                    child_id=child.pk, data=data, acting_user=_user(request)
-                ),
+                lambda: care.missing_notification_submit(child_id=child.pk, data=data, acting_user=self.user),
             )
             if sent is not None:
                 messages.success(request, NOTIFICATION_SENT)
@@ -273,9 +265,9 @@ class ReportMissingView(LoginRequiredMixin, View):
         return render(self.request, "partners/report_missing.html", ctx)
 
 
-class NotificationQueueView(LoginRequiredMixin, View):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        user = _user(request)
+class NotificationQueueView(FormPage):
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
+        user = self.user
         if not user.is_police:
             raise PermissionDenied(POLICE_ONLY)
         with transaction.atomic():
@@ -296,9 +288,9 @@ class NotificationReportView(FormPage):
 
     police_only, refusal = True, POLICE_ONLY
 
-    def get(self, request: HttpRequest, notification_id: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, notification_id: int) -> HttpResponse:
         with transaction.atomic():
-            n = care.access_notification_by_id(_user(request), notification_id)
+            n = care.access_notification_by_id(self.user, notification_id)
             access_record(
                 user=request.user,
                 action="view",
@@ -320,8 +312,8 @@ class NotificationReportView(FormPage):
         }
         return self.render(n, ReportForm(initial=initial))
 
-    def post(self, request: HttpRequest, notification_id: int) -> HttpResponse:
-        user = _user(request)
+    def post(self, request: AuthenticatedRequest, notification_id: int) -> HttpResponse:
+        user = self.user
         n = care.access_notification_by_id(user, notification_id)
         form = ReportForm(request.POST)
         if form.is_valid():
@@ -359,9 +351,9 @@ class NotificationReportView(FormPage):
 # --- the alert inbox ---------------------------------------------------------------------------------
 
 
-class AlertInboxView(LoginRequiredMixin, View):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        user = _user(request)
+class AlertInboxView(FormPage):
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
+        user = self.user
         with transaction.atomic():
             mine, agency = alert_inbox_page(user, limit=100)
             access_record(
@@ -375,8 +367,8 @@ class AlertInboxView(LoginRequiredMixin, View):
         return render(request, "partners/alerts.html", ctx)
 
 
-class AlertAcknowledgeView(LoginRequiredMixin, View):
-    def post(self, request: HttpRequest, alert_id: int) -> HttpResponse:
-        alert_acknowledge(alert_id=alert_id, acting_user=_user(request))
+class AlertAcknowledgeView(FormPage):
+    def post(self, request: AuthenticatedRequest, alert_id: int) -> HttpResponse:
+        alert_acknowledge(alert_id=alert_id, acting_user=self.user)
         messages.success(request, ACKNOWLEDGED)
         return HttpResponseRedirect(reverse("alerts"))

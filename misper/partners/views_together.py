@@ -7,17 +7,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views import View
 
 from misper import risk
 from misper.accounts.models import User
+from misper.accounts.requests import AuthenticatedRequest
 from misper.audit.services import access_record
 from misper.core.errors import ConflictError, InvalidInput
 from misper.partners import cawns, lists, panels, placement_ending, placements, risk_tool
@@ -33,7 +32,7 @@ from misper.partners.forms_together import (
 from misper.partners.views import POLICE_ONLY, interview_queue_page
 from misper.people.models import Child
 from misper.people.selectors import access_child_by_id, visible_children
-from misper.web.pages import form_attempt
+from misper.web.pages import FormPage, form_attempt
 
 NOTICE_SENT = "The placement notice has been sent to the host police force and local authority"
 NOTICE_ACKNOWLEDGED = "Placement notice acknowledged"
@@ -44,10 +43,6 @@ CAWN_SAVED = "The abduction warning notice has been recorded"
 BREACH_SAVED = "The breach has been recorded"
 NO_SUCH_REF = "No child you can see has that reference"
 NOT_FOR_YOU = "This page is for police and partner practitioners."
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _ids(values: list[str]) -> list[int]:
@@ -70,14 +65,16 @@ def _by_ref(user: User, ref: str) -> Child | None:
 # --- placement notices -------------------------------------------------------------------------------
 
 
-class PlacementListView(LoginRequiredMixin, View):
-    def get(self, request: HttpRequest) -> HttpResponse:
+class PlacementListView(FormPage):
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         return placement_list_page(request, ListExportForm())
 
 
-def placement_list_page(request: HttpRequest, export_form: ListExportForm, status: int = 200) -> HttpResponse:
+def placement_list_page(
+    request: AuthenticatedRequest, export_form: ListExportForm, status: int = 200
+) -> HttpResponse:
     """The notices page: its rows come from ``lists`` (the same rows and fields as its CSV download)."""
-    user = _user(request)
+    user = request.user
     rows = lists.list_read(user=user, record_type="placement_notice", request=request)
     mine = "acknowledged_by_police" if user.is_police else "acknowledged_by_host_authority"
     ctx = {
@@ -91,20 +88,20 @@ def placement_list_page(request: HttpRequest, export_form: ListExportForm, statu
     return render(request, "partners/placements.html", ctx, status=status)
 
 
-class ListExportView(LoginRequiredMixin, View):
+class ListExportView(FormPage):
     """POST a purpose: the list's rows as CSV (``lists.list_export``: an ``export`` access event)."""
 
     record_type = ""
     filename = ""
     page: Any = None
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest) -> HttpResponse:
         form = ListExportForm(request.POST)
         form.is_valid()  # binds the form; the service makes the decision (and names the field)
         purpose = request.POST.get("purpose", "")
         try:
             rows = lists.list_export(
-                user=_user(request), record_type=self.record_type, purpose=purpose, request=request
+                user=self.user, record_type=self.record_type, purpose=purpose, request=request
             )
         except InvalidInput as exc:
             _all_errors(form, exc.errors)
@@ -126,31 +123,31 @@ class PlacementListExportView(ListExportView):
     page = staticmethod(placement_list_page)
 
 
-class PlacementCreateView(LoginRequiredMixin, View):
+class PlacementCreateView(FormPage):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if request.user.is_authenticated and not placements.may_send_notice(_user(request)):
+        if request.user.is_authenticated and not placements.may_send_notice(self.user):
             raise PermissionDenied(placements.NOT_ALLOWED)
         return super().dispatch(request, *args, **kwargs)
 
     def _children(self, extra_ids: list[int]) -> list[Child]:
         """The children to choose from: a local authority's placed children, and any named that the
         user may place (``placements.placeable_children``)."""
-        user = _user(self.request)
+        user = self.user
         qs = placements.placeable_children(user)
         mine = [] if user.is_police else list(qs[:200])
         named = list(qs.filter(pk__in=extra_ids)) if extra_ids else []
         return list({c.pk: c for c in mine + named}.values())
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         ref = request.GET.get("ref", "")
-        found = _by_ref(_user(request), ref)
+        found = _by_ref(self.user, ref)
         extra = _ids(request.GET.getlist("child")) + ([found.pk] if found else [])
         initial = {"child": str(extra[0]) if extra else "", "starts_on": timezone.localdate()}
-        form = PlacementForm(initial=initial, children=self._children(extra), police=_user(request).is_police)
+        form = PlacementForm(initial=initial, children=self._children(extra), police=self.user.is_police)
         return self.render(form, ref=ref, ref_error=NO_SUCH_REF if ref and not found else "")
 
-    def post(self, request: HttpRequest) -> HttpResponse:
-        user = _user(request)
+    def post(self, request: AuthenticatedRequest) -> HttpResponse:
+        user = self.user
         children = self._children(_ids([request.POST.get("child", "")]))
         form = PlacementForm(request.POST, children=children, police=user.is_police)
         valid = form.is_valid()
@@ -169,33 +166,33 @@ class PlacementCreateView(LoginRequiredMixin, View):
         return render(self.request, "partners/placement_form.html", ctx)
 
 
-class PlacementAcknowledgeView(LoginRequiredMixin, View):
-    def post(self, request: HttpRequest, notice_id: int) -> HttpResponse:
-        placements.placement_notice_acknowledge(notice_id=notice_id, acting_user=_user(request))
+class PlacementAcknowledgeView(FormPage):
+    def post(self, request: AuthenticatedRequest, notice_id: int) -> HttpResponse:
+        placements.placement_notice_acknowledge(notice_id=notice_id, acting_user=self.user)
         messages.success(request, NOTICE_ACKNOWLEDGED)
         return HttpResponseRedirect(reverse("placements"))
 
 
-class PlacementNoticeView(LoginRequiredMixin, View):
+class PlacementNoticeView(FormPage):
     """One notice, the child's other notices the user may see, and (for those who may) the form that
     ends the placement. The access rule is ``placement_ending.visible_notices``."""
 
-    def get(self, request: HttpRequest, notice_id: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, notice_id: int) -> HttpResponse:
         notice = self._notice(request, notice_id)
         form = PlacementEndForm(initial={"version": notice.version, "ended_on": timezone.localdate()})
         return placement_page(request, notice, form)
 
-    def _notice(self, request: HttpRequest, notice_id: int) -> Any:
+    def _notice(self, request: AuthenticatedRequest, notice_id: int) -> Any:
         with transaction.atomic():
-            notice = placement_ending.access_notice_by_id(_user(request), notice_id)
+            notice = placement_ending.access_notice_by_id(self.user, notice_id)
             _notice_viewed(request, notice)
         return notice
 
 
-def _notice_viewed(request: HttpRequest, notice: Any) -> None:
+def _notice_viewed(request: AuthenticatedRequest, notice: Any) -> None:
     """The access event for showing a notice (its page, or the page again with the form's errors)."""
     access_record(
-        user=_user(request),
+        user=request.user,
         action="view",
         record_type="placement_notice",
         record_ids=[notice.pk],
@@ -204,9 +201,9 @@ def _notice_viewed(request: HttpRequest, notice: Any) -> None:
 
 
 def placement_page(
-    request: HttpRequest, notice: Any, form: PlacementEndForm, status: int = 200
+    request: AuthenticatedRequest, notice: Any, form: PlacementEndForm, status: int = 200
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     if status != 200:  # the end was refused and the notice is shown again: that is a view too
         with transaction.atomic():
             _notice_viewed(request, notice)
@@ -222,9 +219,9 @@ def placement_page(
     return render(request, "partners/placement.html", ctx, status=status)
 
 
-class PlacementEndView(LoginRequiredMixin, View):
-    def post(self, request: HttpRequest, notice_id: int) -> HttpResponse:
-        user = _user(request)
+class PlacementEndView(FormPage):
+    def post(self, request: AuthenticatedRequest, notice_id: int) -> HttpResponse:
+        user = self.user
         notice = placement_ending.access_notice_by_id(user, notice_id)
         if not placement_ending.may_end(user, notice):
             raise PermissionDenied(placement_ending.END_NOT_ALLOWED)
@@ -250,11 +247,11 @@ class PlacementEndView(LoginRequiredMixin, View):
         return HttpResponseRedirect(reverse("placements"))
 
 
-class BeatListView(LoginRequiredMixin, View):
+class BeatListView(FormPage):
     """The neighbourhood single point of contact's list: children in care homes on a beat."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        user = _user(request)
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
+        user = self.user
         if not user.is_police:
             raise PermissionDenied(POLICE_ONLY)
         beat = request.GET.get("beat", "").strip()
@@ -280,9 +277,9 @@ class BeatListView(LoginRequiredMixin, View):
 # --- panels and meetings -----------------------------------------------------------------------------
 
 
-class PanelListView(LoginRequiredMixin, View):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        user = _user(request)
+class PanelListView(FormPage):
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
+        user = self.user
         if not panels.may_see_panels(user):
             raise PermissionDenied(NOT_FOR_YOU)
         with transaction.atomic():
@@ -305,25 +302,25 @@ class PanelListView(LoginRequiredMixin, View):
         return render(request, "partners/panels.html", ctx)
 
 
-class MeetingCreateView(LoginRequiredMixin, View):
+class MeetingCreateView(FormPage):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if request.user.is_authenticated and not panels.may_record_meetings(_user(request)):
+        if request.user.is_authenticated and not panels.may_record_meetings(self.user):
             raise PermissionDenied(panels.NOT_ALLOWED)
         return super().dispatch(request, *args, **kwargs)
 
     def _children(self, extra_ids: list[int]) -> list[Child]:
-        user = _user(self.request)
+        user = self.user
         listed = [r.child for r in panels.panel_list(user)]
         named = list(visible_children(user).filter(pk__in=extra_ids)) if extra_ids else []
         return list({c.pk: c for c in named + listed}.values())
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         chosen = _ids(request.GET.getlist("child"))
         initial = {"children": [str(i) for i in chosen], "held_on": timezone.localdate(), "kind": "panel"}
         return self.render(MeetingForm(initial=initial, children=self._children(chosen)))
 
-    def post(self, request: HttpRequest) -> HttpResponse:
-        user = _user(request)
+    def post(self, request: AuthenticatedRequest) -> HttpResponse:
+        user = self.user
         form = MeetingForm(request.POST, children=self._children(_ids(request.POST.getlist("children"))))
         valid = form.is_valid()
         data = panels.MeetingInput(**form.service_data())
@@ -341,9 +338,9 @@ class MeetingCreateView(LoginRequiredMixin, View):
         return render(self.request, "partners/meeting_form.html", ctx)
 
 
-class MeetingView(LoginRequiredMixin, View):
-    def get(self, request: HttpRequest, meeting_id: int) -> HttpResponse:
-        user = _user(request)
+class MeetingView(FormPage):
+    def get(self, request: AuthenticatedRequest, meeting_id: int) -> HttpResponse:
+        user = self.user
         with transaction.atomic():
             meeting = panels.access_meeting_by_id(user, meeting_id)
             access_record(
@@ -358,10 +355,10 @@ class MeetingView(LoginRequiredMixin, View):
         return render(request, "partners/meeting.html", ctx)
 
 
-class MeetingActionDoneView(LoginRequiredMixin, View):
-    def post(self, request: HttpRequest, meeting_id: int, meeting_action_id: int) -> HttpResponse:
+class MeetingActionDoneView(FormPage):
+    def post(self, request: AuthenticatedRequest, meeting_id: int, meeting_action_id: int) -> HttpResponse:
         panels.meeting_action_complete(
-            meeting_id=meeting_id, action_id=meeting_action_id, acting_user=_user(request)
+            meeting_id=meeting_id, action_id=meeting_action_id, acting_user=self.user
         )
         messages.success(request, ACTION_DONE)
         return HttpResponseRedirect(reverse("meeting", args=[meeting_id]))
@@ -370,9 +367,9 @@ class MeetingActionDoneView(LoginRequiredMixin, View):
 # --- CAWNs -------------------------------------------------------------------------------------------
 
 
-class CawnListView(LoginRequiredMixin, View):
-    def get(self, request: HttpRequest, child_id: int) -> HttpResponse:
-        user = _user(request)
+class CawnListView(FormPage):
+    def get(self, request: AuthenticatedRequest, child_id: int) -> HttpResponse:
+        user = self.user
         with transaction.atomic():
             child = cawns.police_child(user, child_id)
             access_record(
@@ -381,13 +378,13 @@ class CawnListView(LoginRequiredMixin, View):
         form = CawnForm(initial={"issued_on": timezone.localdate()}, adults=cawns.linked_adults(child))
         return self.render(child, form)
 
-    def post(self, request: HttpRequest, child_id: int) -> HttpResponse:
-        child = cawns.police_child(_user(request), child_id)
+    def post(self, request: AuthenticatedRequest, child_id: int) -> HttpResponse:
+        child = cawns.police_child(self.user, child_id)
         form = CawnForm(request.POST, adults=cawns.linked_adults(child))
         if form.is_valid():
             data = cawns.CawnInput(**form.cleaned_data)
             done = form_attempt(
-                form, lambda: cawns.cawn_issue(child_id=child.pk, data=data, acting_user=_user(request))
+                form, lambda: cawns.cawn_issue(child_id=child.pk, data=data, acting_user=self.user)
             )
             if done is not None:
                 messages.success(request, CAWN_SAVED)
@@ -420,9 +417,9 @@ def _cawn_page(
     return render(request, "partners/cawns.html", ctx)
 
 
-class CawnBreachView(LoginRequiredMixin, View):
-    def post(self, request: HttpRequest, child_id: int, cawn_id: int) -> HttpResponse:
-        user = _user(request)
+class CawnBreachView(FormPage):
+    def post(self, request: AuthenticatedRequest, child_id: int, cawn_id: int) -> HttpResponse:
+        user = self.user
         child = cawns.police_child(user, child_id)
         form = BreachForm(request.POST, prefix=f"b{cawn_id}")
         if form.is_valid():
@@ -442,14 +439,14 @@ class CawnBreachView(LoginRequiredMixin, View):
 # --- the shared risk tool ----------------------------------------------------------------------------
 
 
-class RiskToolView(LoginRequiredMixin, View):
+class RiskToolView(FormPage):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if request.user.is_authenticated and not risk_tool.may_use(_user(request)):
+        if request.user.is_authenticated and not risk_tool.may_use(self.user):
             raise PermissionDenied(NOT_FOR_YOU)
         return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        user = _user(request)
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
+        user = self.user
         ref = request.GET.get("ref", "")
         child = _by_ref(user, ref)
         if child is None and request.GET.get("child", "").isdigit():
@@ -460,8 +457,8 @@ class RiskToolView(LoginRequiredMixin, View):
         ctx = {"ref": ref, "ref_error": NO_SUCH_REF if ref and child is None else ""}
         return self.render(RiskToolForm(initial=initial), child, **ctx)
 
-    def post(self, request: HttpRequest) -> HttpResponse:
-        user = _user(request)
+    def post(self, request: AuthenticatedRequest) -> HttpResponse:
+        user = self.user
         form = RiskToolForm(request.POST)
         child_id = request.POST.get("child", "")
         child = access_child_by_id(user, int(child_id)) if child_id.isdigit() else None
@@ -484,7 +481,7 @@ class RiskToolView(LoginRequiredMixin, View):
 
     def render(self, form: RiskToolForm, child: Child | None, **ctx: Any) -> HttpResponse:
         groups = form.question_groups()
-        user = _user(self.request)
+        user = self.user
         mine = (
             [] if user.is_police else list(visible_children(user).order_by("family_name", "given_name")[:50])
         )

@@ -6,16 +6,14 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
-from django.views import View
 
-from misper.accounts.models import User
+from misper.accounts.requests import AuthenticatedRequest
 from misper.audit.services import access_record
 from misper.core.errors import InvalidInput
 from misper.people import selectors
@@ -31,10 +29,6 @@ SEARCH_PURPOSE = "Find a child (no reason given)"
 SEARCHED_NAME = "misper_child_search_name"
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 class ChildSearchWithPurposeForm(ChildSearchForm):
     """The search, with why the user is searching (recorded on the access event, not required)."""
 
@@ -46,16 +40,16 @@ class ChildSearchWithPurposeForm(ChildSearchForm):
     )
 
 
-class ChildSearchView(LoginRequiredMixin, View):
+class ChildSearchView(FormPage):
     """Find a child. The search is a POST (with CSRF) so names and dates of birth never appear in a URL,
     in browser history or in server logs; the results page keeps the values entered. Searching writes a
     ``search`` event with the ids found and the purpose given."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         return self.render(ChildSearchWithPurposeForm(), results=None)
 
-    def post(self, request: HttpRequest) -> HttpResponse:
-        user = _user(request)
+    def post(self, request: AuthenticatedRequest) -> HttpResponse:
+        user = self.user
         form = ChildSearchWithPurposeForm(request.POST)
         if not form.is_valid():
             return self.render(form, results=None)
@@ -81,7 +75,7 @@ class ChildSearchView(LoginRequiredMixin, View):
             "results": results,
             "no_match": NO_MATCH,
             "today": timezone.localdate(),
-            "can_create": _user(self.request).is_police,
+            "can_create": self.user.is_police,
             "page_title": gettext("Find a child"),
         }
         return render(self.request, "people/search.html", ctx)
@@ -90,12 +84,12 @@ class ChildSearchView(LoginRequiredMixin, View):
 class ChildCreateView(FormPage):
     police_only, refusal = True, "Only police users can create a child record."
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         name = str(request.session.pop(SEARCHED_NAME, "")).split()
         initial = {"given_name": name[0] if name else "", "family_name": " ".join(name[1:])}
         return self.render(ChildCreateForm(initial=initial))
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest) -> HttpResponse:
         form = ChildCreateForm(request.POST)
         if form.is_valid():
             try:
@@ -111,9 +105,9 @@ class ChildCreateView(FormPage):
         )
 
 
-class ChildDetailView(LoginRequiredMixin, View):
-    def get(self, request: HttpRequest, child_id: int) -> HttpResponse:
-        user = _user(request)
+class ChildDetailView(FormPage):
+    def get(self, request: AuthenticatedRequest, child_id: int) -> HttpResponse:
+        user = self.user
         with transaction.atomic():
             child = selectors.access_child_by_id(user, child_id)
             profile = selectors.child_profile(user, child, timezone.now())
@@ -135,8 +129,8 @@ class ChildDetailView(LoginRequiredMixin, View):
         return render(request, "people/detail.html", ctx)
 
 
-class ChildPhotoView(LoginRequiredMixin, View):
+class ChildPhotoView(FormPage):
     """The child's photo, through the access rule (photos are never served as public media)."""
 
-    def get(self, request: HttpRequest, child_id: int) -> FileResponse:
+    def get(self, request: AuthenticatedRequest, child_id: int) -> FileResponse:
         return photo_response(request, child_id)

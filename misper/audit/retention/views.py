@@ -9,15 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.views import View
 
-from misper.accounts.models import User
+from misper.accounts.requests import AuthenticatedRequest
 from misper.audit.forms import DisposeForm, RetainForm
 from misper.audit.retention import services
 from misper.audit.retention.schedule import SCHEDULE_SOURCE, retention_schedule
@@ -25,19 +23,16 @@ from misper.audit.retention.selectors import can_review_retention, retention_due
 from misper.audit.services import access_record
 from misper.core.errors import ConflictError, InvalidInput
 from misper.web.forms import form_errors_from
+from misper.web.pages import FormPage
 
 RETAINED = "The record will be kept until its next review"
 DISPOSED = "The record and its copies have been disposed of"
 QUEUE_TITLE = "Records due for review"
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-class _ReviewerView(LoginRequiredMixin, View):
+class _ReviewerView(FormPage):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated and not can_review_retention(_user(request)):
+        if request.user.is_authenticated and not can_review_retention(self.user):
             raise PermissionDenied(services.REVIEWERS_ONLY)
         return super().dispatch(request, *args, **kwargs)  # type: ignore[return-value]
 
@@ -45,14 +40,14 @@ class _ReviewerView(LoginRequiredMixin, View):
 class RetentionQueueView(_ReviewerView):
     """Every record of the reviewer's force due for review, oldest first. Writes a ``list`` event."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         with transaction.atomic():
-            due = retention_due(_user(request))
+            due = retention_due(self.user)
             for record_type in ("episode", "child"):
                 ids = [r.record_id for r in due if r.record_type == record_type]
                 if ids:
                     access_record(
-                        user=_user(request), action="list", record_type=record_type, record_ids=ids,
+                        user=self.user, action="list", record_type=record_type, record_ids=ids,
                         purpose=services.REVIEW_PURPOSE, request=request,
                     )  # fmt: skip
         ctx = {
@@ -69,16 +64,16 @@ class RetentionDecisionView(_ReviewerView):
 
     record_type = ""
 
-    def get(self, request: HttpRequest, **kwargs: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, **kwargs: int) -> HttpResponse:
         record = self._record(kwargs)
         with transaction.atomic():
             access_record(
-                user=_user(request), action="view", record_type=self.record_type,
+                user=self.user, action="view", record_type=self.record_type,
                 record_ids=[record.record_id], purpose=services.REVIEW_PURPOSE, request=request,
             )  # fmt: skip
         return self.render(record, RetainForm(), DisposeForm())
 
-    def post(self, request: HttpRequest, **kwargs: int) -> HttpResponse:
+    def post(self, request: AuthenticatedRequest, **kwargs: int) -> HttpResponse:
         record = self._record(kwargs)
         dispose = request.POST.get("decision") == "dispose"
         form = (DisposeForm if dispose else RetainForm)(request.POST)
@@ -97,17 +92,17 @@ class RetentionDecisionView(_ReviewerView):
     def decide(self, data: dict[str, Any], record_id: int, *, dispose: bool) -> None:
         common = {"record_type": self.record_type, "record_id": record_id, "request": self.request}
         if dispose:
-            services.retention_dispose(reason=data["reason"], acting_user=_user(self.request), **common)
+            services.retention_dispose(reason=data["reason"], acting_user=self.user, **common)
         else:
             services.retention_retain(
                 rationale=data["rationale"],
                 next_review_on=data["next_review_on"],
-                acting_user=_user(self.request),
+                acting_user=self.user,
                 **common,
             )
 
     def _record(self, kwargs: dict[str, int]) -> Any:
-        record = retention_record(_user(self.request), self.record_type, next(iter(kwargs.values())))
+        record = retention_record(self.user, self.record_type, next(iter(kwargs.values())))
         if record is None:
             raise Http404("Not in the review schedule")
         return record

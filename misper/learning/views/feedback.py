@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_noop
 from django.views import View
 
+from misper.accounts.requests import AuthenticatedRequest
 from misper.core.errors import ConflictError, InvalidInput
 from misper.episodes.selectors import access_episode_by_id
 from misper.learning import selectors, services
@@ -51,14 +52,14 @@ def qr_svg(url: str) -> str:
 class FeedbackInviteView(LoginRequiredMixin, View):
     """GET explains; POST makes a one-time link and shows it once, with its QR code."""
 
-    def get(self, request: HttpRequest, episode_id: int) -> HttpResponse:
-        episode = access_episode_by_id(request.user, episode_id)  # type: ignore[arg-type]
+    def get(self, request: AuthenticatedRequest, episode_id: int) -> HttpResponse:
+        episode = access_episode_by_id(request.user, episode_id)
         return self.render(episode)
 
-    def post(self, request: HttpRequest, episode_id: int) -> HttpResponse:
-        episode = access_episode_by_id(request.user, episode_id)  # type: ignore[arg-type]
+    def post(self, request: AuthenticatedRequest, episode_id: int) -> HttpResponse:
+        episode = access_episode_by_id(request.user, episode_id)
         try:
-            _invite, code = services.feedback_invite_create(episode_id=episode.pk, acting_user=request.user)  # type: ignore[arg-type]
+            _invite, code = services.feedback_invite_create(episode_id=episode.pk, acting_user=request.user)
         except ConflictError as exc:
             return self.render(episode, error=gettext(str(exc)))
         link = request.build_absolute_uri(reverse("feedback-give", args=[code]))
@@ -77,12 +78,12 @@ class FeedbackInviteView(LoginRequiredMixin, View):
 class FeedbackRecordView(LoginRequiredMixin, View):
     """A practitioner records the child's answers for them."""
 
-    def get(self, request: HttpRequest, episode_id: int) -> HttpResponse:
-        episode = access_episode_by_id(request.user, episode_id)  # type: ignore[arg-type]
+    def get(self, request: AuthenticatedRequest, episode_id: int) -> HttpResponse:
+        episode = access_episode_by_id(request.user, episode_id)
         return self.render(episode, FeedbackForm())
 
-    def post(self, request: HttpRequest, episode_id: int) -> HttpResponse:
-        episode = access_episode_by_id(request.user, episode_id)  # type: ignore[arg-type]
+    def post(self, request: AuthenticatedRequest, episode_id: int) -> HttpResponse:
+        episode = access_episode_by_id(request.user, episode_id)
         form = FeedbackForm(request.POST)
         if form.is_valid():
             try:
@@ -175,8 +176,8 @@ def _month(value: str | None) -> date | None:
 
 
 class FeedbackFiguresView(LoginRequiredMixin, View):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        cells = selectors.feedback_summary(request.user)  # type: ignore[arg-type]
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
+        cells = selectors.feedback_summary(request.user)
         month = _month(request.GET.get("month")) or (cells[0].period if cells else None)
         ctx = {
             "cells": cells,
@@ -184,7 +185,7 @@ class FeedbackFiguresView(LoginRequiredMixin, View):
             "answers": Answer.choices,
             "month": month,
             "months": sorted({c.period for c in cells}, reverse=True),
-            "comments": selectors.feedback_comments(request.user, period=month) if month else [],  # type: ignore[arg-type]
+            "comments": selectors.feedback_comments(request.user, period=month) if month else [],
             "small": selectors.SMALL_NUMBER,
             "page_title": "Children's feedback",
         }

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views import View
 
+from misper.accounts.requests import AuthenticatedRequest
 from misper.learning import selectors
 from misper.learning.language import term_list
 
 
 class LanguageFiguresView(LoginRequiredMixin, View):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        rows = selectors.language_summary(request.user)  # type: ignore[arg-type]
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
+        rows = selectors.language_summary(request.user)
         terms = term_list()
         ctx = {
             "rows": rows,

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
+from misper.accounts.requests import AuthenticatedRequest
 from misper.audit.services import access_record
 from misper.core.errors import InvalidInput
 from misper.learning import exports, selectors, services
@@ -30,8 +31,8 @@ def _rec_url(rec: Recommendation) -> str:
 
 
 class RecommendationListView(LoginRequiredMixin, View):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        recs = selectors.visible_recommendations(request.user).prefetch_related("actions")  # type: ignore[arg-type]
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
+        recs = selectors.visible_recommendations(request.user).prefetch_related("actions")
         ctx = {
             "recs": recs,
             "can_edit": can_edit_tracker(request.user),
@@ -41,8 +42,8 @@ class RecommendationListView(LoginRequiredMixin, View):
 
 
 class RecommendationDetailView(LoginRequiredMixin, View):
-    def get(self, request: HttpRequest, rec_id: int) -> HttpResponse:
-        rec = selectors.access_recommendation_by_id(request.user, rec_id)  # type: ignore[arg-type]
+    def get(self, request: AuthenticatedRequest, rec_id: int) -> HttpResponse:
+        rec = selectors.access_recommendation_by_id(request.user, rec_id)
         ctx = {
             "rec": rec,
             "can_edit": can_edit_tracker(request.user),
