@@ -98,7 +98,7 @@ def test_the_owner_finds_a_review_due_in_their_inbox_once(  # type: ignore[no-un
 ):
     from misper.accounts.models import User
     from misper.episodes.models import Episode
-    from misper.partners.sweep import alerts_sweep
+    from misper.notifications.sweep import alerts_sweep
 
     officer = User.objects.get(username="demo-officer")
     episode = (
