@@ -64,6 +64,7 @@ ALLOWED: frozenset[str] = frozenset(
         "misper.episodes.action_views -> learning",
         "misper.episodes.api -> learning",
         "misper.episodes.api -> partners",
+        "misper.episodes.api_reviews -> learning",
         "misper.episodes.documents -> partners",
         "misper.episodes.forms -> learning",
         "misper.episodes.grading -> learning",
