@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, Streami
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from misper import risk
 from misper.accounts.models import User
@@ -83,7 +84,7 @@ def placement_list_page(
         "can_send": placements.may_send_notice(user),
         "export_form": export_form,
         "errors": export_form.errors,  # "Error: " in the page title
-        "page_title": "Placement notices",
+        "page_title": gettext("Placement notices"),
     }
     return render(request, "partners/placements.html", ctx, status=status)
 

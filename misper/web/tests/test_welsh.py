@@ -241,6 +241,7 @@ PARTNER_PAGES = [
     ),
     Visit("care profile", SOCIAL_WORKER, lambda s: f"/children/{s.episode.child_id}/care-profile"),
     Visit("API tokens", SOCIAL_WORKER, lambda s: "/account/api-tokens"),
+    Visit("placement notices", SOCIAL_WORKER, lambda s: "/placements"),
     Visit("child", SOCIAL_WORKER, lambda s: f"/children/{s.episode.child_id}"),
     Visit("find a child", SOCIAL_WORKER, lambda s: "/children/search"),
     Visit("find a child, found", SOCIAL_WORKER, lambda s: "/children/search", post={"name": "Testchild"}),
