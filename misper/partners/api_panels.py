@@ -1,5 +1,5 @@
-"""API routes for multi-agency panels and strategy meetings: record a meeting with its actions, read one,
-and mark an action done. The panel pages' access rules and services (``partners.panels``): coordinators and
+"""API routes for multi-agency panels and strategy meetings: the panel list, record a meeting with its
+actions, read one, and mark an action done. The panel pages' access rules and services (``partners.panels``): coordinators and
 supervisors record meetings; a meeting is seen by its force's police and by a partner who sees every child it
 discussed; an action is marked done by the police or the agency that owns it. Thin: parse, call, shape."""
 
@@ -9,6 +9,7 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from ninja import Router, Status
 from pydantic import Field
@@ -70,6 +71,53 @@ def meeting_dict(meeting: Meeting) -> dict[str, Any]:
             }
             for a in d["actions"]
         ],
+    }
+
+
+def _row(r: panels.PanelRow) -> dict[str, Any]:
+    return {
+        "child_id": r.child.pk,
+        "child_ref": r.child.ref,
+        "child_name": r.child.full_name,
+        "episodes_in_repeat_window": r.episodes_90d,
+        "highest_grade": r.highest_grade,
+        "last_missing": r.last_missing,
+        "trigger_plan": r.plan_status,
+        "return_interview": r.interview_status,
+        "high_risk": r.high_risk,
+        "repeat": r.repeat,
+    }
+
+
+@router.get("/panels", response=dict[str, Any])
+def panel_get(request: AuthenticatedRequest) -> dict[str, Any]:
+    """The month's panel list (children you see, missing in 30 days at high risk or repeatedly) and the
+    meetings you may see, as the panel page shows them (police; partner practitioners, their children)."""
+    user = _user(request)
+    if not panels.may_see_panels(user):
+        raise PermissionDenied(panels.NOT_FOR_YOU)
+    with transaction.atomic():
+        rows = panels.panel_list(user)
+        meetings = panels.meeting_list(user)
+        access_record(
+            user=user,
+            action="list",
+            record_type="child",
+            record_ids=[r.child.pk for r in rows],
+            request=request,
+        )
+    return {
+        "children": [_row(r) for r in rows],
+        "meetings": [
+            {
+                "id": m.pk,
+                "kind": m.kind,
+                "held_on": m.held_on,
+                "children": sorted(c.pk for c in m.children.all()),
+            }
+            for m in meetings
+        ],
+        "can_record": panels.may_record_meetings(user),
     }
 
 

@@ -34,6 +34,7 @@ from misper.people.selectors import visible_children
 PANEL_WINDOW = timedelta(days=30)
 MAX_ACTIONS = 8
 NOT_ALLOWED = "Only missing person coordinators and supervisors can record meetings."
+NOT_FOR_YOU = "Only police and partner practitioners can see the panel list."
 NOT_OWNER = "Only the police or the agency that owns this action can mark it done."
 CHOOSE_KIND = "Choose the kind of meeting"
 ENTER_HELD_ON = "Enter the date of the meeting"

@@ -403,6 +403,7 @@ API: dict[str, Route] = {
         OK, anonymous=UNAUTHORISED, auditor=FORBIDDEN, administrator=FORBIDDEN
     ),
     "POST /api/v1/episodes/{episode_id}/feedback": api_signed_in(note="422 before the access check"),
+    "GET /api/v1/panels": expect(OK, anonymous=UNAUTHORISED, auditor=FORBIDDEN, administrator=FORBIDDEN),
     "POST /api/v1/panels/meetings": api_signed_in(note="422 before the access check"),
     "GET /api/v1/panels/meetings/{meeting_id}": api_signed_in(**CHILD_VISIBLE),
     "POST /api/v1/panels/meetings/{meeting_id}/actions/{meeting_action_id}/done": api_signed_in(

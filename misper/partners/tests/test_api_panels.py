@@ -7,10 +7,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
+from misper.accounts.models import Role
+from misper.audit.models import AccessEvent
 from misper.partners import panels
 from misper.partners.models import Meeting, MeetingAction
-from tests.factories import child_make
+from tests.factories import child_make, episode_make, user_make
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/panels/meetings"
@@ -101,3 +104,17 @@ def test_bad_input_is_a_422_naming_the_field(world, api_as, child, change, field
     assert resp.status_code == 422, resp.content
     assert field in _fields(resp), resp.json()
     assert not Meeting.objects.exists()
+
+
+def test_the_panel_list_is_the_pages_and_is_logged(world, api_as, child):  # type: ignore[no-untyped-def]
+    episode_make(child, reported_at=timezone.now() - timedelta(days=3), risk="high")
+    meeting = api_as(world.supervisor).post_json(URL, _body(world, child)).json()
+    for user in (world.supervisor, world.socialworker):
+        body = api_as(user).get_json("/api/v1/panels").json()
+        assert [r["child_id"] for r in body["children"]] == [child.pk]
+        assert [m["id"] for m in body["meetings"]] == [meeting["id"]]
+    assert AccessEvent.objects.filter(action="list", record_type="child", username="socialworker").exists()
+    other = api_as(world.other_socialworker).get_json("/api/v1/panels").json()
+    assert (other["children"], other["meetings"]) == ([], [])
+    auditor = user_make(world.force, Role.AUDITOR, username="panel-auditor")
+    assert api_as(auditor).get_json("/api/v1/panels").status_code == 403
