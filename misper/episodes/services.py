@@ -502,6 +502,10 @@ def _apply_grade(episode: Episode, category: str, risk_grade: str) -> None:
 
 
 GRADER_CANNOT_DECIDE = "You made this grading, so another supervisor must decide on it."
+OUT_OF_DATE = (
+    "A newer grading was recorded on this episode after this one, so this one is out of date: reject it, "
+    "and grade again if the grade should be lower."
+)
 
 
 def assessment_decide(
@@ -517,10 +521,11 @@ def assessment_decide(
 
     Four eyes: whoever made the grading never decides on it (PermissionDenied), whatever their role. An
     assessment the user may not see is a 404; one already decided, or an episode changed since the decider
-    opened it (``expected_version``), is a ConflictError. Approving re-runs the engine on what is on file
-    now: a grading below a floor that binds now (a trigger plan or flag recorded since the grading) is
-    refused naming the floor, unless a duty inspector gives ``override_reason`` (a named override, as in
-    ``episode_regrade``)."""
+    opened it (``expected_version``), is a ConflictError; so is approving one with a newer grading after it
+    (an answer filled or a re-grade since: it is out of date, and can only be rejected). Approving re-runs
+    the engine on what is on file now: a grading below a floor that binds now (a trigger plan or flag
+    recorded since the grading) is refused naming the floor, unless a duty inspector gives
+    ``override_reason`` (a named override, as in ``episode_regrade``)."""
     if not acting_user.can_supervise:
         raise PermissionDenied("Only a supervisor or coordinator can decide on a grading.")
     if not approve and not note.strip():
@@ -535,6 +540,8 @@ def assessment_decide(
         if assessment.approval_status != ApprovalStatus.PENDING:
             raise ConflictError("This grading has already been decided.")
         _check_version(episode, expected_version)
+        if approve and episode.assessments.filter(pk__gt=assessment.pk).exists():
+            raise ConflictError(OUT_OF_DATE)
         broken: list[dict[str, Any]] = []
         if approve and episode.is_open:
             broken = _floors_broken_now(episode, assessment, acting_user, override_reason)
