@@ -96,16 +96,7 @@ def panel_get(request: AuthenticatedRequest) -> dict[str, Any]:
     user = _user(request)
     if not panels.may_see_panels(user):
         raise PermissionDenied(panels.NOT_FOR_YOU)
-    with transaction.atomic():
-        rows = panels.panel_list(user)
-        meetings = panels.meeting_list(user)
-        access_record(
-            user=user,
-            action="list",
-            record_type="child",
-            record_ids=[r.child.pk for r in rows],
-            request=request,
-        )
+    rows, meetings = panels.panel_overview(user, request=request)
     return {
         "children": [_row(r) for r in rows],
         "meetings": [

@@ -141,6 +141,23 @@ def panel_list(user: User, now: datetime | None = None) -> list[PanelRow]:
     ]
 
 
+def panel_overview(user: User, *, request: Any = None) -> tuple[list[PanelRow], list[Meeting]]:
+    """The panel list and the meetings ``user`` may see, for the page and the API alike: read together, and
+    the children listed logged as a consultation in the same transaction. The caller checks
+    ``may_see_panels`` first (the page and the API word the refusal their own way)."""
+    with transaction.atomic():
+        rows = panel_list(user)
+        meetings = meeting_list(user)
+        access_record(
+            user=user,
+            action="list",
+            record_type="child",
+            record_ids=[r.child.pk for r in rows],
+            request=request,
+        )
+    return rows, meetings
+
+
 def may_see_panels(user: User) -> bool:
     return user.is_police or user.role == Role.PARTNER_PRACTITIONER
 

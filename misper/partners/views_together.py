@@ -283,16 +283,7 @@ class PanelListView(FormPage):
         user = self.user
         if not panels.may_see_panels(user):
             raise PermissionDenied(NOT_FOR_YOU)
-        with transaction.atomic():
-            rows = panels.panel_list(user)
-            meetings = panels.meeting_list(user)
-            access_record(
-                user=user,
-                action="list",
-                record_type="child",
-                record_ids=[r.child.pk for r in rows],
-                request=request,
-            )
+        rows, meetings = panels.panel_overview(user, request=request)
         ctx = {
             "rows": rows,
             "meetings": meetings,
