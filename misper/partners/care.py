@@ -35,6 +35,9 @@ NOT_CARE_HOME = gettext_noop(
 )
 NOT_LOOKED_AFTER = gettext_noop("Profiles are kept for looked-after children placed with a care home.")
 ALREADY_REPORTED = gettext_noop("A police report has already been recorded from this notification.")
+OTHER_FORCES_REPORT = gettext_noop(
+    "This report was sent to the force that holds the child's record: that force records the police report."
+)
 ENTER_CIRCUMSTANCES = gettext_noop("Enter what happened")
 ENTER_REPORTER = gettext_noop("Enter your name")
 ENTER_PHONE = gettext_noop("Enter a phone number the police can call you on")
@@ -171,9 +174,13 @@ def notification_report(
     reporter_phone: str = "",
 ) -> ReportOutcome:
     """Record the police report from a care home's notification (``episode_report_with_place``) and
-    mark the notification reported, linked to the episode — together or not at all."""
+    mark the notification reported, linked to the episode — together or not at all. Only the force it was
+    sent to (the one holding the child's record) may: a host force would file a second record of the
+    child in its own force, copied with the owning force's police-only flags (PermissionDenied)."""
     with transaction.atomic():
         n = access_notification_by_id(acting_user, notification_id)
+        if n.force_id != acting_user.agency_id:
+            raise PermissionDenied(OTHER_FORCES_REPORT)
         n = MissingNotification.objects.select_for_update().get(pk=n.pk)
         if n.status != NotificationStatus.NEW:
             raise ConflictError(ALREADY_REPORTED)

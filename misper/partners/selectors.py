@@ -165,7 +165,7 @@ def control_room_queue(user: User) -> list[MissingNotification]:
         return []
     return list(
         visible_notifications(user)
-        .filter(status=NotificationStatus.NEW)
+        .filter(status=NotificationStatus.NEW, force_id=user.agency_id)
         .select_related("child", "care_home")
         .order_by("created_at", "pk")
     )
