@@ -42,6 +42,7 @@ from misper.notifications.alerts import handover_alert_write
 from misper.people.models import Location, LocationKind
 
 HANDOVER_SELF = "Choose someone other than the current owner"
+HANDOVER_OTHER_FORCE = "Only the force that holds the child's record can hand this episode over."
 
 
 def episode_report_with_place(
@@ -127,7 +128,8 @@ def episode_handover(
     *, episode_id: int, new_owner: User, note: str, acting_user: User, expected_version: int | None = None
 ) -> Episode:
     """Hand an episode to a new owner (another shift or team). The handover is kept as a finished action
-    assigned to the new owner, with the note as its outcome, so the history shows who had it when."""
+    assigned to the new owner, with the note as its outcome, so the history shows who had it when. Only
+    the force holding the record hands it over (a host force gets PermissionDenied)."""
     _require_police(acting_user)
     errors = []
     if not note.strip():
@@ -138,6 +140,8 @@ def episode_handover(
         raise InvalidInput(errors)
     with transaction.atomic():
         episode = _lock(episode_id, acting_user)
+        if episode.force_id != acting_user.agency_id:  # a host force sees it; the case stays its force's
+            raise PermissionDenied(HANDOVER_OTHER_FORCE)
         _check_version(episode, expected_version)
         if episode.owner_id == new_owner.pk:
             raise InvalidInput(FieldError("new_owner", HANDOVER_SELF))
