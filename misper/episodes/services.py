@@ -425,7 +425,7 @@ def episode_regrade(
     episode keeps its current grade meanwhile. An equal or higher grade applies at once. A grade below a
     floor that binds people is refused, naming the floor, unless a duty inspector gives ``override_reason``:
     then it applies at once as a named override and the force's coordinators are told
-    (``misper.episodes.grading``)."""
+    (``misper.episodes.grading``); a host force's inspector may not (PermissionDenied)."""
     _require_police(acting_user)
     errors = []
     if category not in risk.CATEGORIES:
@@ -449,6 +449,8 @@ def episode_regrade(
             acting_user=acting_user,
             override_reason=override_reason,
         )
+        if broken and episode.force_id != acting_user.agency_id:
+            raise PermissionDenied(OTHER_FORCE_DECIDES)
         under = bool(result.get("under_graded"))
         if under and not broken and not rationale.strip():
             raise InvalidInput(
@@ -502,6 +504,9 @@ def _apply_grade(episode: Episode, category: str, risk_grade: str) -> None:
 
 
 GRADER_CANNOT_DECIDE = "You made this grading, so another supervisor must decide on it."
+OTHER_FORCE_DECIDES = (
+    "Only the force that holds the child's record can decide on its grading, or grade below a floor."
+)
 OUT_OF_DATE = (
     "A newer grading was recorded on this episode after this one, so this one is out of date: reject it, "
     "and grade again if the grade should be lower."
@@ -519,7 +524,8 @@ def assessment_decide(
 ) -> RiskAssessment:
     """A supervisor approves or rejects a grading below the engine's recommendation.
 
-    Four eyes: whoever made the grading never decides on it (PermissionDenied), whatever their role. An
+    Four eyes: whoever made the grading never decides on it (PermissionDenied), whatever their role; nor
+    does a host force, which sees the episode but does not hold the record (PermissionDenied). An
     assessment the user may not see is a 404; one already decided, or an episode changed since the decider
     opened it (``expected_version``), is a ConflictError; so is approving one with a newer grading after it
     (an answer filled or a re-grade since: it is out of date, and can only be rejected). Approving re-runs
@@ -533,6 +539,8 @@ def assessment_decide(
     with transaction.atomic():
         assessment = _lock_assessment(assessment_id, acting_user)
         episode = _lock(assessment.episode_id, acting_user)
+        if episode.force_id != acting_user.agency_id:  # a host force sees it; the grade is the owner's
+            raise PermissionDenied(OTHER_FORCE_DECIDES)
         if assessment.created_by_id == acting_user.pk:
             raise PermissionDenied(GRADER_CANNOT_DECIDE)
         if assessment.senior_review and not acting_user.can_override_floor:
