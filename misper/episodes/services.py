@@ -507,6 +507,7 @@ GRADER_CANNOT_DECIDE = "You made this grading, so another supervisor must decide
 OTHER_FORCE_DECIDES = (
     "Only the force that holds the child's record can decide on its grading, or grade below a floor."
 )
+OTHER_FORCE_CLOSES = "Only the force that holds the child's record can close this episode."
 OUT_OF_DATE = (
     "A newer grading was recorded on this episode after this one, so this one is out of date: reject it, "
     "and grade again if the grade should be lower."
@@ -809,10 +810,13 @@ def episode_close(
     expected_version: int | None = None,
 ) -> CloseOutcome:
     """Close a found episode. Refused without a safe-and-well check or a reason why not. The return home
-    interview referral was made when the child was found; if it was not, closing makes it (never twice)."""
+    interview referral was made when the child was found; if it was not, closing makes it (never twice).
+    Only the force holding the record closes it (a host force, which sees it, gets PermissionDenied)."""
     _require_police(acting_user)
     with transaction.atomic():
         episode = _lock(episode_id, acting_user)
+        if episode.force_id != acting_user.agency_id:
+            raise PermissionDenied(OTHER_FORCE_CLOSES)
         _check_version(episode, expected_version)
         if episode.status != Status.FOUND:
             raise ConflictError("Only an episode whose child has been found or returned can be closed.")
