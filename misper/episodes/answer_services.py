@@ -30,6 +30,7 @@ from misper.episodes.services import GradingOutcome, episode_regrade
 from misper.web.templatetags.misper_tags import label
 
 POLICE_ONLY = "Only police users can change a risk question's answer."
+OTHER_FORCE = "Only the force that holds the child's record can change its risk answers."
 STALE = "Someone else changed this episode after you opened it; reload and try again"
 NOT_OPEN = "This episode is no longer open, so its risk answers cannot change."
 
@@ -58,6 +59,9 @@ def episode_answers_update(
         episode = visible_episodes(acting_user).select_for_update().filter(pk=episode_id).first()
         if episode is None:
             raise Http404("No such episode")
+        # a host force sees it; the answers are the owner's record
+        if episode.force_id != acting_user.agency_id:
+            raise PermissionDenied(OTHER_FORCE)
         version_check(current=episode.version, expected=expected_version, stale_message=STALE)
         if not episode.is_open:
             raise ConflictError(NOT_OPEN)

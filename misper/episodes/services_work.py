@@ -42,6 +42,7 @@ from misper.notifications.alerts import handover_alert_write
 from misper.people.models import Location, LocationKind
 
 HANDOVER_SELF = "Choose someone other than the current owner"
+REVIEW_OTHER_FORCE = "Only the force that holds the child's record can review this episode."
 HANDOVER_OTHER_FORCE = "Only the force that holds the child's record can hand this episode over."
 
 
@@ -192,6 +193,9 @@ def episode_review(
         raise InvalidInput(FieldError("notes", "Enter your review notes"))
     with transaction.atomic():
         episode = _lock(episode_id, acting_user)
+        # a host force sees it; the review is the owning force's
+        if episode.force_id != acting_user.agency_id:
+            raise PermissionDenied(REVIEW_OTHER_FORCE)
         _check_version(episode, expected_version)
         if not episode.is_open:
             raise ConflictError("This episode is no longer open, so it is not reviewed.")

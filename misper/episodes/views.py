@@ -332,12 +332,14 @@ class EpisodeDetailView(FormPage):
             if _has(episode, "return_interview")
             else None,
             "can_work": user.is_police,
-            "can_review": user.can_supervise and episode.is_open,
+            # a host force (the child placed on its patch) works the case but the record stays its force's
+            "owns_record": episode.force_id == user.agency_id,
+            "can_review": user.can_supervise and episode.is_open and episode.force_id == user.agency_id,
             "ukmpu": _ukmpu_state(user, episode, now),
             "not_known_questions": [
                 (code, INDICATOR_QUESTIONS.get(code, label(code))) for code in episode.indicators_not_known
             ],
-            "can_update_answers": user.is_police and episode.is_open,
+            "can_update_answers": user.is_police and episode.is_open and episode.force_id == user.agency_id,
             # whom the engine counts as of concern, as it grades this episode (police only, as on the child page)
             "engine_associates": associates_the_engine_counts(episode.child, episode.reported_at)
             if sees_police_only(user, episode.child)
