@@ -125,6 +125,8 @@ def test_the_demo_identity_provider_becomes_the_demo_force_s_single_sign_on(worl
     monkeypatch.setenv("MISPER_OIDC_SECRET_DEMO", "test-only")  # restored after the test
     served = {}
     monkeypatch.setattr(devidp, "serve", lambda config, port: served.update(config=config, port=port))
+    # the command lets go of its database connections before serving; here that would end the test's transaction
+    monkeypatch.setattr(devidp.connections, "close_all", lambda: None)
     call_command("devidp", "--port", "18999", "--misper-url", "http://127.0.0.1:18998")
     provider = IdentityProvider.objects.get(agency=world.force)
     assert (provider.issuer, provider.trust_mfa) == ("http://127.0.0.1:18999/demo", True)

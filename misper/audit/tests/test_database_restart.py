@@ -99,7 +99,10 @@ def _report(ref: str) -> dict:
 @pytest.mark.slow
 def test_a_running_server_recovers_after_postgresql_restarts_and_loses_nothing(cluster) -> None:
     url, pg_ctl = cluster
-    env = {**os.environ, "DATABASE_URL": url, "MISPER_ENV": "demo"}
+    # SETUP imports the test factories (tests/factories.py): the checkout's root must be importable
+    root = str(Path(__file__).resolve().parents[3])
+    path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, "DATABASE_URL": url, "MISPER_ENV": "demo", "PYTHONPATH": path}
     subprocess.run([str(MISPER), "migrate", "--no-input", "-v", "0"], env=env, check=True, timeout=300)
     token = (
         subprocess.run(
