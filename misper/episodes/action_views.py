@@ -7,6 +7,7 @@ check to its service. Thin: parse, call one service, go back to the episode's ac
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -46,6 +47,17 @@ class PoliceActionView(FormPage):
         return get_object_or_404(Action, pk=action_id, episode=self.episode(episode_id))
 
 
+class OneActionView(PoliceActionView):
+    """A form about one action: each page names its template and title, and renders the same way."""
+
+    template_name = ""
+    page_title = ""
+
+    def render(self, action: Action, form: forms.Form) -> HttpResponse:
+        ctx = {"action": action, "episode": action.episode, "form": form, "page_title": self.page_title}
+        return render(self.request, self.template_name, ctx)
+
+
 class ActionAddView(PoliceActionView):
     def get(self, request: HttpRequest, episode_id: int) -> HttpResponse:
         return self.render(self.episode(episode_id), ActionAddForm(user=self.user))
@@ -74,7 +86,9 @@ class ActionAddView(PoliceActionView):
         return render(self.request, "episodes/action_add.html", ctx)
 
 
-class ActionReassignView(PoliceActionView):
+class ActionReassignView(OneActionView):
+    template_name, page_title = "episodes/action_assign.html", "Assign an action"
+
     def get(self, request: HttpRequest, episode_id: int, action_id: int) -> HttpResponse:
         action = self.action(episode_id, action_id)
         initial = {"action_version": action.version, "assigned_to": action.assigned_to_id}
@@ -99,12 +113,10 @@ class ActionReassignView(PoliceActionView):
                 return HttpResponseRedirect(actions_url(episode_id))
         return self.render(action, form)
 
-    def render(self, action: Action, form: ActionAssignForm) -> HttpResponse:
-        ctx = {"action": action, "episode": action.episode, "form": form, "page_title": "Assign an action"}
-        return render(self.request, "episodes/action_assign.html", ctx)
 
+class ActionCancelView(OneActionView):
+    template_name, page_title = "episodes/action_cancel.html", "Cancel an action"
 
-class ActionCancelView(PoliceActionView):
     def get(self, request: HttpRequest, episode_id: int, action_id: int) -> HttpResponse:
         action = self.action(episode_id, action_id)
         return self.render(action, ActionCancelForm(initial={"action_version": action.version}))
@@ -127,12 +139,10 @@ class ActionCancelView(PoliceActionView):
             return HttpResponseRedirect(actions_url(episode_id))
         return self.render(action, form)
 
-    def render(self, action: Action, form: ActionCancelForm) -> HttpResponse:
-        ctx = {"action": action, "episode": action.episode, "form": form, "page_title": "Cancel an action"}
-        return render(self.request, "episodes/action_cancel.html", ctx)
 
+class ActionDoneView(OneActionView):
+    template_name, page_title = "episodes/action_done.html", "Finish an action"
 
-class ActionDoneView(PoliceActionView):
     """Mark an action done (or not needed) with its outcome."""
 
     refusal = FormPage.refusal  # "Only police users can do this.", as this page has always said
@@ -163,10 +173,6 @@ class ActionDoneView(PoliceActionView):
             messages.success(request, f"Action finished: {action.title}")
             return HttpResponseRedirect(actions_url(episode_id))
         return self.render(action, form)
-
-    def render(self, action: Action, form: ActionDoneForm) -> HttpResponse:
-        ctx = {"action": action, "episode": action.episode, "form": form, "page_title": "Finish an action"}
-        return render(self.request, "episodes/action_done.html", ctx)
 
 
 class ActionAssignView(FormPage):
